@@ -1,0 +1,206 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator, sql } from 'kysely';
+import { createdIndexes, droppedIndexes, type IndexStatement, splitSqlStatements, stripSqlComments } from './sql-statements';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+
+/** Session-level advisory lock key shared by every migrator ("hsdmigr" in ASCII). */
+const MIGRATION_LOCK_KEY = 0x6873646d69677272n;
+
+export interface SqlMigrationFile {
+  name: string;
+  up: string;
+  down: string | null;
+  /** False when the file uses CONCURRENTLY, which cannot run inside a transaction block. */
+  transactional: boolean;
+}
+
+export function loadMigrationFiles(dir = MIGRATIONS_DIR): SqlMigrationFile[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f) && !f.endsWith('.down.sql'))
+    .sort()
+    .map((file) => {
+      const name = file.replace(/\.sql$/, '');
+      const up = readFileSync(path.join(dir, file), 'utf8');
+      const downPath = path.join(dir, `${name}.down.sql`);
+      return {
+        name,
+        up,
+        down: existsSync(downPath) ? readFileSync(downPath, 'utf8') : null,
+        transactional: !/\bCONCURRENTLY\b/i.test(stripSqlComments(up)),
+      };
+    });
+}
+
+export type MigrationLog = (line: string) => void;
+
+/** A failing statement, named, so the operator sees which line of which file broke. */
+export class MigrationStatementError extends Error {
+  constructor(
+    readonly migration: string,
+    readonly statement: string,
+    readonly cause: unknown,
+  ) {
+    super(`${migration}: ${cause instanceof Error ? cause.message : String(cause)}\n  in statement:\n${indent(statement)}`);
+  }
+}
+
+async function runStatements(db: Kysely<any>, migration: string, source: string): Promise<void> {
+  for (const statement of splitSqlStatements(source)) {
+    try {
+      await sql.raw(statement).execute(db);
+    } catch (err) {
+      throw new MigrationStatementError(migration, statement, err);
+    }
+  }
+}
+
+async function runFile(db: Kysely<any>, migration: string, source: string, transactional: boolean) {
+  if (transactional) {
+    // All or nothing: a failure anywhere in the file leaves no trace of it.
+    await db.transaction().execute((trx) => runStatements(trx, migration, source));
+  } else {
+    await runStatements(db, migration, source);
+  }
+}
+
+class SqlFileProvider implements MigrationProvider {
+  constructor(
+    private readonly files: SqlMigrationFile[],
+    private readonly log: MigrationLog,
+  ) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const migrations: Record<string, Migration> = {};
+    for (const file of this.files) {
+      migrations[file.name] = {
+        up: (db) => this.timed(file.name, 'up', () => runFile(db, file.name, file.up, file.transactional)),
+        down: (db) => {
+          if (file.down === null) throw new Error(`${file.name} has no ${file.name}.down.sql: it cannot be reverted`);
+          const down = file.down;
+          return this.timed(file.name, 'down', () =>
+            runFile(db, file.name, down, !/\bCONCURRENTLY\b/i.test(stripSqlComments(down))),
+          );
+        },
+      };
+    }
+    return migrations;
+  }
+
+  private async timed(name: string, direction: string, fn: () => Promise<void>) {
+    const started = performance.now();
+    this.log(`  ${direction === 'up' ? '↑' : '↓'} ${name} (${direction}) ...`);
+    await fn();
+    this.log(`  ✓ ${name} (${direction}) in ${formatMs(performance.now() - started)}`);
+  }
+}
+
+export interface RunOptions {
+  direction?: 'up' | 'down';
+  log?: MigrationLog;
+  files?: SqlMigrationFile[];
+}
+
+export interface RunResult {
+  results: MigrationResultSet['results'];
+  repaired: string[];
+}
+
+/**
+ * Applies pending migrations (or reverts the last one) on ONE connection holding a session-level
+ * advisory lock for the whole run: Kysely 0.28's own lock is transaction-scoped, and with
+ * `disableTransactions` (needed for CREATE INDEX CONCURRENTLY) it is released at once (kysely#1894).
+ * Transactional files still run in their own transaction (see runFile). After an `up`, indexes of
+ * applied migrations that are missing or INVALID (an interrupted concurrent build) are rebuilt.
+ */
+export async function runMigrations(db: Kysely<any>, options: RunOptions = {}): Promise<RunResult> {
+  const log = options.log ?? (() => {});
+  const files = options.files ?? loadMigrationFiles();
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(conn);
+    try {
+      const migrator = new Migrator({ db: conn, provider: new SqlFileProvider(files, log), disableTransactions: true });
+      const resultSet = options.direction === 'down' ? await migrator.migrateDown() : await migrator.migrateToLatest();
+      if (resultSet.error) throw resultSet.error;
+      const repaired = options.direction === 'down' ? [] : await repairIndexes(conn, files, log);
+      return { results: resultSet.results, repaired };
+    } finally {
+      await sql`select pg_advisory_unlock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(conn);
+    }
+  });
+}
+
+export interface IndexHealth {
+  name: string;
+  table: string;
+  migration: string;
+  state: 'valid' | 'invalid' | 'missing';
+  statement: string;
+}
+
+/** Applied migrations, in order, with when they ran. */
+export async function migrationStatus(db: Kysely<any>, files = loadMigrationFiles()) {
+  const migrator = new Migrator({ db, provider: new SqlFileProvider(files, () => {}) });
+  return migrator.getMigrations();
+}
+
+/**
+ * Every index the migrations create (and a later one does not drop), with its state in the database.
+ * `appliedOnly`: only those of applied migrations (what `migrate` repairs); otherwise all of them,
+ * pending ones included (what `migrate status` demands).
+ */
+export async function expectedIndexHealth(
+  db: Kysely<any>,
+  files = loadMigrationFiles(),
+  { appliedOnly = true } = {},
+): Promise<IndexHealth[]> {
+  const applied = new Set((await migrationStatus(db, files)).filter((m) => m.executedAt).map((m) => m.name));
+  const expected = new Map<string, IndexStatement & { migration: string }>();
+  for (const file of files) {
+    if (appliedOnly && !applied.has(file.name)) continue;
+    for (const dropped of droppedIndexes(file.up)) expected.delete(dropped);
+    for (const idx of createdIndexes(file.up)) expected.set(idx.name, { ...idx, migration: file.name });
+  }
+  if (expected.size === 0) return [];
+  const { rows } = await sql<{ name: string; valid: boolean }>`
+    select c.relname as name, i.indisvalid as valid
+    from pg_index i join pg_class c on c.oid = i.indexrelid join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = current_schema() and c.relname in (${sql.join([...expected.keys()])})`.execute(db);
+  const state = new Map(rows.map((r) => [r.name, r.valid ? 'valid' : 'invalid'] as const));
+  return [...expected.values()].map((e) => ({
+    name: e.name,
+    table: e.table,
+    migration: e.migration,
+    statement: e.statement,
+    state: state.get(e.name) ?? 'missing',
+  }));
+}
+
+async function repairIndexes(db: Kysely<any>, files: SqlMigrationFile[], log: MigrationLog): Promise<string[]> {
+  const broken = (await expectedIndexHealth(db, files)).filter((i) => i.state !== 'valid');
+  for (const idx of broken) {
+    const started = performance.now();
+    log(`  ! ${idx.name} is ${idx.state.toUpperCase()}: rebuilding`);
+    if (idx.state === 'invalid') await sql.raw(`DROP INDEX CONCURRENTLY IF EXISTS ${idx.name}`).execute(db);
+    try {
+      await sql.raw(idx.statement).execute(db);
+    } catch (err) {
+      throw new MigrationStatementError(idx.migration, idx.statement, err);
+    }
+    log(`  ✓ ${idx.name} rebuilt in ${formatMs(performance.now() - started)}`);
+  }
+  return broken.map((i) => i.name);
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}

@@ -1,0 +1,162 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+// pg type parsers (db/client.ts) turn int8 and numeric into JS numbers, so bigint ids, counts and
+// money sums arrive as `number`. Ids stay far below 2^53.
+type Id = ColumnType<number, number | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type TimestampNullable = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Numeric = ColumnType<number, number | string, number | string>;
+
+export type Channel = 'web' | 'sms' | 'voice';
+export const CHANNELS: readonly Channel[] = ['web', 'sms', 'voice'];
+export type Direction = 'inbound' | 'outbound';
+export type AuthorType = 'customer' | 'staff' | 'assistant' | 'system';
+export type AppointmentStatus = 'scheduled' | 'confirmed' | 'in_progress' | 'completed' | 'cancelled' | 'no_show';
+export const APPOINTMENT_STATUSES: readonly AppointmentStatus[] = [
+  'scheduled',
+  'confirmed',
+  'in_progress',
+  'completed',
+  'cancelled',
+  'no_show',
+];
+export type WebhookStatus = 'pending' | 'processing' | 'processed' | 'failed' | 'dead';
+export type ConversionEvent = 'visit' | 'first_message' | 'identity_linked' | 'booking_made' | 'job_completed';
+
+export interface CustomersTable {
+  id: Id;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  housecallpro_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SharedThreadsTable {
+  id: ColumnType<string, string | undefined, never>;
+  customer_id: number | null;
+  channels: ColumnType<Channel[], Channel[] | undefined, Channel[]>;
+  contact_phone: string | null;
+  contact_name: string | null;
+  status: ColumnType<'open' | 'closed', 'open' | 'closed' | undefined, 'open' | 'closed'>;
+  message_count: ColumnType<number, number | undefined, number>;
+  last_message_at: TimestampNullable;
+  last_message_preview: string | null;
+  linked_at: TimestampNullable;
+  created_at: Timestamp;
+}
+
+export interface SharedThreadMessagesTable {
+  id: Id;
+  thread_id: string;
+  channel: Channel;
+  direction: Direction;
+  author_type: AuthorType;
+  author_name: string | null;
+  body: string;
+  voice_duration_seconds: number | null;
+  voice_transcript: string | null;
+  voice_recording_url: string | null;
+  created_at: Timestamp;
+}
+
+export interface AppointmentsTable {
+  id: Id;
+  customer_id: number;
+  housecallpro_job_id: string | null;
+  date: ColumnType<Date, Date | string, Date | string>;
+  duration_minutes: ColumnType<number, number | undefined, number>;
+  status: ColumnType<AppointmentStatus, AppointmentStatus | undefined, AppointmentStatus>;
+  service_type: string;
+  technician: string | null;
+  amount_cents: number | null;
+  notes: string | null;
+  source_updated_at: TimestampNullable;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ApiUsageTable {
+  id: Id;
+  service: string;
+  endpoint: string;
+  units: ColumnType<number, number | undefined, number>;
+  unit_type: ColumnType<string, string | undefined, string>;
+  estimated_cost_cents: ColumnType<number, number | string | undefined, number | string>;
+  thread_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface SharedThreadPendingLinksTable {
+  id: ColumnType<string, string | undefined, never>;
+  thread_id: string;
+  destination_type: 'phone' | 'email';
+  destination: string;
+  code_hash: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  verified_at: TimestampNullable;
+  consumed_at: TimestampNullable;
+}
+
+export interface WebhookEventsTable {
+  id: Id;
+  provider: ColumnType<string, string | undefined, string>;
+  provider_event_id: string;
+  event_type: string;
+  payload: ColumnType<unknown, string, string>;
+  status: ColumnType<WebhookStatus, WebhookStatus | undefined, WebhookStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  received_at: Timestamp;
+  processed_at: TimestampNullable;
+}
+
+export interface AttributionDataTable {
+  id: Id;
+  visitor_id: string;
+  thread_id: string | null;
+  customer_id: number | null;
+  source: string;
+  medium: string | null;
+  campaign: string | null;
+  landing_page: string | null;
+  conversion_event: ConversionEvent;
+  occurred_at: Timestamp;
+}
+
+export interface Database {
+  customers: CustomersTable;
+  shared_threads: SharedThreadsTable;
+  shared_thread_messages: SharedThreadMessagesTable;
+  appointments: AppointmentsTable;
+  api_usage: ApiUsageTable;
+  shared_thread_pending_links: SharedThreadPendingLinksTable;
+  webhook_events: WebhookEventsTable;
+  attribution_data: AttributionDataTable;
+}
+
+export type Customer = Selectable<CustomersTable>;
+export type NewCustomer = Insertable<CustomersTable>;
+export type CustomerUpdate = Updateable<CustomersTable>;
+export type SharedThread = Selectable<SharedThreadsTable>;
+export type NewSharedThread = Insertable<SharedThreadsTable>;
+export type SharedThreadMessage = Selectable<SharedThreadMessagesTable>;
+export type NewSharedThreadMessage = Insertable<SharedThreadMessagesTable>;
+export type Appointment = Selectable<AppointmentsTable>;
+export type NewAppointment = Insertable<AppointmentsTable>;
+export type AppointmentUpdate = Updateable<AppointmentsTable>;
+export type ApiUsage = Selectable<ApiUsageTable>;
+export type NewApiUsage = Insertable<ApiUsageTable>;
+export type PendingLink = Selectable<SharedThreadPendingLinksTable>;
+export type NewPendingLink = Insertable<SharedThreadPendingLinksTable>;
+export type WebhookEvent = Selectable<WebhookEventsTable>;
+export type NewWebhookEvent = Insertable<WebhookEventsTable>;
+export type AttributionData = Selectable<AttributionDataTable>;
+export type NewAttributionData = Insertable<AttributionDataTable>;
+
+// Numeric is exported for query modules that aggregate money.
+export type { Numeric };
