@@ -128,7 +128,43 @@ export interface AttributionDataTable {
   occurred_at: Timestamp;
 }
 
+// better-auth's tables (migrations/0004_auth.sql); the app reads them only for demo users and tests.
+export type Role = 'admin' | 'staff';
+export interface AuthUserTable {
+  id: string;
+  name: string;
+  email: string;
+  emailVerified: ColumnType<boolean, boolean | undefined, boolean>;
+  image: string | null;
+  role: ColumnType<Role, Role | undefined, Role>;
+  banned: boolean | null;
+  banReason: string | null;
+  banExpires: TimestampNullable;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+export interface AuthAccountTable {
+  id: string;
+  accountId: string;
+  providerId: string;
+  userId: string;
+  password: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+export interface AuthSessionTable {
+  id: string;
+  token: string;
+  userId: string;
+  expiresAt: ColumnType<Date, Date | string, Date | string>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
 export interface Database {
+  auth_user: AuthUserTable;
+  auth_account: AuthAccountTable;
+  auth_session: AuthSessionTable;
   customers: CustomersTable;
   shared_threads: SharedThreadsTable;
   shared_thread_messages: SharedThreadMessagesTable;

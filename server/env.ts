@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * The server's environment, parsed once at first use with a message that says what is missing.
+ * Lazy on purpose: `next build` imports route modules without a database configured.
+ */
+const schema = z.object({
+  DATABASE_URL: z.url({ message: 'DATABASE_URL must be a postgres:// URL (npm start sets it for the embedded database)' }),
+  BETTER_AUTH_SECRET: z
+    .string({ message: 'BETTER_AUTH_SECRET is required: 32+ random characters (npm start generates one in .data/)' })
+    .min(32, 'BETTER_AUTH_SECRET must be at least 32 characters'),
+  BETTER_AUTH_URL: z.url().default('http://localhost:3000'),
+  /** Days on the cost chart are cut in this zone: the business's own calendar, not UTC. */
+  BUSINESS_TIME_ZONE: z
+    .string()
+    .default('America/Chicago')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'BUSINESS_TIME_ZONE must be an IANA time zone such as America/Chicago'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Sign-in attempts allowed per client per minute. */
+  AUTH_SIGNIN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let parsed: Env | undefined;
+
+export function env(): Env {
+  if (parsed) return parsed;
+  const result = schema.safeParse(process.env);
+  if (!result.success) {
+    throw new Error(`Invalid server environment:\n${z.prettifyError(result.error)}`);
+  }
+  parsed = result.data;
+  return parsed;
+}
+
+/** The business time zone without requiring the rest of the environment (client-safe value). */
+export function businessTimeZone(): string {
+  return process.env.BUSINESS_TIME_ZONE || 'America/Chicago';
+}

@@ -1,0 +1,30 @@
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../testing/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness('session');
+});
+afterAll(() => h?.drop());
+
+describe('session.me', () => {
+  it('is UNAUTHORIZED without a session', async () => {
+    const caller = await h.callerAs('anonymous');
+    await expect(caller.session.me()).rejects.toMatchObject({ code: 'UNAUTHORIZED' } satisfies Partial<TRPCError>);
+  });
+
+  it('returns the signed-in user with their role', async () => {
+    expect(await (await h.callerAs('admin')).session.me()).toMatchObject({ email: 'admin@example.com', role: 'admin' });
+    expect(await (await h.callerAs('staff')).session.me()).toMatchObject({ email: 'staff@example.com', role: 'staff' });
+  });
+
+  it('stops working once the session is revoked in the database', async () => {
+    const cookie = await h.cookieFor('staff');
+    await h.db.deleteFrom('auth_session').execute();
+    const { createContext } = await import('../trpc');
+    const { createCaller } = await import('../root');
+    const caller = createCaller(await createContext({ headers: new Headers({ cookie }), services: h.services }));
+    await expect(caller.session.me()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+});

@@ -1,0 +1,56 @@
+import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
+import { runMigrations } from '@/db/migrator';
+import { DEMO_USERS, seedDemoUsers } from '@/db/seed/users';
+import { createAuth } from '../auth';
+import { createCaller } from '../root';
+import type { Services } from '../services';
+import { createContext } from '../trpc';
+
+export const TEST_PASSWORD = 'correct-horse-battery';
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
+
+export interface Harness extends ScratchDatabase {
+  services: Services;
+  /** A tRPC caller as a real signed-in user (better-auth sign-in, session cookie in headers). */
+  callerAs(role: 'admin' | 'staff' | 'anonymous'): Promise<ReturnType<typeof createCaller>>;
+  /** The Cookie header of a real session for that role. */
+  cookieFor(role: 'admin' | 'staff'): Promise<string>;
+}
+
+/**
+ * A scratch PostgreSQL database, migrated, with the demo admin and staff users, and callers that
+ * go through the same context factory the HTTP route uses. Seed data is the test's own business.
+ */
+export async function createHarness(prefix = 'api'): Promise<Harness> {
+  const scratch = await createScratchDatabase(prefix);
+  await runMigrations(scratch.db);
+  await seedDemoUsers(scratch.db, TEST_PASSWORD);
+  const auth = createAuth(scratch.db, { secret: TEST_SECRET, baseURL: 'http://localhost:3000', signInLimitPerMinute: 1000 });
+  const services: Services = { db: scratch.db, auth };
+  const cookies = new Map<string, string>();
+
+  async function cookieFor(role: 'admin' | 'staff'): Promise<string> {
+    const cached = cookies.get(role);
+    if (cached) return cached;
+    const email = DEMO_USERS.find((u) => u.role === role)!.email;
+    const res = await auth.api.signInEmail({ body: { email, password: TEST_PASSWORD }, asResponse: true });
+    if (!res.ok) throw new Error(`sign-in as ${role} failed: ${res.status} ${await res.text()}`);
+    const cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    cookies.set(role, cookie);
+    return cookie;
+  }
+
+  return {
+    ...scratch,
+    services,
+    cookieFor,
+    async callerAs(role) {
+      const headers = new Headers();
+      if (role !== 'anonymous') headers.set('cookie', await cookieFor(role));
+      return createCaller(await createContext({ headers, services }));
+    },
+  };
+}
