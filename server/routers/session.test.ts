@@ -21,10 +21,23 @@ describe('session.me', () => {
 
   it('stops working once the session is revoked in the database', async () => {
     const cookie = await h.cookieFor('staff');
-    await h.db.deleteFrom('auth_session').execute();
+    const staff = await h.db.selectFrom('auth_user').select('id').where('email', '=', 'staff@example.com').executeTakeFirstOrThrow();
+    await h.db.deleteFrom('auth_session').where('userId', '=', staff.id).execute();
+    h.forgetCookie('staff');
     const { createContext } = await import('../trpc');
     const { createCaller } = await import('../root');
     const caller = createCaller(await createContext({ headers: new Headers({ cookie }), services: h.services }));
     await expect(caller.session.me()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+});
+
+describe('over HTTP', () => {
+  it('answers 401 without a session and 200 with one', async () => {
+    const anon = await h.http('anonymous', 'session.me');
+    expect(anon.status).toBe(401);
+    expect(anon.body.error.code).toBe('UNAUTHORIZED');
+    const admin = await h.http('admin', 'session.me');
+    expect(admin.status).toBe(200);
+    expect(admin.body.result).toMatchObject({ role: 'admin' });
   });
 });

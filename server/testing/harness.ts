@@ -1,8 +1,10 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import superjson from 'superjson';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
 import { runMigrations } from '@/db/migrator';
 import { DEMO_USERS, seedDemoUsers } from '@/db/seed/users';
 import { createAuth } from '../auth';
-import { createCaller } from '../root';
+import { appRouter, createCaller } from '../root';
 import type { Services } from '../services';
 import { createContext } from '../trpc';
 
@@ -15,6 +17,18 @@ export interface Harness extends ScratchDatabase {
   callerAs(role: 'admin' | 'staff' | 'anonymous'): Promise<ReturnType<typeof createCaller>>;
   /** The Cookie header of a real session for that role. */
   cookieFor(role: 'admin' | 'staff'): Promise<string>;
+  /** Drop the cached cookie so the next call signs in afresh (after revoking sessions, say). */
+  forgetCookie(role: 'admin' | 'staff'): void;
+  /**
+   * Calls a procedure over HTTP semantics (the same fetch handler app/api/trpc uses), as `role`.
+   * Returns the HTTP status and the decoded body: `{ result }` or `{ error: { message, code, httpStatus } }`.
+   */
+  http(
+    role: 'admin' | 'staff' | 'anonymous',
+    procedure: string,
+    input?: unknown,
+    options?: { method?: 'GET' | 'POST'; rawInput?: string },
+  ): Promise<{ status: number; body: any }>;
 }
 
 /**
@@ -43,10 +57,41 @@ export async function createHarness(prefix = 'api'): Promise<Harness> {
     return cookie;
   }
 
+  async function http(
+    role: 'admin' | 'staff' | 'anonymous',
+    procedure: string,
+    input?: unknown,
+    options: { method?: 'GET' | 'POST'; rawInput?: string } = {},
+  ) {
+    const method = options.method ?? 'GET';
+    const encoded = options.rawInput ?? JSON.stringify(superjson.serialize(input));
+    const url = new URL(`http://localhost/api/trpc/${procedure}`);
+    if (method === 'GET' && input !== undefined) url.searchParams.set('input', encoded);
+    if (method === 'GET' && options.rawInput !== undefined) url.searchParams.set('input', options.rawInput);
+    const headers = new Headers({ 'content-type': 'application/json' });
+    if (role !== 'anonymous') headers.set('cookie', await cookieFor(role));
+    const req = new Request(url, { method, headers, body: method === 'POST' ? encoded : undefined });
+    const res = await fetchRequestHandler({
+      endpoint: '/api/trpc',
+      req,
+      router: appRouter,
+      createContext: () => createContext({ headers: req.headers, services }),
+    });
+    const json: any = await res.json();
+    // Both results and errors are superjson-encoded on the wire.
+    const error: any = json.error ? superjson.deserialize(json.error) : null;
+    const body = error
+      ? { error: { message: error.message, code: error.data?.code, httpStatus: error.data?.httpStatus, zodIssues: error.data?.zodIssues } }
+      : { result: superjson.deserialize(json.result.data) };
+    return { status: res.status, body };
+  }
+
   return {
     ...scratch,
     services,
     cookieFor,
+    forgetCookie: (role) => void cookies.delete(role),
+    http,
     async callerAs(role) {
       const headers = new Headers();
       if (role !== 'anonymous') headers.set('cookie', await cookieFor(role));

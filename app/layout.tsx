@@ -1,0 +1,29 @@
+import type { Metadata, Viewport } from 'next';
+import { NuqsAdapter } from 'nuqs/adapters/next/app';
+import { TRPCReactProvider } from './_trpc/client';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Home Services Dashboard', template: '%s · Home Services Dashboard' },
+  description: 'Conversations, bookings and API costs for a home-services business.',
+};
+
+export const viewport: Viewport = {
+  colorScheme: 'light dark',
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#f6f7f9' },
+    { media: '(prefers-color-scheme: dark)', color: '#0f1216' },
+  ],
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <NuqsAdapter>
+          <TRPCReactProvider>{children}</TRPCReactProvider>
+        </NuqsAdapter>
+      </body>
+    </html>
+  );
+}
