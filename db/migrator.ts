@@ -119,7 +119,7 @@ export async function runMigrations(db: Kysely<any>, options: RunOptions = {}): 
   const log = options.log ?? (() => {});
   const files = options.files ?? loadMigrationFiles();
   return db.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(conn);
+    await acquireSessionLock(conn, log);
     try {
       const migrator = new Migrator({ db: conn, provider: new SqlFileProvider(files, log), disableTransactions: true });
       const resultSet = options.direction === 'down' ? await migrator.migrateDown() : await migrator.migrateToLatest();
@@ -130,6 +130,26 @@ export async function runMigrations(db: Kysely<any>, options: RunOptions = {}): 
       await sql`select pg_advisory_unlock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(conn);
     }
   });
+}
+
+/**
+ * Polls pg_try_advisory_lock rather than blocking in pg_advisory_lock: a session blocked inside a
+ * statement holds a snapshot, and CREATE INDEX CONCURRENTLY in the lock holder waits for every
+ * snapshot to go away — the two migrators would deadlock.
+ */
+async function acquireSessionLock(conn: Kysely<any>, log: MigrationLog, timeoutMs = 30 * 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let announced = false;
+  for (;;) {
+    const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${sql.lit(MIGRATION_LOCK_KEY)}) as ok`.execute(conn);
+    if (rows[0]?.ok) return;
+    if (!announced) {
+      log('  Another migrator is running: waiting for it to finish…');
+      announced = true;
+    }
+    if (Date.now() > deadline) throw new Error('Timed out waiting for the migration lock held by another migrator');
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 export interface IndexHealth {
