@@ -1,0 +1,61 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { E2E_OUT } from './env';
+
+/**
+ * Pages call performance.mark('data-visible:<name>') when their data is on screen. Cold: the
+ * mark's startTime, which the browser counts from navigation start. Warm: from a click on the
+ * sidebar link (client-side navigation) to the next such mark.
+ */
+export async function waitForMark(page: Page, mark: string, after = 0): Promise<number> {
+  const handle = await page.waitForFunction(
+    ({ mark, after }) => {
+      const hit = performance.getEntriesByName(mark).find((e) => e.startTime > after);
+      return hit ? hit.startTime : null;
+    },
+    { mark, after },
+    { timeout: 30_000, polling: 25 },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+/** Clicks `linkName` in the sidebar and returns ms from the click to the page's data mark. */
+export async function warmNavigation(page: Page, linkName: string, mark: string): Promise<number> {
+  const clickedAt = await page.evaluate(() => performance.now());
+  await page.getByRole('navigation').getByRole('link', { name: linkName }).click();
+  const visibleAt = await waitForMark(page, mark, clickedAt);
+  return visibleAt - clickedAt;
+}
+
+export interface RenderRecord {
+  page: string;
+  kind: 'cold' | 'warm';
+  samplesMs: number[];
+  medianMs: number;
+  budgetMs: number;
+  targetMs: number;
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const REPORT = path.join(E2E_OUT, 'render-times.json');
+
+export function writeRenderReport(records: RenderRecord[], meta: Record<string, unknown>): string {
+  mkdirSync(E2E_OUT, { recursive: true });
+  const previous = existsSync(REPORT) ? JSON.parse(readFileSync(REPORT, 'utf8')) : null;
+  writeFileSync(REPORT, JSON.stringify({ measuredAt: new Date().toISOString(), ...meta, records }, null, 2));
+  void previous;
+  const lines = [
+    'page           kind   median    target   budget   samples',
+    ...records.map(
+      (r) =>
+        `${r.page.padEnd(14)} ${r.kind.padEnd(5)} ${`${r.medianMs.toFixed(0)} ms`.padStart(8)} ${`${r.targetMs}`.padStart(7)} ms ${`${r.budgetMs}`.padStart(6)} ms   ${r.samplesMs.map((s) => s.toFixed(0)).join(', ')}`,
+    ),
+  ];
+  return lines.join('\n');
+}
