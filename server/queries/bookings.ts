@@ -1,0 +1,379 @@
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Db } from '@/db/client';
+import type { AppointmentStatus, Database } from '@/db/schema';
+
+// ---------------------------------------------------------------------------------------------
+// Customer typeahead
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * How a typed string is searched. Decided in JS so each call sends one query that an index serves:
+ *  - phone:  only digits and phone punctuation, 3+ digits: infix on the phone's digits (trigram).
+ *  - email:  contains "@": infix on email (trigram).
+ *  - text:   3+ letters/digits: infix on name or email (trigram).
+ *  - prefix: 1-2 letters: whole-name prefix (B-tree customers_name_prefix_idx).
+ *  - none:   nothing an index can serve (too few digits, only punctuation): no query, a hint.
+ */
+export type CustomerSearchPlan =
+  | { kind: 'phone'; digits: string; e164Prefixes: string[] }
+  | { kind: 'email'; text: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'prefix'; text: string }
+  | { kind: 'none'; hint: string };
+
+const PHONE_LIKE = /^[+\d\s().\-]+$/;
+const MIN_INFIX = 3; // pg_trgm needs a trigram to look up
+
+export function planCustomerSearch(input: string): CustomerSearchPlan {
+  const q = input.trim().replace(/\s+/g, ' ');
+  if (!q) return { kind: 'none', hint: 'Type a name, phone number or email.' };
+  if (PHONE_LIKE.test(q) && /\d/.test(q)) {
+    const digits = q.replace(/\D/g, '');
+    if (digits.length < MIN_INFIX) return { kind: 'none', hint: 'Type at least 3 digits of the phone number.' };
+    // Phones are stored E.164 ("+13125550142"). "+…" is a full international prefix; without "+",
+    // a leading 1 may be the country code or the start of a national number, else it is national.
+    const e164Prefixes = q.startsWith('+') ? [`+${digits}`] : digits.startsWith('1') ? [`+${digits}`, `+1${digits}`] : [`+1${digits}`];
+    return { kind: 'phone', digits, e164Prefixes };
+  }
+  const text = q.toLowerCase();
+  const alnum = text.replace(/[^\p{L}\p{N}]/gu, '').length;
+  if (text.includes('@')) {
+    return alnum >= 2 && text.length >= MIN_INFIX
+      ? { kind: 'email', text }
+      : { kind: 'none', hint: 'Type a few more characters of the email address.' };
+  }
+  if (alnum >= MIN_INFIX) return { kind: 'text', text };
+  if (alnum >= 1 && text.length <= 2) return { kind: 'prefix', text };
+  return { kind: 'none', hint: 'Type at least 3 letters, digits or characters of an email.' };
+}
+
+/** `%`, `_` and `\` typed by a person are literal characters, not wildcards. */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export interface CustomerMatch {
+  id: number;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  /** Non-cancelled appointments from now on (same rule as the Upcoming tab). */
+  upcoming_count: number;
+}
+
+export interface CustomerSearchResult {
+  items: CustomerMatch[];
+  /** Why nothing was searched (too short, only punctuation), for the person typing. */
+  hint: string | null;
+}
+
+type CustomerEb = ExpressionBuilder<Database, 'customers'>;
+const nameC = sql<string>`lower(${sql.ref('customers.name')}) COLLATE "C"`;
+
+/** The ranked, limited matches without the appointment counts: shared by the query and its EXPLAIN. */
+function rankedMatches(db: Db, plan: Exclude<CustomerSearchPlan, { kind: 'none' }>, limit: number) {
+  let rank;
+  let where: (eb: CustomerEb) => Expression<SqlBool>;
+  switch (plan.kind) {
+    case 'phone': {
+      const infix = `%${plan.digits}%`;
+      const exact = plan.e164Prefixes;
+      const prefixes = exact.map((p) => `${p}%`);
+      rank = sql<number>`CASE WHEN ${sql.ref('customers.phone')} IN (${sql.join(exact)}) THEN 0
+        WHEN ${sql.join(prefixes.map((p) => sql`${sql.ref('customers.phone')} LIKE ${p}`), sql` OR `)} THEN 1 ELSE 3 END`;
+      where = (eb) => eb('customers.phone', 'like', infix);
+      break;
+    }
+    case 'email': {
+      const t = escapeLike(plan.text);
+      rank = sql<number>`CASE WHEN ${sql.ref('customers.email')} = ${plan.text} THEN 0
+        WHEN ${sql.ref('customers.email')} LIKE ${`${t}%`} THEN 1 ELSE 3 END`;
+      where = (eb) => eb('customers.email', 'ilike', `%${t}%`);
+      break;
+    }
+    case 'text': {
+      // Cheapest ranking measured (every match is ranked before the top-N sort): C-collated LIKE on
+      // lower(name) instead of ILIKE, no per-row regex. An exact name sorts first within rank 1 by
+      // itself ("smith" < "smith jones"); word starts are after a space.
+      const t = escapeLike(plan.text);
+      rank = sql<number>`CASE WHEN ${sql.ref('customers.email')} = ${plan.text} THEN 0
+        WHEN ${nameC} LIKE ${`${t}%`} OR ${sql.ref('customers.email')} LIKE ${`${t}%`} THEN 1
+        WHEN ${nameC} LIKE ${`% ${t}%`} THEN 2
+        ELSE 3 END`;
+      where = (eb) => eb.or([eb('customers.name', 'ilike', `%${t}%`), eb('customers.email', 'ilike', `%${t}%`)]);
+      break;
+    }
+    case 'prefix': {
+      rank = sql<number>`1`;
+      where = (eb) => eb(nameC, 'like', `${escapeLike(plan.text)}%`);
+      break;
+    }
+  }
+  return db
+    .selectFrom('customers')
+    .select(['customers.id', 'customers.name', 'customers.phone', 'customers.email', rank.as('rank'), nameC.as('sort_name')])
+    .where(where)
+    .orderBy('rank')
+    .orderBy('sort_name')
+    .orderBy('customers.id')
+    .limit(limit);
+}
+
+/** The compiled search query, for EXPLAIN in tests and the database page (null: nothing to run). */
+export function searchCustomersQuery(db: Db, params: { q: string; limit: number; now?: Date }) {
+  const plan = planCustomerSearch(params.q);
+  if (plan.kind === 'none') return null;
+  const now = params.now ?? new Date();
+  return db
+    .selectFrom(rankedMatches(db, plan, params.limit).as('c'))
+    .select((eb) => [
+      'c.id',
+      'c.name',
+      'c.phone',
+      'c.email',
+      eb
+        .selectFrom('appointments')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .whereRef('appointments.customer_id', '=', 'c.id')
+        .where('appointments.date', '>=', now)
+        .where('appointments.status', '<>', 'cancelled')
+        .as('upcoming_count'),
+    ])
+    .orderBy('c.rank')
+    .orderBy('c.sort_name')
+    .orderBy('c.id');
+}
+
+// Index: customers_{name,email,phone}_trgm_idx (GIN, 0003) for 3+ characters: BitmapOr of Bitmap Index
+// Scans -> Bitmap Heap Scan -> top-N sort by rank; 1-2 letters: customers_name_prefix_idx (0007) range
+// Index Scan, no sort; per match, appointments_customer_id_idx for the upcoming count (limit rows only).
+export async function searchCustomers(db: Db, params: { q: string; limit: number; now?: Date }): Promise<CustomerSearchResult> {
+  const plan = planCustomerSearch(params.q);
+  if (plan.kind === 'none') return { items: [], hint: plan.hint };
+  const rows = await searchCustomersQuery(db, params)!.execute();
+  return {
+    items: rows.map((r) => ({ id: r.id, name: r.name, phone: r.phone, email: r.email, upcoming_count: r.upcoming_count ?? 0 })),
+    hint: null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customer card
+// ---------------------------------------------------------------------------------------------
+
+export interface CustomerCard {
+  id: number;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  housecallpro_id: string | null;
+  created_at: Date;
+  thread_count: number;
+  /** The customer's conversation with the most recent message, for a direct link. */
+  latest_thread_id: string | null;
+}
+
+export function customerByIdQuery(db: Db, params: { customerId: number }) {
+  return db
+    .selectFrom('customers')
+    .select((eb) => [
+      'customers.id',
+      'customers.name',
+      'customers.phone',
+      'customers.email',
+      'customers.housecallpro_id',
+      'customers.created_at',
+      eb
+        .selectFrom('shared_threads')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .whereRef('shared_threads.customer_id', '=', 'customers.id')
+        .as('thread_count'),
+      eb
+        .selectFrom('shared_threads')
+        .select('shared_threads.id')
+        .whereRef('shared_threads.customer_id', '=', 'customers.id')
+        .where('shared_threads.last_message_at', 'is not', null)
+        .orderBy('shared_threads.last_message_at', 'desc')
+        .limit(1)
+        .as('latest_thread_id'),
+    ])
+    .where('customers.id', '=', params.customerId);
+}
+
+// Index: customers_pkey (Index Scan, one row); shared_threads_customer_id_idx (customer_id,
+// last_message_at DESC) for the thread count and the latest thread (Index Scan, LIMIT 1).
+export async function customerById(db: Db, params: { customerId: number }): Promise<CustomerCard | null> {
+  const row = await customerByIdQuery(db, params).executeTakeFirst();
+  return row ? { ...row, thread_count: row.thread_count ?? 0, latest_thread_id: row.latest_thread_id ?? null } : null;
+}
+
+// Index: customers_pkey (Index Only Scan). Distinguishes "no appointments" from "no such customer".
+export async function customerExists(db: Db, params: { customerId: number }): Promise<boolean> {
+  const row = await db.selectFrom('customers').select('id').where('id', '=', params.customerId).executeTakeFirst();
+  return row !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A customer's appointments, tabbed
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The tabs partition a customer's appointments: every appointment is in exactly one tab.
+ *  - cancelled: status = 'cancelled', whatever the date.
+ *  - upcoming:  not cancelled and date >= now (soonest first).
+ *  - past:      not cancelled and date <  now (newest first). This includes a job started earlier today
+ *               and still in_progress, and a scheduled/confirmed job whose date passed without an
+ *               update: it shows with its status so staff can see it needs attention, never vanishes.
+ * The split is by the appointment's start (`date`), on one `now` per request.
+ */
+export type BookingTab = 'upcoming' | 'past' | 'cancelled';
+export const BOOKING_TABS: readonly BookingTab[] = ['upcoming', 'past', 'cancelled'];
+
+/** Statuses a tab can contain (the status filter offers these). */
+export const TAB_STATUSES: Record<BookingTab, readonly AppointmentStatus[]> = {
+  upcoming: ['scheduled', 'confirmed', 'in_progress'],
+  past: ['completed', 'no_show', 'in_progress', 'scheduled', 'confirmed'],
+  cancelled: ['cancelled'],
+};
+
+export interface AppointmentCursor {
+  /** The row's date as exact UTC text (microseconds): a JS Date would lose them and skip rows. */
+  date: string;
+  id: number;
+}
+
+const CURSOR_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)_([1-9]\d{0,15})$/;
+export const CURSOR_PATTERN = CURSOR_RE;
+
+export function encodeCursor(c: AppointmentCursor): string {
+  return `${c.date}_${c.id}`;
+}
+
+/** null when malformed (the router turns that into BAD_REQUEST). */
+export function decodeCursor(s: string): AppointmentCursor | null {
+  const m = CURSOR_RE.exec(s);
+  if (!m) return null;
+  const id = Number(m[2]);
+  if (!Number.isSafeInteger(id) || Number.isNaN(Date.parse(m[1]!))) return null;
+  return { date: m[1]!, id };
+}
+
+export interface CustomerAppointmentsParams {
+  customerId: number;
+  tab: BookingTab;
+  status?: AppointmentStatus | null;
+  /** Inclusive lower bound on `date`. */
+  from?: Date | null;
+  /** Exclusive upper bound on `date`. */
+  to?: Date | null;
+  limit: number;
+  cursor?: AppointmentCursor | null;
+  now?: Date;
+}
+
+export interface AppointmentRow {
+  id: number;
+  date: Date;
+  duration_minutes: number;
+  status: AppointmentStatus;
+  service_type: string;
+  technician: string | null;
+  amount_cents: number | null;
+  notes: string | null;
+  housecallpro_job_id: string | null;
+}
+
+type AppointmentEb = ExpressionBuilder<Database, 'appointments'>;
+
+function tabFilter(eb: AppointmentEb, tab: BookingTab, now: Date) {
+  if (tab === 'cancelled') return eb('appointments.status', '=', 'cancelled');
+  return eb.and([
+    eb('appointments.status', '<>', 'cancelled'),
+    eb('appointments.date', tab === 'upcoming' ? '>=' : '<', now),
+  ]);
+}
+
+const dateKey = sql<string>`to_char(${sql.ref('appointments.date')} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export function customerAppointmentsQuery(db: Db, p: CustomerAppointmentsParams) {
+  const now = p.now ?? new Date();
+  const dir = p.tab === 'upcoming' ? 'asc' : 'desc';
+  const cursor = p.cursor;
+  return db
+    .selectFrom('appointments')
+    .select([
+      'appointments.id',
+      'appointments.date',
+      'appointments.duration_minutes',
+      'appointments.status',
+      'appointments.service_type',
+      'appointments.technician',
+      'appointments.amount_cents',
+      'appointments.notes',
+      'appointments.housecallpro_job_id',
+      dateKey.as('date_key'),
+    ])
+    .where('appointments.customer_id', '=', p.customerId)
+    .where((eb) => tabFilter(eb, p.tab, now))
+    .$if(!!p.status, (qb) => qb.where('appointments.status', '=', p.status!))
+    .$if(!!p.from, (qb) => qb.where('appointments.date', '>=', p.from!))
+    .$if(!!p.to, (qb) => qb.where('appointments.date', '<', p.to!))
+    .$if(!!cursor, (qb) =>
+      qb.where((eb) =>
+        eb(
+          eb.refTuple('appointments.date', 'appointments.id'),
+          dir === 'asc' ? '>' : '<',
+          eb.tuple(sql<Date>`${cursor!.date}::timestamptz`, cursor!.id),
+        ),
+      ),
+    )
+    .orderBy('appointments.date', dir)
+    .orderBy('appointments.id', dir)
+    .limit(p.limit + 1);
+}
+
+// Index: appointments_customer_id_idx (customer_id, date): Index Scan (Backward for past/cancelled)
+// with customer_id = $1 and the date range/cursor as Index Cond, Incremental Sort on id, Limit.
+export async function customerAppointments(
+  db: Db,
+  p: CustomerAppointmentsParams,
+): Promise<{ items: AppointmentRow[]; nextCursor: string | null }> {
+  const rows = await customerAppointmentsQuery(db, p).execute();
+  const more = rows.length > p.limit;
+  const page = more ? rows.slice(0, p.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    items: page.map(({ date_key: _, ...r }) => r),
+    nextCursor: more && last ? encodeCursor({ date: last.date_key, id: last.id }) : null,
+  };
+}
+
+export interface TabCounts {
+  upcoming: number;
+  past: number;
+  cancelled: number;
+}
+
+export function appointmentTabCountsQuery(db: Db, p: { customerId: number; from?: Date | null; to?: Date | null; now?: Date }) {
+  const now = p.now ?? new Date();
+  return db
+    .selectFrom('appointments')
+    .select((eb) => [
+      sql<number>`count(*) FILTER (WHERE ${tabFilter(eb, 'upcoming', now)})::int`.as('upcoming'),
+      sql<number>`count(*) FILTER (WHERE ${tabFilter(eb, 'past', now)})::int`.as('past'),
+      sql<number>`count(*) FILTER (WHERE ${tabFilter(eb, 'cancelled', now)})::int`.as('cancelled'),
+    ])
+    .where('appointments.customer_id', '=', p.customerId)
+    .$if(!!p.from, (qb) => qb.where('appointments.date', '>=', p.from!))
+    .$if(!!p.to, (qb) => qb.where('appointments.date', '<', p.to!));
+}
+
+// Index: appointments_customer_id_idx: one (Bitmap) Index Scan of the customer's rows, one Aggregate
+// with three FILTERed counts (the tab labels); the date range, when set, is an Index Cond.
+export async function appointmentTabCounts(
+  db: Db,
+  p: { customerId: number; from?: Date | null; to?: Date | null; now?: Date },
+): Promise<TabCounts> {
+  const row = await appointmentTabCountsQuery(db, p).executeTakeFirstOrThrow();
+  return { upcoming: row.upcoming, past: row.past, cancelled: row.cancelled };
+}
