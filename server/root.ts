@@ -1,4 +1,6 @@
+import { bookingsRouter } from './routers/bookings';
 import { conversationsRouter } from './routers/conversations';
+import { identityRouter } from './routers/identity';
 import { sessionRouter } from './routers/session';
 import { createCallerFactory, createRouter } from './trpc';
 
@@ -6,6 +8,8 @@ import { createCallerFactory, createRouter } from './trpc';
 export const appRouter = createRouter({
   session: sessionRouter,
   conversations: conversationsRouter,
+  identity: identityRouter,
+  bookings: bookingsRouter,
 });
 
 export type AppRouter = typeof appRouter;
