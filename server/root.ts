@@ -1,7 +1,6 @@
 import { bookingsRouter } from './routers/bookings';
 import { conversationsRouter } from './routers/conversations';
 import { identityRouter } from './routers/identity';
-import { identityRouter } from './routers/identity';
 import { sessionRouter } from './routers/session';
 import { createCallerFactory, createRouter } from './trpc';
 
@@ -9,7 +8,6 @@ import { createCallerFactory, createRouter } from './trpc';
 export const appRouter = createRouter({
   session: sessionRouter,
   conversations: conversationsRouter,
-  identity: identityRouter,
   identity: identityRouter,
   bookings: bookingsRouter,
 });
