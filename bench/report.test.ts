@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { describePlan, growthVerdict, renderFindings, renderImpactTable, renderReport, table } from './report';
+import { summarize } from './stats';
+import type { BenchResults, OperationResult, PlanNode } from './types';
+
+const seq = (t: string): PlanNode => ({ topNode: 'Limit', scans: [`Seq Scan on ${t}`], indexes: [], seqScans: [t], totalCost: 1000 });
+const idx = (i: string, top = 'Limit'): PlanNode => ({ topNode: top, scans: [`Index Scan Backward using ${i}`], indexes: [i], seqScans: [], totalCost: 5 });
+const lat = (ms: number) => summarize([ms * 0.9, ms, ms, ms * 1.1]);
+
+function op(key: string, label: string, without: number, withMs: number, index: string, claim: OperationResult['claim']): OperationResult {
+  return {
+    key,
+    label,
+    queryFunction: `server/queries/x.ts#${key}`,
+    claim,
+    without: { latency: lat(without), plans: [seq('t')] },
+    with: { latency: lat(withMs), plans: [idx(index)] },
+    ratio: without / withMs,
+    expectedIndexes: [index],
+  };
+}
+
+function fixture(overrides: Partial<BenchResults> = {}): BenchResults {
+  return {
+    command: 'npm run bench -- --rows 1000000',
+    machine: { cpuModel: 'AMD EPYC', cores: 2, ramGiB: 23, postgres: 'PostgreSQL 15.20', node: 'v20.20.2', os: 'Linux', date: '2026-11-24 03:00 UTC', database: 'postgresql' },
+    rows: 1_000_000,
+    counts: { shared_thread_messages: 1_000_000, appointments: 1_000_000 },
+    operations: [
+      op('history', 'Load conversation history', 80, 0.2, 'shared_thread_messages_thread_created_idx', { withoutMs: 2000, withMs: 20, ratio: 100 }),
+      op('costByService', 'Admin cost analytics', 120, 14, 'api_usage_analytics_idx', { withoutMs: 5000, withMs: 250, ratio: 20 }),
+    ],
+    growth: [
+      { rows: 100_000, counts: {}, operations: { history: { withoutMedianMs: 8, withMedianMs: 0.2, withoutRuns: 50, withRuns: 50 }, costByService: { withoutMedianMs: 12, withMedianMs: 1.4, withoutRuns: 50, withRuns: 50 } } },
+      { rows: 1_000_000, counts: {}, operations: { history: { withoutMedianMs: 80, withMedianMs: 0.2, withoutRuns: 200, withRuns: 200 }, costByService: { withoutMedianMs: 120, withMedianMs: 14, withoutRuns: 80, withRuns: 200 } } },
+    ],
+    writes: [
+      { table: 'api_usage', mode: 'batch', rows: 20_000, withoutIndexes: 100_000, withIndexes: 80_000, indexOverhead: 0.2, withIndexesAndTrigger: 76_000, triggerOverhead: 0.05, triggers: ['api_usage_daily_ins'] },
+    ],
+    sizes: [
+      { table: 'shared_thread_messages', rows: 1_000_000, tableBytes: 200 * 1024 ** 2, indexes: [{ name: 'shared_thread_messages_thread_id_idx', bytes: 30 * 1024 ** 2 }, { name: 'shared_thread_messages_thread_created_idx', bytes: 60 * 1024 ** 2 }] },
+    ],
+    apply: { plainMs: 9000, concurrentMs: 15000, perIndex: [{ name: 'api_usage_analytics_idx', plainMs: 1000, concurrentMs: 1800 }] },
+    commitMs: 6.5,
+    rollup: null,
+    http: [{ procedure: 'conversations.history', connections: 50, durationS: 10, requests: 20_000, requestsPerSec: 2000, p50Ms: 20, p95Ms: 30, p99Ms: 40, maxMs: 90, non2xx: 0, errors: 0, timeouts: 0 }],
+    httpSkipped: null,
+    timings: { total: 420, seed: 100 },
+    notes: [],
+    ...overrides,
+  };
+}
+
+describe('table', () => {
+  it('renders a GitHub table and escapes pipes', () => {
+    expect(table(['a', 'b'], [['1', 'x|y']])).toBe('| a | b |\n|---|---|\n| 1 | x\\|y |');
+  });
+});
+
+describe('renderImpactTable', () => {
+  it('has the guide\'s columns and one row per operation with claim, both sides and the ratio', () => {
+    const lines = renderImpactTable(fixture().operations).split('\n');
+    expect(lines[0]).toBe('| Operation | Guide claim (without → with, ratio) | Measured without | Measured with | Measured ratio |');
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toBe('| Load conversation history | ~2000 ms → ~20 ms, 100x | 80.0 ms (p95 86.8 ms) | 0.200 ms (p95 0.217 ms) | **400x** |');
+    expect(lines[3]).toContain('| Admin cost analytics | ~5000 ms → ~250 ms, 20x |');
+    expect(lines[3]).toContain('**8.6x**');
+  });
+
+  it('shows a dash for an operation the guide makes no claim about', () => {
+    const o = { ...fixture().operations[0]!, claim: null };
+    expect(renderImpactTable([o]).split('\n')[2]).toContain('| Load conversation history | — |');
+  });
+});
+
+describe('describePlan', () => {
+  it('names the top node and every scan with its index', () => {
+    expect(describePlan([idx('a_idx')])).toBe('Limit: Index Scan Backward using a_idx');
+    expect(describePlan([seq('t'), idx('b_idx', 'Aggregate')])).toBe('Limit: Seq Scan on t; Aggregate: Index Scan Backward using b_idx');
+    expect(describePlan([])).toBe('n/a');
+  });
+});
+
+describe('growthVerdict', () => {
+  const r = fixture();
+  it('says flat for a constant time and "grows with the table" for a linear one', () => {
+    expect(growthVerdict(r.growth, 'history', 'with')).toBe('n^0.00 (flat)');
+    expect(growthVerdict(r.growth, 'history', 'without')).toBe('n^1.00 (grows with the table)');
+    expect(growthVerdict(r.growth, 'costByService', 'with')).toBe('n^1.00 (grows with the table)');
+  });
+  it('is n/a with a single size', () => {
+    expect(growthVerdict(r.growth.slice(0, 1), 'history', 'with')).toBe('n/a');
+  });
+});
+
+describe('renderFindings', () => {
+  const f = renderFindings(fixture()).join('\n');
+  it('says where the guide\'s figures are off and whether the ratio holds', () => {
+    expect(f).toContain('without indexes it takes 80.0 ms, not ~2000 ms (the claim is 25x too slow)');
+    expect(f).toContain('the speed-up is 400x (claimed 100x: holds)');
+    expect(f).toContain('the speed-up is 8.6x, short of the claimed 20x');
+  });
+  it('rejects "with indexes it stays constant" for an aggregate that grows', () => {
+    expect(f).toMatch(/"With indexes, it stays constant" is wrong for \*\*Admin cost analytics\*\*/);
+    expect(f).toContain('With indexes, load conversation history stay flat');
+  });
+  it('rejects the <5% write overhead when measured higher', () => {
+    expect(f).toContain('"<5% write overhead for 9 indexes" is wrong for `api_usage` batched inserts: the indexes cost 20%');
+  });
+  it('checks the storage claims', () => {
+    expect(f).toContain('"Each index: ~20-40% of table size" does not hold for shared_thread_messages_thread_id_idx 15%');
+    expect(f).toContain('the two message indexes take 90 MB per 1M messages');
+  });
+  it('warns that absolute times are not comparable at another size', () => {
+    expect(renderFindings(fixture({ rows: 5000 }))[0]).toContain('this run used 5k');
+  });
+  it('names an expected index the plan does not use', () => {
+    const r = fixture();
+    r.operations[0]!.with.plans = [seq('shared_thread_messages')];
+    expect(renderFindings(r).join('\n')).toContain('the plan does not use `shared_thread_messages_thread_created_idx`');
+  });
+});
+
+describe('renderReport', () => {
+  it('has every section, the machine and the command', () => {
+    const md = renderReport(fixture());
+    for (const heading of [
+      '## Performance Impact Table (1M rows)',
+      '## Where the guide is wrong',
+      '## Query plans',
+      '## Growth',
+      '## Write cost',
+      '## Index size against table size',
+      '## Applying 0002',
+      '## Over HTTP',
+    ]) {
+      expect(md).toContain(heading);
+    }
+    expect(md).toContain('AMD EPYC, 2 cores, 23 GiB RAM · PostgreSQL 15.20 · Node v20.20.2');
+    expect(md).toContain('`npm run bench -- --rows 1000000`');
+    expect(md).toContain('| `conversations.history` | 50 × 10 s | 20,000 | 2,000 | 20.0 ms | 30.0 ms | 40.0 ms | 0 | 0 |');
+    expect(md).toContain('| 100k rows | 1M rows |');
+    expect(md).toContain('waits 6.50 ms for its commit');
+  });
+  it('says why HTTP was skipped', () => {
+    expect(renderReport(fixture({ http: null, httpSkipped: '--skip-http' }))).toContain('Skipped: --skip-http.');
+  });
+});

@@ -1,0 +1,128 @@
+import type { LatencySummary } from './stats';
+
+/** The shape of `--out FILE.json`: every figure the markdown report is rendered from. */
+
+export interface GuideClaim {
+  withoutMs: number;
+  withMs: number;
+  ratio: number;
+}
+
+export interface PlanNode {
+  /** Root node type, e.g. "Limit". */
+  topNode: string;
+  /** Scan nodes from the top down, e.g. "Index Scan Backward using shared_thread_messages_thread_created_idx". */
+  scans: string[];
+  /** Every index the plan reads. */
+  indexes: string[];
+  /** Tables read by a sequential scan. */
+  seqScans: string[];
+  totalCost: number;
+}
+
+export interface OperationSide {
+  latency: LatencySummary;
+  /** One plan per SQL statement the query function sent (most send one). */
+  plans: PlanNode[];
+}
+
+export interface OperationResult {
+  key: string;
+  label: string;
+  /** `server/queries/<file>.ts#fn`: the function the dashboard calls. */
+  queryFunction: string;
+  claim: GuideClaim | null;
+  without: OperationSide;
+  with: OperationSide;
+  /** without median / with median. */
+  ratio: number | null;
+  /** Indexes of 0002 this operation is expected to use. */
+  expectedIndexes: string[];
+}
+
+export interface GrowthPoint {
+  rows: number;
+  counts: Record<string, number>;
+  operations: Record<string, { withoutMedianMs: number; withMedianMs: number; withoutRuns: number; withRuns: number }>;
+}
+
+export interface WriteCostRow {
+  table: string;
+  mode: 'single' | 'batch';
+  rows: number;
+  /** Rows per second with 0002 rolled back. */
+  withoutIndexes: number;
+  /** Rows per second with the nine indexes. */
+  withIndexes: number;
+  /** (without - with) / without: the share of throughput the indexes cost. */
+  indexOverhead: number | null;
+  /** Rows per second with the nine indexes and the rollup trigger enabled (migration 0005), else null. */
+  withIndexesAndTrigger: number | null;
+  triggerOverhead: number | null;
+  /** User triggers on the table (off for the first two columns, on for the third). */
+  triggers: string[];
+}
+
+export interface RelationSize {
+  table: string;
+  rows: number;
+  tableBytes: number;
+  /** Indexes of 0002 on this table. */
+  indexes: { name: string; bytes: number }[];
+}
+
+export interface ApplyTiming {
+  /** 0002 with CONCURRENTLY removed (CREATE INDEX blocks writes to the table while it builds). */
+  plainMs: number;
+  /** 0002 as shipped: CREATE INDEX CONCURRENTLY (two table scans, waits for running transactions). */
+  concurrentMs: number;
+  perIndex: { name: string; plainMs: number; concurrentMs: number }[];
+}
+
+export interface HttpResult {
+  procedure: string;
+  connections: number;
+  durationS: number;
+  requests: number;
+  requestsPerSec: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  ramGiB: number;
+  postgres: string;
+  node: string;
+  os: string;
+  date: string;
+  database: 'postgresql' | 'embedded';
+}
+
+export interface BenchResults {
+  command: string;
+  machine: MachineInfo;
+  rows: number;
+  /** Row counts of the seeded tables at `rows`. */
+  counts: Record<string, number>;
+  operations: OperationResult[];
+  growth: GrowthPoint[];
+  writes: WriteCostRow[];
+  sizes: RelationSize[];
+  apply: ApplyTiming | null;
+  /** Median ms of one single-row INSERT with synchronous_commit = on (the WAL flush of a commit). */
+  commitMs: number | null;
+  /** Present when migration 0005 (issue 11's rollup) exists. */
+  rollup: { migration: string; triggers: string[] } | null;
+  http: HttpResult[] | null;
+  httpSkipped: string | null;
+  /** Seconds per phase, and in total. */
+  timings: Record<string, number>;
+  notes: string[];
+}
