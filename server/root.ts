@@ -1,3 +1,4 @@
+import { attributionRouter } from './routers/attribution';
 import { bookingsRouter } from './routers/bookings';
 import { conversationsRouter } from './routers/conversations';
 import { identityRouter } from './routers/identity';
@@ -9,6 +10,7 @@ export const appRouter = createRouter({
   session: sessionRouter,
   conversations: conversationsRouter,
   identity: identityRouter,
+  attribution: attributionRouter,
   bookings: bookingsRouter,
 });
 

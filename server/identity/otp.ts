@@ -8,6 +8,7 @@ import {
   lockOtpKeys,
   otpRateLimitCounts,
   recordAttempt,
+  recordIdentityLinked,
   threadForLink,
 } from '../queries/identity';
 import { codeMatches, generateCode, hashCode, otpKeyFromEnv } from './codes';
@@ -130,6 +131,8 @@ export async function verifyCode(
     const name = thread.contact_name?.trim().slice(0, 200) || destination.value;
     const customerId = await findOrCreateCustomer(trx, { destinationType: destination.type, destination: destination.value, name });
     await linkThread(trx, { threadId, customerId, verifiedPhone: destination.type === 'phone' ? destination.value : null });
+    // The attribution funnel counts the step once per thread: its first link.
+    if (thread.customer_id === null) await recordIdentityLinked(trx, { threadId, customerId });
     return true;
   });
   return { ok };

@@ -198,3 +198,26 @@ export async function linkThread(
     .where('id', '=', params.threadId)
     .execute();
 }
+
+/**
+ * The funnel's "identity linked" step for the visitors who opened this thread: one attribution row
+ * each, copying their source/medium/campaign from their first_message row. Only on a thread's first
+ * link (the caller checks), so relinking never counts a visitor twice.
+ * Index: attribution_data_conversion_event_idx, range ('first_message', thread.created_at -1 h ..
+ * +1 day): the chat widget records the first message when it creates the thread.
+ */
+export async function recordIdentityLinked(trx: Exec, params: { threadId: string; customerId: number }): Promise<number> {
+  const { numAffectedRows } = await sql`
+    INSERT INTO attribution_data (visitor_id, thread_id, customer_id, source, medium, campaign, landing_page, conversion_event)
+    SELECT DISTINCT ON (m.visitor_id)
+           m.visitor_id, m.thread_id, ${params.customerId}::int8, m.source, m.medium, m.campaign, m.landing_page, 'identity_linked'
+      FROM shared_threads t
+      JOIN attribution_data m
+        ON m.conversion_event = 'first_message'
+       AND m.occurred_at >= t.created_at - interval '1 hour'
+       AND m.occurred_at <  t.created_at + interval '1 day'
+       AND m.thread_id = t.id
+     WHERE t.id = ${params.threadId}::uuid
+     ORDER BY m.visitor_id, m.occurred_at`.execute(trx);
+  return Number(numAffectedRows ?? 0);
+}

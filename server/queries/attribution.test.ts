@@ -1,0 +1,139 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMigrations } from '@/db/migrator';
+import { seedDatabase } from '@/db/seed/index';
+import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
+import { deriveOtpKey } from '../identity/codes';
+import { parseDestination } from '../identity/destination';
+import { requestCode, verifyCode } from '../identity/otp';
+import { ConsoleOtpSender } from '../identity/sender';
+import { conversionFunnel, conversionFunnelSql, type FunnelCounts } from './attribution';
+
+const ANCHOR = new Date('2026-11-01T12:00:00Z');
+const DAY = 86_400_000;
+let s: ScratchDatabase;
+
+beforeAll(async () => {
+  s = await createScratchDatabase('funnel');
+  await runMigrations(s.db);
+  await seedDatabase(s.db, { rows: 20_000, seed: 7, anchor: ANCHOR });
+});
+afterAll(() => s?.drop());
+
+/**
+ * The funnel's definition written the plain way — one EXISTS per step, first visit by min() —
+ * so a mistake in the optimized query's joins, grouping or step chaining shows up as a mismatch.
+ */
+async function directCounts(from: Date, to: Date) {
+  const { rows } = await sql<{ source: string; medium: string | null; campaign: string | null } & Record<string, number>>`
+    WITH v AS (
+      SELECT visitor_id, min(occurred_at) AS at,
+             (array_agg(source ORDER BY occurred_at))[1] AS source,
+             (array_agg(medium ORDER BY occurred_at))[1] AS medium,
+             (array_agg(campaign ORDER BY occurred_at))[1] AS campaign
+        FROM attribution_data
+       WHERE conversion_event = 'visit' AND occurred_at >= ${from} AND occurred_at < ${to}
+       GROUP BY visitor_id
+    ), x AS (
+      SELECT v.*,
+        EXISTS (SELECT 1 FROM attribution_data e JOIN shared_threads t ON t.id = e.thread_id
+                 WHERE e.visitor_id = v.visitor_id AND e.conversion_event = 'first_message' AND e.occurred_at >= v.at) AS m,
+        EXISTS (SELECT 1 FROM attribution_data e JOIN customers c ON c.id = e.customer_id
+                 WHERE e.visitor_id = v.visitor_id AND e.conversion_event = 'identity_linked' AND e.occurred_at >= v.at) AS l,
+        EXISTS (SELECT 1 FROM attribution_data e
+                 WHERE e.visitor_id = v.visitor_id AND e.conversion_event = 'booking_made' AND e.occurred_at >= v.at) AS b,
+        EXISTS (SELECT 1 FROM attribution_data e
+                 WHERE e.visitor_id = v.visitor_id AND e.conversion_event = 'job_completed' AND e.occurred_at >= v.at) AS c,
+        (SELECT max(e.customer_id) FROM attribution_data e JOIN customers c ON c.id = e.customer_id
+          WHERE e.visitor_id = v.visitor_id AND e.occurred_at >= v.at) AS customer_id
+      FROM v
+    )
+    SELECT source, medium, campaign,
+           count(*)::int AS visitors,
+           count(*) FILTER (WHERE m)::int AS first_message,
+           count(*) FILTER (WHERE m AND l)::int AS identity_linked,
+           count(*) FILTER (WHERE m AND l AND b)::int AS booking_made,
+           count(*) FILTER (WHERE m AND l AND b AND c)::int AS job_completed,
+           coalesce(sum((SELECT sum(a.amount_cents) FROM appointments a
+                          WHERE a.customer_id = x.customer_id AND a.status = 'completed' AND a.date >= x.at))
+                    FILTER (WHERE m AND l AND b AND c), 0)::int8 AS revenue_cents
+      FROM x
+     GROUP BY source, medium, campaign`.execute(s.db);
+  const key = (r: { source: string; medium: string | null; campaign: string | null }) => `${r.source}|${r.medium}|${r.campaign}`;
+  const toCounts = (r: Record<string, number>): FunnelCounts => ({
+    visitors: r.visitors!,
+    firstMessage: r.first_message!,
+    identityLinked: r.identity_linked!,
+    bookingMade: r.booking_made!,
+    jobCompleted: r.job_completed!,
+    revenueCents: Number(r.revenue_cents),
+  });
+  return new Map(rows.map((r) => [key(r), toCounts(r)]));
+}
+
+describe('conversionFunnel on seeded data', () => {
+  it.each([30, 365])('equals a direct SQL count over the last %i days', async (days) => {
+    const to = ANCHOR;
+    const from = new Date(ANCHOR.getTime() - days * DAY);
+    const funnel = await conversionFunnel(s.db, { from, to });
+    const direct = await directCounts(from, to);
+
+    expect(funnel.totals.visitors).toBeGreaterThan(100);
+    expect(funnel.totals.jobCompleted).toBeGreaterThan(0);
+    const got = new Map(funnel.rows.map((r) => [`${r.source}|${r.medium}|${r.campaign}`, r]));
+    expect([...got.keys()].sort()).toEqual([...direct.keys()].sort());
+    for (const [k, want] of direct) expect({ k, ...got.get(k)!, rates: undefined, source: undefined, medium: undefined, campaign: undefined }).toEqual({ k, ...want });
+
+    const sum = (f: keyof FunnelCounts) => funnel.rows.reduce((n, r) => n + r[f], 0);
+    for (const f of ['visitors', 'firstMessage', 'identityLinked', 'bookingMade', 'jobCompleted', 'revenueCents'] as const) {
+      expect(funnel.totals[f]).toBe(sum(f));
+    }
+    // Never widens, and rates are step over previous step.
+    const t = funnel.totals;
+    expect([t.visitors, t.firstMessage, t.identityLinked, t.bookingMade, t.jobCompleted]).toEqual(
+      [t.visitors, t.firstMessage, t.identityLinked, t.bookingMade, t.jobCompleted].slice().sort((a, b) => b - a),
+    );
+    expect(t.rates.identityLinked).toBeCloseTo(t.identityLinked / t.firstMessage, 10);
+  });
+
+  it('uses attribution_data_conversion_event_idx, never a Seq Scan on attribution_data (30 days)', async () => {
+    const from = new Date(ANCHOR.getTime() - 30 * DAY);
+    const { rows } = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (FORMAT JSON) ${conversionFunnelSql({ from, to: ANCHOR })}`.execute(s.db);
+    const nodes: Array<Record<string, unknown>> = [];
+    const walk = (n: Record<string, unknown>) => {
+      nodes.push(n);
+      for (const c of (n.Plans as Array<Record<string, unknown>> | undefined) ?? []) walk(c);
+    };
+    walk((rows[0]!['QUERY PLAN'] as Array<{ Plan: Record<string, unknown> }>)[0]!.Plan);
+    const onAttribution = nodes.filter((n) => n['Relation Name'] === 'attribution_data' || String(n['Index Name'] ?? '').startsWith('attribution_data'));
+    expect(onAttribution.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
+    const usingIndex = nodes.filter((n) => n['Index Name'] === 'attribution_data_conversion_event_idx');
+    expect(usingIndex.length).toBeGreaterThanOrEqual(2); // the visits and the later steps
+  });
+
+  it('an empty range gives zeros and no rates', async () => {
+    const f = await conversionFunnel(s.db, { from: new Date('2001-01-01'), to: new Date('2001-02-01') });
+    expect(f.rows).toEqual([]);
+    expect(f.totals).toMatchObject({ visitors: 0, jobCompleted: 0, revenueCents: 0, rates: { firstMessage: null, jobCompleted: null } });
+  });
+
+  it('an OTP link adds the visitor to "identity linked", once', async () => {
+    const from = new Date(ANCHOR.getTime() - 30 * DAY);
+    const before = await conversionFunnel(s.db, { from, to: new Date() });
+    const thread = await s.db.insertInto('shared_threads').values({ channels: ['web'], message_count: 1, created_at: new Date(Date.now() - 60_000) }).returning('id').executeTakeFirstOrThrow();
+    await sql`INSERT INTO attribution_data (visitor_id, thread_id, source, medium, campaign, conversion_event, occurred_at) VALUES
+      ('11111111-2222-4333-8444-555555555555', NULL, 'test-source', 'cpc', 'otp-test', 'visit', now() - interval '5 minutes'),
+      ('11111111-2222-4333-8444-555555555555', ${thread.id}, 'test-source', 'cpc', 'otp-test', 'first_message', now() - interval '50 seconds')`.execute(s.db);
+
+    const deps = { sender: new ConsoleOtpSender({ silent: true }), key: deriveOtpKey('x'.repeat(32)) };
+    const destination = parseDestination('+1 214 555 0199')!;
+    for (let i = 0; i < 2; i++) {
+      await requestCode(s.db, deps, { threadId: thread.id, destination });
+      expect(await verifyCode(s.db, deps, { threadId: thread.id, destination, code: deps.sender.lastCodeFor(destination.value)! })).toEqual({ ok: true });
+    }
+    const after = await conversionFunnel(s.db, { from, to: new Date() });
+    const row = after.rows.find((r) => r.source === 'test-source')!;
+    expect(row).toMatchObject({ visitors: 1, firstMessage: 1, identityLinked: 1, bookingMade: 0 });
+    expect(after.totals.identityLinked).toBe(before.totals.identityLinked + 1);
+  });
+});

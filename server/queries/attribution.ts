@@ -1,0 +1,145 @@
+import { sql } from 'kysely';
+import type { Db } from '@/db/client';
+
+export const FUNNEL_STEPS = ['visitors', 'firstMessage', 'identityLinked', 'bookingMade', 'jobCompleted'] as const;
+export type FunnelStep = (typeof FUNNEL_STEPS)[number];
+
+export interface FunnelCounts {
+  visitors: number;
+  firstMessage: number;
+  identityLinked: number;
+  bookingMade: number;
+  jobCompleted: number;
+  /** Completed appointments of those who reached the last step, dated on or after their visit (cents). */
+  revenueCents: number;
+}
+/** Step n / step n-1 (0..1), null when step n-1 is 0. `visitors` has none. */
+export type FunnelRates = Record<Exclude<FunnelStep, 'visitors'>, number | null>;
+
+export interface FunnelRow extends FunnelCounts {
+  source: string;
+  medium: string | null;
+  campaign: string | null;
+  rates: FunnelRates;
+}
+
+export interface ConversionFunnel {
+  from: Date;
+  to: Date;
+  totals: FunnelCounts & { rates: FunnelRates };
+  /** One row per source/medium/campaign, most visitors first. */
+  rows: FunnelRow[];
+}
+
+interface Raw {
+  is_total: boolean;
+  source: string | null;
+  medium: string | null;
+  campaign: string | null;
+  visitors: number;
+  first_message: number;
+  identity_linked: number;
+  booking_made: number;
+  job_completed: number;
+  revenue_cents: number;
+}
+
+/**
+ * The cohort of visitors whose first visit falls in [from, to), by source/medium/campaign, and how
+ * many of them went on (at any time since) to each step. A step counts only after the ones before
+ * it, so the funnel never widens: first message (a first_message event whose thread exists),
+ * identity linked (an identity_linked event whose customer exists), booking made, job completed;
+ * revenue from the customer's completed appointments dated on or after the visit.
+ * Index: attribution_data_conversion_event_idx twice — the visits as a range scan on
+ * ('visit', occurred_at) (source/medium/campaign come from the heap), and the later steps as an
+ * Index Only Scan on (conversion_event = ANY(...), occurred_at >= from) from the INCLUDE columns;
+ * threads and customers by primary key, appointments on appointments_customer_id_idx.
+ */
+export async function conversionFunnel(db: Db, params: { from: Date; to: Date }): Promise<ConversionFunnel> {
+  const { from, to } = params;
+  const { rows } = await conversionFunnelSql(params).execute(db);
+
+  const counts = (r: Raw): FunnelCounts => ({
+    visitors: r.visitors,
+    firstMessage: r.first_message,
+    identityLinked: r.identity_linked,
+    bookingMade: r.booking_made,
+    jobCompleted: r.job_completed,
+    revenueCents: Number(r.revenue_cents),
+  });
+  const total = rows.find((r) => r.is_total);
+  const totals = total ? counts(total) : { visitors: 0, firstMessage: 0, identityLinked: 0, bookingMade: 0, jobCompleted: 0, revenueCents: 0 };
+  return {
+    from,
+    to,
+    totals: { ...totals, rates: funnelRates(totals) },
+    rows: rows
+      .filter((r) => !r.is_total)
+      .map((r) => {
+        const c = counts(r);
+        return { source: r.source ?? '', medium: r.medium, campaign: r.campaign, ...c, rates: funnelRates(c) };
+      })
+      .sort((a, b) => b.visitors - a.visitors || b.jobCompleted - a.jobCompleted || a.source.localeCompare(b.source)),
+  };
+}
+
+/** The funnel's one statement, for conversionFunnel and for EXPLAIN in tests and the benchmark. */
+export function conversionFunnelSql({ from, to }: { from: Date; to: Date }) {
+  return sql<Raw>`
+    WITH visits AS (
+      SELECT DISTINCT ON (visitor_id) visitor_id, occurred_at AS visited_at, source, medium, campaign
+        FROM attribution_data
+       WHERE conversion_event = 'visit' AND occurred_at >= ${from} AND occurred_at < ${to}
+       ORDER BY visitor_id, occurred_at
+    ),
+    journeys AS (
+      SELECT v.visitor_id, v.visited_at, v.source, v.medium, v.campaign,
+             coalesce(bool_or(s.conversion_event = 'first_message' AND t.id IS NOT NULL), false) AS messaged,
+             coalesce(bool_or(s.conversion_event = 'identity_linked' AND c.id IS NOT NULL), false) AS linked,
+             coalesce(bool_or(s.conversion_event = 'booking_made'), false) AS booked,
+             coalesce(bool_or(s.conversion_event = 'job_completed'), false) AS completed,
+             max(c.id) AS customer_id
+        FROM visits v
+        LEFT JOIN attribution_data s
+               ON s.visitor_id = v.visitor_id
+              AND s.conversion_event IN ('first_message', 'identity_linked', 'booking_made', 'job_completed')
+              AND s.occurred_at >= ${from}
+              AND s.occurred_at >= v.visited_at
+        LEFT JOIN shared_threads t ON t.id = s.thread_id
+        LEFT JOIN customers c ON c.id = s.customer_id
+       GROUP BY v.visitor_id, v.visited_at, v.source, v.medium, v.campaign
+    ),
+    steps AS (
+      SELECT j.*,
+             j.messaged AND j.linked AS s2,
+             j.messaged AND j.linked AND j.booked AS s3,
+             j.messaged AND j.linked AND j.booked AND j.completed AS s4
+        FROM journeys j
+    )
+    SELECT GROUPING(st.source) = 1 AS is_total, st.source, st.medium, st.campaign,
+           count(*)::int                                  AS visitors,
+           count(*) FILTER (WHERE st.messaged)::int       AS first_message,
+           count(*) FILTER (WHERE st.s2)::int             AS identity_linked,
+           count(*) FILTER (WHERE st.s3)::int             AS booking_made,
+           count(*) FILTER (WHERE st.s4)::int             AS job_completed,
+           coalesce(sum(r.cents), 0)::int8                AS revenue_cents
+      FROM steps st
+      LEFT JOIN LATERAL (
+             SELECT sum(a.amount_cents) AS cents
+               FROM appointments a
+              WHERE st.s4 AND a.customer_id = st.customer_id
+                AND a.date >= st.visited_at AND a.status = 'completed'
+           ) r ON true
+     GROUP BY GROUPING SETS ((st.source, st.medium, st.campaign), ())
+  `;
+}
+
+export function funnelRates(c: FunnelCounts): FunnelRates {
+  const rate = (n: number, d: number) => (d > 0 ? n / d : null);
+  return {
+    firstMessage: rate(c.firstMessage, c.visitors),
+    identityLinked: rate(c.identityLinked, c.firstMessage),
+    bookingMade: rate(c.bookingMade, c.identityLinked),
+    jobCompleted: rate(c.jobCompleted, c.bookingMade),
+  };
+}
