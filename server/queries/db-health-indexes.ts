@@ -1,0 +1,387 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { type Kysely, sql } from 'kysely';
+import type { Db } from '@/db/client';
+import { expectedIndexHealth, loadMigrationFiles, MIGRATIONS_DIR } from '@/db/migrator';
+import type { Database } from '@/db/schema';
+import { BLOAT_MIN_BYTES, BLOAT_MIN_PCT, type BloatEstimate, estimateBtreeBloat } from './db-health-bloat';
+import {
+  blockingLocks,
+  describeError,
+  describeLock,
+  type Guard,
+  DEFAULT_GUARD,
+  guarded,
+  LOCK_NOT_AVAILABLE,
+  sqlState,
+} from './db-health-guard';
+import { describeShape, findRedundant, type IndexShape } from './db-health-redundancy';
+
+export type FindingKind = 'invalid' | 'building' | 'missing' | 'redundant' | 'unused' | 'bloated' | 'visibility';
+export type Severity = 'critical' | 'warning' | 'info';
+
+export interface Finding {
+  kind: FindingKind;
+  severity: Severity;
+  /** One line: why this is a problem. */
+  reason: string;
+  /** SQL (or a command) that fixes it, ready to copy; null when there is nothing to run. */
+  fix: string | null;
+  /** What to know before running the fix. */
+  note: string | null;
+}
+
+export interface IndexReport {
+  name: string;
+  table: string;
+  method: string;
+  unique: boolean;
+  primary: boolean;
+  valid: boolean;
+  /** auth_* and kysely_* tables: the auth library's and the migrator's, not the app's own. */
+  internal: boolean;
+  /** null when the table is locked (pg_get_indexdef would wait for the lock). */
+  definition: string | null;
+  sizeBytes: number;
+  /** True when sizeBytes is relpages x block size (the table is locked): as of the last VACUUM/ANALYZE. */
+  sizeEstimated: boolean;
+  scans: number | null;
+  tuplesRead: number | null;
+  tuplesFetched: number | null;
+  /** The migration that creates this index (so `npm run migrate` rebuilds it), if any. */
+  migration: string | null;
+  bloat: { pct: number; bytes: number } | null;
+  /** Covering (INCLUDE) indexes: the share of the table's pages marked all-visible (Index Only Scan needs them). */
+  allVisibleShare: number | null;
+  findings: Finding[];
+}
+
+export interface IndexSection {
+  indexes: IndexReport[];
+  /** Indexes a migration creates that are not in the database. */
+  missing: Array<{ name: string; table: string; migration: string; finding: Finding }>;
+  /** pg_stat_database.stats_reset: scan counts start here (null: never reset since the cluster was created). */
+  statsReset: Date | null;
+  /** True on a standby: its scan counts are its own, not the primary's. */
+  inRecovery: boolean;
+  locks: string[];
+}
+
+/** A covering index whose table has fewer all-visible pages than this gets a VACUUM suggestion. */
+export const ALL_VISIBLE_MIN_SHARE = 0.9;
+
+const INTERNAL_TABLE = /^(auth_|kysely_)/;
+
+interface IndexRow {
+  oid: number;
+  name: string;
+  table: string;
+  method: string;
+  unique: boolean;
+  primary: boolean;
+  exclusion: boolean;
+  valid: boolean;
+  ready: boolean;
+  keyCount: number;
+  indclass: string;
+  indcollation: string;
+  indoption: string;
+  locked: boolean;
+  definition: string | null;
+  columns: string[] | null;
+  predicate: string | null;
+  sizeBytes: number | null;
+  estimatedBytes: number;
+  scans: number | null;
+  tuplesRead: number | null;
+  tuplesFetched: number | null;
+  tablePages: number;
+  tableAllVisible: number;
+  buildPid: number | null;
+  buildPhase: string | null;
+}
+
+/**
+ * Every index in the app's schema, with the catalog facts the findings need. pg_get_indexdef,
+ * pg_get_expr and pg_relation_size take an ACCESS SHARE lock on the table, so they are skipped for
+ * `locked` tables (and for all tables when `allLocked`): those rows keep the lock-free facts only.
+ */
+async function readIndexes(trx: Kysely<Database>, locked: string[], allLocked: boolean): Promise<IndexRow[]> {
+  const { rows } = await sql<IndexRow>`
+    select c.oid::int8 as oid, c.relname as name, t.relname as "table", am.amname as method,
+           i.indisunique as "unique", i.indisprimary as "primary", i.indisexclusion as exclusion,
+           i.indisvalid as valid, i.indisready as ready, i.indnkeyatts as "keyCount",
+           i.indclass::text as indclass, i.indcollation::text as indcollation, i.indoption::text as indoption,
+           lk.locked,
+           case when lk.locked then null else pg_get_indexdef(c.oid) end as definition,
+           case when lk.locked then null
+                else array(select pg_get_indexdef(c.oid, k, true) from generate_series(1, i.indnatts) as k) end as columns,
+           case when lk.locked then null else pg_get_expr(i.indpred, i.indrelid, true) end as predicate,
+           case when lk.locked then null else pg_relation_size(c.oid) end as "sizeBytes",
+           c.relpages::int8 * current_setting('block_size')::int8 as "estimatedBytes",
+           s.idx_scan as scans, s.idx_tup_read as "tuplesRead", s.idx_tup_fetch as "tuplesFetched",
+           -- The all-visible share's denominator: the table's current size where it can be read (pages
+           -- added since the last VACUUM are not all-visible), else relpages as of that VACUUM.
+           case when lk.locked then t.relpages::int8 else pg_relation_size(t.oid) / current_setting('block_size')::int8 end as "tablePages",
+           t.relallvisible::int8 as "tableAllVisible",
+           p.pid as "buildPid", p.phase as "buildPhase"
+      from pg_index i
+      join pg_class c on c.oid = i.indexrelid
+      join pg_class t on t.oid = i.indrelid
+      join pg_namespace n on n.oid = t.relnamespace
+      join pg_am am on am.oid = c.relam
+      cross join lateral (select ${allLocked}::boolean or t.relname = any(${locked}::text[]) as locked) lk
+      left join pg_stat_user_indexes s on s.indexrelid = i.indexrelid
+      left join pg_stat_progress_create_index p on p.index_relid = i.indexrelid and p.datid = (select oid from pg_database where datname = current_database())
+     where n.nspname = current_schema()
+     order by t.relname, c.relname`.execute(trx);
+  return rows;
+}
+
+function shapeOf(r: IndexRow): IndexShape | null {
+  if (!r.columns) return null;
+  const split = (s: string) => (s.trim() ? s.trim().split(/\s+/) : []);
+  return {
+    oid: r.oid,
+    name: r.name,
+    table: r.table,
+    method: r.method,
+    unique: r.unique,
+    primary: r.primary,
+    exclusion: r.exclusion,
+    valid: r.valid,
+    ready: r.ready,
+    keys: r.columns.slice(0, r.keyCount),
+    include: r.columns.slice(r.keyCount),
+    opclasses: split(r.indclass),
+    collations: split(r.indcollation),
+    options: split(r.indoption).map(Number),
+    predicate: r.predicate,
+  };
+}
+
+export function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+}
+
+function migrationsDir(): string {
+  // Bundled (next build) the migrator's own path may not point at the repository: fall back to cwd.
+  return existsSync(MIGRATIONS_DIR) ? MIGRATIONS_DIR : path.resolve('migrations');
+}
+
+/** The drop, shipped the way this repository changes its schema when a migration owns the index. */
+function dropFix(name: string, migration: string | null): { fix: string; note: string | null } {
+  const drop = `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(name)};`;
+  if (!migration) return { fix: drop, note: 'Run outside a transaction block (CONCURRENTLY); it does not block reads or writes.' };
+  return {
+    fix: `-- migrations/NNNN_drop_${name}.sql (+ a .down.sql that recreates it)\n${drop}`,
+    note: `Created by migration ${migration}: dropped by hand, the next \`npm run migrate\` rebuilds it as MISSING. Ship the drop as a new migration.`,
+  };
+}
+
+function findingsFor(
+  r: IndexRow,
+  ctx: {
+    migration: string | null;
+    redundantWith: IndexShape[] | undefined;
+    bloat: BloatEstimate | undefined;
+    bloatMin: { pct: number; bytes: number };
+    statsReset: Date | null;
+    inRecovery: boolean;
+  },
+): Finding[] {
+  const out: Finding[] = [];
+  const name = quoteIdent(r.name);
+  if (!r.valid) {
+    if (r.buildPid !== null) {
+      out.push({
+        kind: 'building',
+        severity: 'info',
+        reason: `Being built right now by pid ${r.buildPid} (${r.buildPhase}): INVALID until the concurrent build finishes.`,
+        fix: null,
+        note: 'Do not drop it: wait for the build to finish.',
+      });
+    } else {
+      const rebuild = ctx.migration
+        ? `-- then rebuild it from ${ctx.migration}:\n-- npm run migrate`
+        : `-- then rebuild it:\n${(r.definition ?? `-- (definition unavailable: table locked)`).replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY ')};`;
+      out.push({
+        kind: 'invalid',
+        severity: 'critical',
+        reason:
+          'INVALID: left by an interrupted or failed concurrent build (CREATE/REINDEX CONCURRENTLY). No query uses it, yet every write maintains it.',
+        fix: `DROP INDEX CONCURRENTLY IF EXISTS ${name};\n${rebuild}`,
+        note: [
+          ctx.migration ? `\`npm run migrate\` alone also does both steps for indexes of applied migrations.` : null,
+          r.unique ? 'A UNIQUE build fails on duplicate keys: remove the duplicates first or the rebuild fails again.' : null,
+        ]
+          .filter(Boolean)
+          .join(' ') || null,
+      });
+    }
+  }
+  if (r.valid && ctx.redundantWith?.length) {
+    const by = ctx.redundantWith[0]!;
+    const { fix, note } = dropFix(r.name, ctx.migration);
+    out.push({
+      kind: 'redundant',
+      severity: 'warning',
+      reason: `Redundant: ${describeShape(by)} starts with all of this index's columns and serves the same lookups, so this one only costs writes and space.`,
+      fix,
+      note,
+    });
+  }
+  if (r.valid && r.scans === 0 && !r.unique && !r.primary && !r.exclusion) {
+    const since = ctx.statsReset ? `since statistics were reset (${ctx.statsReset.toISOString()})` : 'since statistics began';
+    const { fix, note } = dropFix(r.name, ctx.migration);
+    out.push({
+      kind: 'unused',
+      severity: 'info',
+      reason: `Unused: no scans ${since} on this server.`,
+      fix,
+      note: `${ctx.inRecovery ? 'This server is a standby. ' : ''}Replicas keep their own counts: check pg_stat_user_indexes on each replica (and cover a full business cycle) before dropping. ${note ?? ''}`.trim(),
+    });
+  }
+  if (r.valid && ctx.bloat && ctx.bloat.bloatPct >= ctx.bloatMin.pct && ctx.bloat.bloatBytes >= ctx.bloatMin.bytes) {
+    out.push({
+      kind: 'bloated',
+      severity: 'warning',
+      reason: `Bloated: about ${ctx.bloat.bloatPct.toFixed(0)}% (${formatBytes(ctx.bloat.bloatBytes)}) of its ${formatBytes(ctx.bloat.realBytes)} is estimated to be empty space.`,
+      fix: `REINDEX INDEX CONCURRENTLY ${name};`,
+      note: 'Rebuilds without blocking reads or writes (needs room for a second copy while it runs). The estimate comes from statistics: as fresh as the last ANALYZE.',
+    });
+  }
+  return out;
+}
+
+export interface IndexSectionOptions {
+  guard?: Guard;
+  bloatMinPct?: number;
+  bloatMinBytes?: number;
+}
+
+export async function readIndexSection(db: Db, options: IndexSectionOptions = {}): Promise<{ data: IndexSection; problems: string[] }> {
+  const guard = options.guard ?? DEFAULT_GUARD;
+  const bloatMin = { pct: options.bloatMinPct ?? BLOAT_MIN_PCT, bytes: options.bloatMinBytes ?? BLOAT_MIN_BYTES };
+  const problems: string[] = [];
+  const head = await guarded(
+    db,
+    async (trx) => {
+      const locks = await blockingLocks(trx);
+      const { rows } = await sql<{ statsReset: Date | null; inRecovery: boolean }>`
+        select (select stats_reset from pg_stat_database where datname = current_database()) as "statsReset",
+               pg_is_in_recovery() as "inRecovery"`.execute(trx);
+      return { locks, ...rows[0]! };
+    },
+    guard,
+  );
+  const locked = [...new Set(head.locks.map((l) => l.table))];
+
+  let rows: IndexRow[];
+  try {
+    rows = await guarded(db, (trx) => readIndexes(trx, locked, false), guard);
+  } catch (err) {
+    // A lock taken after the check above: read again without any function that waits for locks.
+    if (sqlState(err) !== LOCK_NOT_AVAILABLE) throw err;
+    problems.push(`Definitions and exact sizes skipped: ${describeError(err, guard)}.`);
+    rows = await guarded(db, (trx) => readIndexes(trx, locked, true), guard);
+  }
+  if (locked.length) {
+    problems.push(
+      `Definitions, exact sizes and redundancy checks skipped for ${locked.join(', ')}: ${head.locks.map(describeLock).join('; ')}.`,
+    );
+  }
+
+  const owners = new Map<string, string>();
+  const missing: IndexSection['missing'] = [];
+  try {
+    const expected = await guarded(db, (trx) => expectedIndexHealth(trx, loadMigrationFiles(migrationsDir())), guard);
+    for (const e of expected) {
+      owners.set(e.name, e.migration);
+      if (e.state === 'missing') {
+        missing.push({
+          name: e.name,
+          table: e.table,
+          migration: e.migration,
+          finding: {
+            kind: 'missing',
+            severity: 'critical',
+            reason: `Missing: migration ${e.migration} creates it, but it is not in the database; queries that need it scan the table.`,
+            fix: `-- npm run migrate  (rebuilds it), or:\n${e.statement.replace(/^--.*\n/gm, '').trim()};`,
+            note: 'Built CONCURRENTLY: reads and writes continue while it builds.',
+          },
+        });
+      }
+    }
+  } catch (err) {
+    problems.push(`Which migration owns each index is unknown: ${describeError(err, guard)}.`);
+  }
+
+  let bloat = new Map<number, BloatEstimate>();
+  try {
+    bloat = new Map((await guarded(db, estimateBtreeBloat, guard)).map((b) => [b.oid, b]));
+  } catch (err) {
+    problems.push(`Bloat estimates unavailable: ${describeError(err, guard)}.`);
+  }
+
+  const shapes = rows.map(shapeOf).filter((s): s is IndexShape => s !== null);
+  const redundant = findRedundant(shapes);
+  const indexes = rows.map((r): IndexReport => {
+    const b = bloat.get(r.oid);
+    const covering = r.columns ? r.columns.length > r.keyCount : false;
+    const allVisibleShare = covering && r.tablePages > 0 ? Math.min(1, r.tableAllVisible / r.tablePages) : null;
+    const findings = findingsFor(r, {
+      migration: owners.get(r.name) ?? null,
+      redundantWith: redundant.get(r.oid),
+      bloat: b,
+      bloatMin,
+      statsReset: head.statsReset,
+      inRecovery: head.inRecovery,
+    });
+    if (r.valid && allVisibleShare !== null && allVisibleShare < ALL_VISIBLE_MIN_SHARE) {
+      findings.push({
+        kind: 'visibility',
+        severity: 'warning',
+        reason: `Covering index, but only ${(allVisibleShare * 100).toFixed(0)}% of ${r.table}'s pages are all-visible: an Index Only Scan must visit the table for rows on the others.`,
+        fix: `VACUUM (ANALYZE) ${quoteIdent(r.table)};`,
+        note: 'VACUUM does not block reads or writes. Bulk loads and insert-heavy tables need it (autovacuum_vacuum_insert_scale_factor).',
+      });
+    }
+    return {
+      name: r.name,
+      table: r.table,
+      method: r.method,
+      unique: r.unique,
+      primary: r.primary,
+      valid: r.valid,
+      internal: INTERNAL_TABLE.test(r.table),
+      definition: r.definition,
+      sizeBytes: r.sizeBytes ?? r.estimatedBytes,
+      sizeEstimated: r.sizeBytes === null,
+      scans: r.scans,
+      tuplesRead: r.tuplesRead,
+      tuplesFetched: r.tuplesFetched,
+      migration: owners.get(r.name) ?? null,
+      bloat: b ? { pct: b.bloatPct, bytes: b.bloatBytes } : null,
+      allVisibleShare,
+      findings,
+    };
+  });
+
+  return {
+    data: { indexes, missing, statsReset: head.statsReset, inRecovery: head.inRecovery, locks: head.locks.map(describeLock) },
+    problems,
+  };
+}

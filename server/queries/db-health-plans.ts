@@ -1,0 +1,205 @@
+import { CompiledQuery, type Kysely, type KyselyPlugin, sql } from 'kysely';
+import type { Db } from '@/db/client';
+import type { Database } from '@/db/schema';
+
+/** A Seq Scan of a table with at least this many rows (pg_class.reltuples) is a red flag. */
+export const BIG_TABLE_ROWS = 10_000;
+
+interface RawPlan {
+  'Node Type': string;
+  Strategy?: string;
+  'Partial Mode'?: string;
+  'Parallel Aware'?: boolean;
+  'Scan Direction'?: string;
+  'Index Name'?: string;
+  'Relation Name'?: string;
+  Alias?: string;
+  'Total Cost'?: number;
+  'Plan Rows'?: number;
+  'Actual Total Time'?: number;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  'Shared Hit Blocks'?: number;
+  'Shared Read Blocks'?: number;
+  'Rows Removed by Filter'?: number;
+  'Index Cond'?: string;
+  'Recheck Cond'?: string;
+  Filter?: string;
+  'Hash Cond'?: string;
+  'Join Filter'?: string;
+  'Sort Key'?: string[];
+  'Group Key'?: string[];
+  'Subplan Name'?: string;
+  Plans?: RawPlan[];
+}
+
+export interface SeqScan {
+  table: string;
+  estimatedRows: number | null;
+  big: boolean;
+}
+
+export interface PlanSummary {
+  /** The root node as text EXPLAIN names it (Limit, HashAggregate, ...). */
+  topNode: string;
+  /** Every index the plan reads. */
+  indexes: string[];
+  seqScans: SeqScan[];
+  /** True when a big table is read sequentially. */
+  red: boolean;
+  totalCost: number;
+  planRows: number;
+  /** The plan as indented lines, like text EXPLAIN (with actual times and buffers after ANALYZE). */
+  lines: string[];
+}
+
+export interface AnalyzeSummary extends PlanSummary {
+  planningMs: number;
+  executionMs: number;
+  actualRows: number;
+  sharedHit: number;
+  sharedRead: number;
+}
+
+function nodeName(node: RawPlan): string {
+  let name = node['Node Type'];
+  if (name === 'Aggregate') {
+    name = ({ Sorted: 'GroupAggregate', Hashed: 'HashAggregate', Mixed: 'MixedAggregate' } as Record<string, string>)[node.Strategy ?? ''] ?? 'Aggregate';
+  }
+  if (node['Partial Mode'] && node['Partial Mode'] !== 'Simple') name = `${node['Partial Mode']} ${name}`;
+  if (node['Parallel Aware']) name = `Parallel ${name}`;
+  if (node['Scan Direction'] === 'Backward') name += ' Backward';
+  return name;
+}
+
+function describeNode(node: RawPlan): string {
+  let text = nodeName(node);
+  const index = node['Index Name'];
+  const relation = node['Relation Name'];
+  if (node['Node Type'] === 'Bitmap Index Scan') text += ` on ${index}`;
+  else {
+    if (index) text += ` using ${index}`;
+    if (relation) text += ` on ${relation}${node.Alias && node.Alias !== relation ? ` ${node.Alias}` : ''}`;
+  }
+  text += ` (cost=${node['Total Cost']?.toFixed(2)} rows=${node['Plan Rows']})`;
+  if (node['Actual Total Time'] !== undefined) {
+    text += ` (actual time=${node['Actual Total Time'].toFixed(3)} ms rows=${node['Actual Rows']} loops=${node['Actual Loops']})`;
+  }
+  return text;
+}
+
+const DETAILS = ['Index Cond', 'Recheck Cond', 'Hash Cond', 'Join Filter', 'Filter', 'Sort Key', 'Group Key'] as const;
+
+function planLines(root: RawPlan): string[] {
+  const lines: string[] = [];
+  const walk = (node: RawPlan, depth: number) => {
+    const pad = '  '.repeat(depth);
+    if (node['Subplan Name']) lines.push(`${pad}${node['Subplan Name']}`);
+    lines.push(`${pad}${depth ? '-> ' : ''}${describeNode(node)}`);
+    for (const key of DETAILS) {
+      const v = node[key];
+      if (v !== undefined) lines.push(`${pad}     ${key}: ${Array.isArray(v) ? v.join(', ') : v}`);
+    }
+    if (node['Rows Removed by Filter']) lines.push(`${pad}     Rows Removed by Filter: ${node['Rows Removed by Filter']}`);
+    if (node['Shared Hit Blocks'] !== undefined && (node['Shared Hit Blocks'] || node['Shared Read Blocks'])) {
+      lines.push(`${pad}     Buffers: shared hit=${node['Shared Hit Blocks']} read=${node['Shared Read Blocks'] ?? 0}`);
+    }
+    for (const child of node.Plans ?? []) walk(child, depth + 1);
+  };
+  walk(root, 0);
+  return lines;
+}
+
+async function tableRows(trx: Kysely<Database>, tables: string[]): Promise<Map<string, number>> {
+  if (!tables.length) return new Map();
+  const { rows } = await sql<{ name: string; rows: number }>`
+    select c.relname as name, greatest(c.reltuples, 0)::float8 as rows
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = current_schema() and c.relname = any(${tables}::text[])`.execute(trx);
+  return new Map(rows.map((r) => [r.name, r.rows]));
+}
+
+async function summarize(trx: Kysely<Database>, root: RawPlan): Promise<PlanSummary> {
+  const indexes = new Set<string>();
+  const seq = new Set<string>();
+  const walk = (node: RawPlan) => {
+    if (node['Index Name']) indexes.add(node['Index Name']);
+    if (node['Node Type'] === 'Seq Scan' && node['Relation Name']) seq.add(node['Relation Name']);
+    for (const child of node.Plans ?? []) walk(child);
+  };
+  walk(root);
+  const sizes = await tableRows(trx, [...seq]);
+  const seqScans = [...seq].map((table) => {
+    const estimatedRows = sizes.get(table) ?? null;
+    return { table, estimatedRows, big: (estimatedRows ?? 0) >= BIG_TABLE_ROWS };
+  });
+  return {
+    topNode: nodeName(root),
+    indexes: [...indexes],
+    seqScans,
+    red: seqScans.some((s) => s.big),
+    totalCost: root['Total Cost'] ?? 0,
+    planRows: root['Plan Rows'] ?? 0,
+    lines: planLines(root),
+  };
+}
+
+function parsePlan(raw: unknown): { Plan: RawPlan; 'Planning Time'?: number; 'Execution Time'?: number } {
+  const doc = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan: RawPlan; 'Planning Time'?: number; 'Execution Time'?: number }>;
+  return doc[0]!;
+}
+
+/** EXPLAIN (FORMAT JSON) of a compiled statement, with its own parameters (a custom plan for them). */
+export async function explainPlan(trx: Kysely<Database>, query: CompiledQuery): Promise<PlanSummary> {
+  const { rows } = await trx.executeQuery<{ 'QUERY PLAN': unknown }>(
+    CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${query.sql}`, [...query.parameters]),
+  );
+  return summarize(trx, parsePlan(rows[0]!['QUERY PLAN']).Plan);
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON): the statement really runs, so the caller rolls back. */
+export async function explainAnalyzePlan(trx: Kysely<Database>, query: CompiledQuery): Promise<AnalyzeSummary> {
+  const { rows } = await trx.executeQuery<{ 'QUERY PLAN': unknown }>(
+    CompiledQuery.raw(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${query.sql}`, [...query.parameters]),
+  );
+  const doc = parsePlan(rows[0]!['QUERY PLAN']);
+  const summary = await summarize(trx, doc.Plan);
+  return {
+    ...summary,
+    planningMs: doc['Planning Time'] ?? 0,
+    executionMs: doc['Execution Time'] ?? 0,
+    actualRows: doc.Plan['Actual Rows'] ?? 0,
+    sharedHit: doc.Plan['Shared Hit Blocks'] ?? 0,
+    sharedRead: doc.Plan['Shared Read Blocks'] ?? 0,
+  };
+}
+
+class Captured extends Error {
+  constructor(readonly query: CompiledQuery) {
+    super('statement captured');
+  }
+}
+
+/**
+ * The first statement a query function sends, compiled exactly as it would be sent, without
+ * sending it: a plugin (last in line, so it sees what every other plugin produced) compiles the
+ * query and throws before Kysely asks for a connection. For query functions that only execute.
+ */
+export async function captureStatement(db: Db, run: (spy: Db) => Promise<unknown>): Promise<CompiledQuery> {
+  const executor = db.getExecutor();
+  const plugin: KyselyPlugin = {
+    transformQuery({ node, queryId }) {
+      throw new Captured(executor.compileQuery(node, queryId));
+    },
+    async transformResult({ result }) {
+      return result;
+    },
+  };
+  try {
+    await run(db.withPlugin(plugin));
+  } catch (err) {
+    if (err instanceof Captured) return err.query;
+    throw err;
+  }
+  throw new Error('The query function sent no statement.');
+}

@@ -1,0 +1,293 @@
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '@/db/client';
+import { runMigrations } from '@/db/migrator';
+import { seedDatabase } from '@/db/seed/index';
+import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
+import { readSlowQueries, readTableSection } from './db-health';
+import { readIndexSection } from './db-health-indexes';
+import { captureStatement } from './db-health-plans';
+import { explainAnalyzeQuery, readQueryPlans } from './db-health-queries';
+
+// One migrated database seeded with ~20,000 rows per big table (the seed's own generator), so
+// shared_thread_messages and appointments are "big" (>= 10,000 rows) for the plan checks.
+let scratch: ScratchDatabase;
+let db: Db;
+
+beforeAll(async () => {
+  scratch = await createScratchDatabase('dbhealth');
+  db = scratch.db;
+  await runMigrations(db);
+  await seedDatabase(db, { rows: 20_000, seed: 1 });
+});
+afterAll(() => scratch?.drop());
+
+async function indexNamed(name: string) {
+  const { data, problems } = await readIndexSection(db);
+  expect(problems).toEqual([]);
+  const found = data.indexes.find((i) => i.name === name);
+  return { found, data };
+}
+
+async function isValid(name: string): Promise<{ valid: boolean; unique: boolean } | undefined> {
+  const { rows } = await sql<{ valid: boolean; unique: boolean }>`
+    select i.indisvalid as valid, i.indisunique as "unique" from pg_index i join pg_class c on c.oid = i.indexrelid
+     where c.relname = ${name}`.execute(db);
+  return rows[0];
+}
+
+async function planOf(id: string) {
+  const { data } = await readQueryPlans(db);
+  return data.find((p) => p.id === id)!;
+}
+
+describe('indexes', () => {
+  it("reports the guide's thread_id index as redundant, and no unique or primary-key index as droppable", async () => {
+    const { found, data } = await indexNamed('shared_thread_messages_thread_id_idx');
+    const redundant = found!.findings.find((f) => f.kind === 'redundant')!;
+    expect(redundant.reason).toContain('shared_thread_messages_thread_created_idx (thread_id, created_at, id)');
+    expect(redundant.fix).toContain('DROP INDEX CONCURRENTLY IF EXISTS shared_thread_messages_thread_id_idx;');
+    // The migration would rebuild a hand-dropped index: the fix says to ship the drop as a migration.
+    expect(found!.migration).toBe('0002_performance_indexes');
+    expect(redundant.note).toMatch(/npm run migrate.*MISSING/);
+
+    const flaggedRedundant = data.indexes.filter((i) => i.findings.some((f) => f.kind === 'redundant')).map((i) => i.name);
+    expect(flaggedRedundant).toEqual(['shared_thread_messages_thread_id_idx']);
+    for (const i of data.indexes.filter((x) => x.unique || x.primary)) {
+      expect(i.findings.filter((f) => f.kind === 'redundant' || f.kind === 'unused'), i.name).toEqual([]);
+    }
+    // Seeded data, no traffic yet: unused findings say since when, and warn about replicas.
+    const unused = found!.findings.find((f) => f.kind === 'unused')!;
+    expect(unused.reason).toMatch(/no scans since statistics (began|were reset)/);
+    expect(unused.note).toMatch(/Replicas keep their own counts/);
+    expect(data.indexes.every((i) => i.definition !== null && !i.sizeEstimated)).toBe(true);
+  });
+
+  it('an INVALID index from a failed concurrent UNIQUE build is reported, and runMigrations rebuilds the migration-owned one', async () => {
+    // appointments_date_idx belongs to 0002: replace it by a UNIQUE build under its name that fails
+    // on the seed's many appointments sharing a start time, leaving an INVALID index behind.
+    await sql`DROP INDEX appointments_date_idx`.execute(db);
+    await expect(sql`CREATE UNIQUE INDEX CONCURRENTLY appointments_date_idx ON appointments (date)`.execute(db)).rejects.toThrow(
+      /could not create unique index/,
+    );
+    // And one no migration owns, failing the same way.
+    await expect(
+      sql`CREATE UNIQUE INDEX CONCURRENTLY appointments_one_per_customer_idx ON appointments (customer_id)`.execute(db),
+    ).rejects.toThrow(/could not create unique index/);
+    expect(await isValid('appointments_date_idx')).toEqual({ valid: false, unique: true });
+
+    const { data } = await readIndexSection(db);
+    const owned = data.indexes.find((i) => i.name === 'appointments_date_idx')!;
+    expect(owned.valid).toBe(false);
+    const invalid = owned.findings.find((f) => f.kind === 'invalid')!;
+    expect(invalid.severity).toBe('critical');
+    expect(invalid.fix).toContain('DROP INDEX CONCURRENTLY IF EXISTS appointments_date_idx;');
+    expect(invalid.fix).toContain('npm run migrate');
+    expect(invalid.note).toMatch(/UNIQUE build fails on duplicate keys/);
+    // An invalid index is never also "unused" or "redundant": the invalid finding says what to do.
+    expect(owned.findings.map((f) => f.kind)).toEqual(['invalid']);
+
+    const stray = data.indexes.find((i) => i.name === 'appointments_one_per_customer_idx')!;
+    expect(stray.migration).toBeNull();
+    expect(stray.findings[0]!.fix).toContain(
+      'CREATE UNIQUE INDEX CONCURRENTLY appointments_one_per_customer_idx ON public.appointments USING btree (customer_id);',
+    );
+
+    const { repaired } = await runMigrations(db);
+    expect(repaired).toEqual(['appointments_date_idx']);
+    expect(await isValid('appointments_date_idx')).toEqual({ valid: true, unique: false });
+    // Not a migration's index: left for a person to decide.
+    expect(await isValid('appointments_one_per_customer_idx')).toEqual({ valid: false, unique: true });
+    const after = await indexNamed('appointments_date_idx');
+    expect(after.found!.findings.filter((f) => f.kind === 'invalid')).toEqual([]);
+    await sql`DROP INDEX CONCURRENTLY appointments_one_per_customer_idx`.execute(db);
+  });
+
+  it('the covering analytics index: low all-visible share after a bulk load suggests VACUUM, which fixes it', async () => {
+    const before = (await indexNamed('api_usage_analytics_idx')).found!;
+    expect(before.allVisibleShare).toBeGreaterThan(0.9); // the seed ends with VACUUM (ANALYZE)
+    expect(before.findings.filter((f) => f.kind === 'visibility')).toEqual([]);
+
+    await sql`INSERT INTO api_usage (service, endpoint, units, estimated_cost_cents, created_at)
+              SELECT 'sms', '/messages', 1, 0.79, now() - g * interval '1 second' FROM generate_series(1, 20000) g`.execute(db);
+    const loaded = (await indexNamed('api_usage_analytics_idx')).found!;
+    expect(loaded.allVisibleShare).toBeLessThan(0.9);
+    const finding = loaded.findings.find((f) => f.kind === 'visibility')!;
+    expect(finding.reason).toMatch(/only \d+% of api_usage's pages are all-visible/);
+    expect(finding.fix).toBe('VACUUM (ANALYZE) api_usage;');
+
+    await sql`VACUUM (ANALYZE) api_usage`.execute(db);
+    const vacuumed = (await indexNamed('api_usage_analytics_idx')).found!;
+    expect(vacuumed.allVisibleShare).toBeGreaterThan(0.9);
+    expect(vacuumed.findings.filter((f) => f.kind === 'visibility')).toEqual([]);
+  });
+
+  it('estimates B-tree bloat from statistics and suggests REINDEX CONCURRENTLY over the threshold', async () => {
+    await sql`CREATE TABLE dbh_bloat (id int PRIMARY KEY, v int NOT NULL)`.execute(db);
+    await sql`INSERT INTO dbh_bloat SELECT g, g FROM generate_series(1, 400000) g`.execute(db);
+    await sql`CREATE INDEX dbh_bloat_v_idx ON dbh_bloat (v)`.execute(db);
+    await sql`VACUUM (ANALYZE) dbh_bloat`.execute(db);
+    const fresh = (await indexNamed('dbh_bloat_v_idx')).found!;
+    expect(fresh.bloat!.pct).toBeLessThan(20);
+    expect(fresh.findings.filter((f) => f.kind === 'bloated')).toEqual([]);
+
+    // Nine rows in ten deleted everywhere: every leaf page keeps a tenth of its entries, none is freed.
+    await sql`DELETE FROM dbh_bloat WHERE id % 10 <> 0`.execute(db);
+    await sql`VACUUM (ANALYZE) dbh_bloat`.execute(db);
+    const bloated = (await indexNamed('dbh_bloat_v_idx')).found!;
+    expect(bloated.bloat!.pct).toBeGreaterThan(80);
+    const finding = bloated.findings.find((f) => f.kind === 'bloated')!;
+    expect(finding.fix).toBe('REINDEX INDEX CONCURRENTLY dbh_bloat_v_idx;');
+
+    await sql`REINDEX INDEX CONCURRENTLY dbh_bloat_v_idx`.execute(db);
+    await sql`ANALYZE dbh_bloat`.execute(db);
+    expect((await indexNamed('dbh_bloat_v_idx')).found!.findings.filter((f) => f.kind === 'bloated')).toEqual([]);
+    await sql`DROP TABLE dbh_bloat`.execute(db);
+  });
+});
+
+describe("the app's query plans", () => {
+  it('each registered query is planned with parameters from the data and uses its index', async () => {
+    const { data, problems } = await readQueryPlans(db);
+    expect(problems).toEqual([]);
+    expect(data.map((p) => p.id)).toEqual(
+      expect.arrayContaining(['conversations.history', 'conversations.list', 'bookings.searchCustomers', 'bookings.byCustomer', 'identity.otpRateLimitCounts']),
+    );
+    for (const p of data) {
+      expect(p.status, `${p.id}: ${p.problem}`).not.toMatch(/error|red|skipped/);
+      expect(p.sql, p.id).toBeTruthy();
+    }
+    const history = data.find((p) => p.id === 'conversations.history')!;
+    expect(history.status).toBe('ok');
+    expect(history.params).toMatch(/largest thread/);
+    expect(history.plan!.indexes).toContain('shared_thread_messages_thread_created_idx');
+    expect(history.plan!.lines.join('\n')).toMatch(/Index Scan Backward using shared_thread_messages_thread_created_idx/);
+    // A query function that only executes: its statement is captured unsent and planned all the same.
+    const otp = data.find((p) => p.id === 'identity.otpRateLimitCounts')!;
+    expect(otp.sql).toMatch(/FROM shared_thread_pending_links l/);
+    expect(otp.plan!.indexes).toContain('shared_thread_pending_links_rate_limit_idx');
+  });
+
+  it('dropping the index a query needs turns its plan red (Seq Scan of a big table); npm run migrate restores it', async () => {
+    // The history needs thread_created_idx; the redundant thread_id_idx would stand in for it, so both go.
+    await sql`DROP INDEX shared_thread_messages_thread_created_idx, shared_thread_messages_thread_id_idx`.execute(db);
+    const red = await planOf('conversations.history');
+    expect(red.status).toBe('red');
+    expect(red.plan!.seqScans).toEqual([{ table: 'shared_thread_messages', estimatedRows: 20_000, big: true }]);
+    expect(red.missingExpected).toEqual(['shared_thread_messages_thread_created_idx']);
+    const { data } = await readIndexSection(db);
+    expect(data.missing.map((m) => m.name).sort()).toEqual(['shared_thread_messages_thread_created_idx', 'shared_thread_messages_thread_id_idx']);
+    expect(data.missing[0]!.finding.fix).toContain('npm run migrate');
+
+    const { repaired } = await runMigrations(db);
+    expect(repaired.sort()).toEqual(['shared_thread_messages_thread_created_idx', 'shared_thread_messages_thread_id_idx']);
+    expect((await planOf('conversations.history')).status).toBe('ok');
+  });
+
+  it('EXPLAIN ANALYZE runs the statement and reports actual rows, time and buffers', async () => {
+    const report = (await explainAnalyzeQuery(db, 'bookings.byCustomer'))!;
+    expect(report.problem).toBeNull();
+    expect(report.result!.executionMs).toBeGreaterThan(0);
+    expect(report.result!.lines.join('\n')).toMatch(/actual time=.* rows=\d+ loops=1/);
+    expect(report.result!.sharedHit + report.result!.sharedRead).toBeGreaterThan(0);
+    expect(await explainAnalyzeQuery(db, 'no.such.query')).toBeNull();
+  });
+
+  it('capturing a statement never sends it', async () => {
+    const before = await db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const captured = await captureStatement(db, (spy) =>
+      spy.insertInto('customers').values({ name: 'Never Inserted', email: 'never@example.com' }).execute(),
+    );
+    expect(captured.sql).toMatch(/^insert into "customers"/);
+    expect(captured.parameters).toEqual(['Never Inserted', 'never@example.com']);
+    const after = await db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+});
+
+describe('under locks', () => {
+  it('an ACCESS EXCLUSIVE lock held by another session: every section answers within 2 s, saying what it skipped', async () => {
+    const locker = new pg.Client({ connectionString: scratch.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE appointments IN ACCESS EXCLUSIVE MODE');
+
+      let started = performance.now();
+      const indexes = await readIndexSection(db);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(indexes.problems.join(' ')).toMatch(/skipped for appointments: appointments is locked ACCESS EXCLUSIVE by pid \d+ \(LOCK TABLE appointments/);
+      const appt = indexes.data.indexes.find((i) => i.name === 'appointments_customer_id_idx')!;
+      expect(appt).toMatchObject({ definition: null, sizeEstimated: true });
+      expect(indexes.data.indexes.find((i) => i.name === 'shared_thread_messages_thread_id_idx')!.findings.map((f) => f.kind)).toContain('redundant');
+
+      started = performance.now();
+      const tables = await readTableSection(db);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(tables.data.tables.find((t) => t.name === 'appointments')!.sizesEstimated).toBe(true);
+      expect(tables.data.tables.find((t) => t.name === 'customers')!.sizesEstimated).toBe(false);
+
+      started = performance.now();
+      const plans = await readQueryPlans(db);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      const byCustomer = plans.data.find((p) => p.id === 'bookings.byCustomer')!;
+      expect(byCustomer.status).toBe('skipped');
+      expect(byCustomer.problem).toMatch(/appointments is locked ACCESS EXCLUSIVE/);
+      expect(plans.data.find((p) => p.id === 'conversations.history')!.status).toBe('ok');
+
+      // No pre-check on this path: the lock_timeout is what keeps it from hanging.
+      started = performance.now();
+      const analyze = (await explainAnalyzeQuery(db, 'bookings.byCustomer'))!;
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(analyze.problem).toMatch(/waited 500 ms for a lock and gave up/);
+    } finally {
+      await locker.query('ROLLBACK').catch(() => {});
+      await locker.end();
+    }
+  });
+
+  it('a migration queued for ACCESS EXCLUSIVE behind a long reader: reads of that table are skipped, not queued', async () => {
+    const reader = new pg.Client({ connectionString: scratch.url });
+    const migration = new pg.Client({ connectionString: scratch.url });
+    await reader.connect();
+    await migration.connect();
+    try {
+      await reader.query('BEGIN');
+      await reader.query('SELECT 1 FROM customers LIMIT 1');
+      const pending = migration.query('ALTER TABLE customers ADD COLUMN dbh_note text').catch((e: Error) => e);
+      await expect.poll(async () => (await readIndexSection(db)).data.locks.length, { timeout: 5_000 }).toBe(1);
+
+      const started = performance.now();
+      const plans = await readQueryPlans(db);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      const search = plans.data.find((p) => p.id === 'bookings.searchCustomers')!;
+      expect(search.status).toBe('skipped');
+      expect(search.problem).toMatch(/pid \d+ \(ALTER TABLE customers.*\) is queued for ACCESS EXCLUSIVE on customers.*behind pid \d+; reads of customers queue behind it/);
+
+      await reader.query('ROLLBACK');
+      await pending;
+    } finally {
+      await reader.query('ROLLBACK').catch(() => {});
+      await reader.end();
+      await migration.query('ALTER TABLE customers DROP COLUMN IF EXISTS dbh_note').catch(() => {});
+      await migration.end();
+    }
+  });
+});
+
+describe('pg_stat_statements', () => {
+  it('shows the statements when loaded, otherwise how to enable it', async () => {
+    const { rows } = await sql<{ preload: string }>`select current_setting('shared_preload_libraries') as preload`.execute(db);
+    const section = await readSlowQueries(db);
+    if (rows[0]!.preload.includes('pg_stat_statements')) {
+      expect(section.available || section.enable.includes('CREATE EXTENSION')).toBe(true);
+    } else {
+      expect(section).toMatchObject({ available: false });
+      if (section.available) throw new Error('unreachable');
+      expect(section.reason).toMatch(/not in shared_preload_libraries/);
+      expect(section.enable).toContain("shared_preload_libraries = 'pg_stat_statements'");
+      expect(section.enable).toContain('CREATE EXTENSION IF NOT EXISTS pg_stat_statements;');
+    }
+  });
+});
