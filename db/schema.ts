@@ -21,6 +21,14 @@ export const APPOINTMENT_STATUSES: readonly AppointmentStatus[] = [
   'no_show',
 ];
 export type WebhookStatus = 'pending' | 'processing' | 'processed' | 'failed' | 'dead';
+export const WEBHOOK_STATUSES: readonly WebhookStatus[] = ['pending', 'processing', 'processed', 'failed', 'dead'];
+/** One entry of webhook_events.errors (0008): a failed attempt, an expired lease, or a replay. */
+export interface WebhookErrorEntry {
+  at: string;
+  attempt: number;
+  kind: 'error' | 'lease_expired' | 'replay';
+  message: string;
+}
 export type ConversionEvent = 'visit' | 'first_message' | 'identity_linked' | 'booking_made' | 'job_completed';
 
 export interface CustomersTable {
@@ -29,6 +37,8 @@ export interface CustomersTable {
   phone: string | null;
   email: string | null;
   housecallpro_id: string | null;
+  /** HousecallPro's updated_at of the record last applied (0008): older events never overwrite it. */
+  source_updated_at: TimestampNullable;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -113,6 +123,7 @@ export interface WebhookEventsTable {
   last_error: string | null;
   received_at: Timestamp;
   processed_at: TimestampNullable;
+  errors: ColumnType<WebhookErrorEntry[], string | undefined, string>;
 }
 
 export interface AttributionDataTable {
