@@ -11,7 +11,7 @@ import type { AppointmentStatus, Database } from '@/db/schema';
  *  - phone:  only digits and phone punctuation, 3+ digits: infix on the phone's digits (trigram).
  *  - email:  contains "@": infix on email (trigram).
  *  - text:   3+ letters/digits: infix on name or email (trigram).
- *  - prefix: 1-2 letters: whole-name prefix (B-tree customers_name_prefix_idx).
+ *  - prefix: 1-2 letters/digits ("j", "Jo", "o'b"): whole-name prefix (B-tree customers_name_prefix_idx).
  *  - none:   nothing an index can serve (too few digits, only punctuation): no query, a hint.
  */
 export type CustomerSearchPlan =
@@ -43,8 +43,8 @@ export function planCustomerSearch(input: string): CustomerSearchPlan {
       : { kind: 'none', hint: 'Type a few more characters of the email address.' };
   }
   if (alnum >= MIN_INFIX) return { kind: 'text', text };
-  if (alnum >= 1 && text.length <= 2) return { kind: 'prefix', text };
-  return { kind: 'none', hint: 'Type at least 3 letters, digits or characters of an email.' };
+  if (alnum >= 1) return { kind: 'prefix', text };
+  return { kind: 'none', hint: 'Type a few letters of a name, or digits of a phone number.' };
 }
 
 /** `%`, `_` and `\` typed by a person are literal characters, not wildcards. */
