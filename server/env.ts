@@ -26,6 +26,11 @@ const schema = z.object({
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Sign-in attempts allowed per client per minute. */
   AUTH_SIGNIN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Shared secret of HousecallPro webhook signatures. Optional: unset, only the webhook endpoint is off (503). */
+  HOUSECALLPRO_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .transform((s) => s?.trim() || undefined),
 });
 
 export type Env = z.infer<typeof schema>;
