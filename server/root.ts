@@ -1,6 +1,7 @@
 import { attributionRouter } from './routers/attribution';
 import { bookingsRouter } from './routers/bookings';
 import { conversationsRouter } from './routers/conversations';
+import { databaseRouter } from './routers/database';
 import { identityRouter } from './routers/identity';
 import { sessionRouter } from './routers/session';
 import { createCallerFactory, createRouter } from './trpc';
@@ -12,6 +13,7 @@ export const appRouter = createRouter({
   identity: identityRouter,
   attribution: attributionRouter,
   bookings: bookingsRouter,
+  database: databaseRouter,
 });
 
 export type AppRouter = typeof appRouter;

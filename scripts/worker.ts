@@ -1,0 +1,56 @@
+/**
+ * `npm run worker`: applies queued HousecallPro webhook events (server/webhooks/worker.ts).
+ *   tsx scripts/worker.ts            run until SIGINT/SIGTERM, polling every second when idle
+ *   tsx scripts/worker.ts --once     apply everything due now, then exit (cron, a manual catch-up)
+ *   --batch=N  --poll-ms=N  --max-attempts=N  --lease-seconds=N
+ * Several workers may run at once against PostgreSQL (DATABASE_URL). Against the embedded database
+ * run one only: PGlite serves every connection through one backend session, so row locks cannot
+ * keep two workers apart.
+ */
+import { sql } from 'kysely';
+import { openDatabase } from '../db/connect';
+import { DEFAULTS, drain, runWorker, type WorkerOptions } from '../server/webhooks/worker';
+
+function flag(name: string): number | undefined {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  if (!arg) return undefined;
+  const value = Number(arg.slice(name.length + 3));
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} must be a positive whole number`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const options: WorkerOptions = {
+  batchSize: flag('batch') ?? DEFAULTS.batchSize,
+  maxAttempts: flag('max-attempts') ?? DEFAULTS.maxAttempts,
+  leaseSeconds: flag('lease-seconds') ?? DEFAULTS.leaseSeconds,
+  log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+};
+
+const opened = await openDatabase({ max: 2, applicationName: 'webhook-worker' });
+if (opened.mode !== 'external') console.log('Embedded database: run a single worker only.');
+
+try {
+  await sql`select errors from webhook_events limit 0`.execute(opened.db);
+} catch {
+  console.error('webhook_events has no errors column: run `npm run migrate` first (migration 0008).');
+  await opened.close();
+  process.exit(1);
+}
+
+if (process.argv.includes('--once')) {
+  const total = await drain(opened.db, options);
+  console.log(
+    `Done: ${total.claimed} claimed, ${total.processed} processed, ${total.failed} failed, ${total.dead} dead, ${total.swept} expired leases.`,
+  );
+  await opened.close();
+} else {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await runWorker(opened.db, { ...options, signal: controller.signal, pollMs: flag('poll-ms') ?? 1000 });
+  await opened.close();
+}

@@ -1,0 +1,93 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDatabase } from '@/db/seed/index';
+import { createHarness, type Harness } from '../testing/harness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await createHarness('database_router');
+  await seedDatabase(h.db, { rows: 2_000, seed: 1 });
+});
+afterAll(() => h?.drop());
+
+const QUERIES = ['database.indexes', 'database.tables', 'database.queryPlans', 'database.slowQueries'] as const;
+
+describe('access', () => {
+  it('without a session every procedure is UNAUTHORIZED; for staff FORBIDDEN (caller and HTTP)', async () => {
+    const anon = await h.callerAs('anonymous');
+    const staff = await h.callerAs('staff');
+    for (const caller of [anon, staff]) {
+      const code = caller === anon ? 'UNAUTHORIZED' : 'FORBIDDEN';
+      await expect(caller.database.indexes()).rejects.toMatchObject({ code });
+      await expect(caller.database.tables()).rejects.toMatchObject({ code });
+      await expect(caller.database.queryPlans()).rejects.toMatchObject({ code });
+      await expect(caller.database.slowQueries()).rejects.toMatchObject({ code });
+      await expect(caller.database.explainAnalyze({ id: 'conversations.history' })).rejects.toMatchObject({ code });
+    }
+    for (const proc of QUERIES) {
+      expect((await h.http('anonymous', proc)).status, proc).toBe(401);
+      const res = await h.http('staff', proc);
+      expect(res.status, proc).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+    }
+    const res = await h.http('staff', 'database.explainAnalyze', { id: 'conversations.history' }, { method: 'POST' });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('as admin', () => {
+  it('every section answers, with the redundant index and the plans of the registered queries', async () => {
+    const admin = await h.callerAs('admin');
+    const indexes = await admin.database.indexes();
+    if (!indexes.ok) throw new Error(indexes.problems.join('; '));
+    const redundant = indexes.data.indexes.find((i) => i.name === 'shared_thread_messages_thread_id_idx')!;
+    expect(redundant.findings.map((f) => f.kind)).toContain('redundant');
+
+    const tables = await admin.database.tables();
+    expect(tables.ok && tables.data.tables.find((t) => t.name === 'appointments')!.estimatedRows).toBe(2_000);
+
+    const plans = await admin.database.queryPlans();
+    if (!plans.ok) throw new Error(plans.problems.join('; '));
+    expect(plans.data.find((p) => p.id === 'conversations.history')!.plan!.indexes).toContain('shared_thread_messages_thread_created_idx');
+
+    const slow = await admin.database.slowQueries();
+    expect(slow.ok).toBe(true);
+
+    const analyze = await admin.database.explainAnalyze({ id: 'conversations.history' });
+    expect(analyze.problem).toBeNull();
+    expect(analyze.result!.executionMs).toBeGreaterThan(0);
+  });
+
+  it('explainAnalyze accepts only a registered query id: anything else is BAD_REQUEST, never SQL', async () => {
+    for (const input of [{ id: "conversations.history'; DROP TABLE customers; --" }, { id: 'SELECT 1' }, {}, { id: 'conversations.history', sql: 'SELECT 1' }]) {
+      const res = await h.http('admin', 'database.explainAnalyze', input, { method: 'POST' });
+      expect(res.status, JSON.stringify(input)).toBe(400);
+      expect(res.body.error.code).toBe('BAD_REQUEST');
+    }
+  });
+
+  it('while another session holds ACCESS EXCLUSIVE on a table, all procedures answer over HTTP within 2 s and say what they skipped', async () => {
+    const locker = new pg.Client({ connectionString: h.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE shared_thread_messages IN ACCESS EXCLUSIVE MODE');
+      const started = performance.now();
+      const [indexes, tables, plans, slow, analyze] = await Promise.all([
+        ...QUERIES.map((p) => h.http('admin', p)),
+        h.http('admin', 'database.explainAnalyze', { id: 'conversations.history' }, { method: 'POST' }),
+      ]);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      for (const res of [indexes, tables, plans, slow, analyze]) expect(res!.status).toBe(200);
+      expect(indexes!.body.result.problems.join(' ')).toMatch(/skipped for shared_thread_messages: shared_thread_messages is locked ACCESS EXCLUSIVE/);
+      expect(tables!.body.result.problems.join(' ')).toMatch(/Exact sizes skipped for shared_thread_messages/);
+      const history = plans!.body.result.data.find((p: { id: string }) => p.id === 'conversations.history');
+      expect(history.status).toBe('skipped');
+      expect(analyze!.body.result.problem).toMatch(/waited 500 ms for a lock/);
+    } finally {
+      await locker.query('ROLLBACK').catch(() => {});
+      await locker.end();
+    }
+  });
+});

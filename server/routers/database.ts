@@ -1,0 +1,39 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { readSection } from '../queries/db-health-guard';
+import { readIndexSection } from '../queries/db-health-indexes';
+import { APP_QUERIES, explainAnalyzeQuery, readQueryPlans } from '../queries/db-health-queries';
+import { readSlowQueries, readTableSection } from '../queries/db-health';
+import { adminProcedure, createRouter } from '../trpc';
+
+const queryIds = APP_QUERIES.map((q) => q.id) as [string, ...string[]];
+
+/**
+ * The database health page, admins only. Each section is its own procedure so one slow or locked
+ * section never holds back the others; each answers with what it could not read instead of failing.
+ */
+export const databaseRouter = createRouter({
+  /** Indexes with findings (redundant, unused, invalid, bloated, covering-index visibility) and fix SQL. */
+  indexes: adminProcedure.query(({ ctx }) => readSection('the indexes', () => readIndexSection(ctx.db))),
+
+  /** Tables: rows, sizes, last (auto)vacuum and (auto)analyze. */
+  tables: adminProcedure.query(({ ctx }) => readSection('the tables', () => readTableSection(ctx.db))),
+
+  /** The plan of each query the dashboard runs, with representative parameters. */
+  queryPlans: adminProcedure.query(({ ctx }) => readSection('the query plans', () => readQueryPlans(ctx.db))),
+
+  /** pg_stat_statements' most expensive statements, or how to enable it. */
+  slowQueries: adminProcedure.query(({ ctx }) => readSection('pg_stat_statements', async () => ({ data: await readSlowQueries(ctx.db), problems: [] }))),
+
+  /**
+   * EXPLAIN (ANALYZE, BUFFERS) of one registered query, in a transaction that is rolled back.
+   * A mutation: it runs the statement, on demand, and must never be cached or refetched by itself.
+   */
+  explainAnalyze: adminProcedure
+    .input(z.strictObject({ id: z.enum(queryIds, { message: `id must be one of ${queryIds.join(', ')}` }) }))
+    .mutation(async ({ ctx, input }) => {
+      const report = await explainAnalyzeQuery(ctx.db, input.id);
+      if (!report) throw new TRPCError({ code: 'NOT_FOUND', message: `No registered query ${input.id}.` });
+      return report;
+    }),
+});
