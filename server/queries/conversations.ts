@@ -180,7 +180,7 @@ export async function threadById(db: Db, threadId: string): Promise<ThreadHeader
 
 export interface ListThreadsParams {
   channel?: Channel | null;
-  /** A fragment of the customer's name, or of a phone number (digits are matched, punctuation ignored). */
+  /** A fragment of the customer's name, or digits of a phone number (see planThreadSearch). */
   search?: string | null;
   limit: number;
   cursor?: ThreadCursor | null;
@@ -204,22 +204,42 @@ export interface ThreadListPage {
   nextCursor: string | null;
 }
 
-/** ILIKE pattern matching `s` anywhere, with the user's own % _ \ taken literally. */
-function containsPattern(s: string): string {
-  return `%${s.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+/** `%`, `_` and `\` typed by a person are literal characters, not wildcards. */
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
-/** Search terms as the query uses them; exported for tests that compute the expected rows. */
-export function searchTerms(search: string | null | undefined): { namePattern: string; phonePattern: string | null } | null {
-  const term = search?.trim() ?? '';
-  if (!term) return null;
-  const digits = term.replace(/\D/g, '');
-  // Fewer than 3 digits would match nearly every phone number (and no trigram index can help).
-  return { namePattern: containsPattern(term), phonePattern: digits.length >= 3 ? `%${digits}%` : null };
+/**
+ * How a typed search is matched, decided here so each request sends one query an index serves
+ * (the same rules as the bookings typeahead):
+ *  - phone: only digits and phone punctuation, 3+ digits: the digits anywhere in the customer's
+ *    phone or the thread's contact phone (trigram indexes);
+ *  - name: 3+ letters/digits: anywhere in the customer's name (customers_name_trgm_idx);
+ *  - prefix: 1-2 letters/digits: the start of the name (customers_name_prefix_idx, 0007), since a
+ *    trigram index cannot serve fewer than 3 characters;
+ *  - none: nothing searchable (punctuation, 1-2 digits): no thread matches.
+ */
+export type ThreadSearch =
+  | { kind: 'phone'; pattern: string }
+  | { kind: 'name'; pattern: string }
+  | { kind: 'prefix'; pattern: string }
+  | { kind: 'none' };
+
+export function planThreadSearch(search: string | null | undefined): ThreadSearch | null {
+  const q = (search ?? '').trim().replace(/\s+/g, ' ');
+  if (!q) return null;
+  if (/^[+\d\s().-]+$/.test(q) && /\d/.test(q)) {
+    const digits = q.replace(/\D/g, '');
+    return digits.length >= 3 ? { kind: 'phone', pattern: `%${digits}%` } : { kind: 'none' };
+  }
+  const alnum = q.replace(/[^\p{L}\p{N}]/gu, '').length;
+  if (alnum >= 3) return { kind: 'name', pattern: `%${escapeLike(q)}%` };
+  if (alnum >= 1) return { kind: 'prefix', pattern: `${escapeLike(q.toLowerCase())}%` };
+  return { kind: 'none' };
 }
 
 export function listThreadsQuery(db: Db, p: ListThreadsParams) {
-  const terms = searchTerms(p.search);
+  const search = planThreadSearch(p.search);
   const cursor = p.cursor;
   return (
     db
@@ -242,26 +262,26 @@ export function listThreadsQuery(db: Db, p: ListThreadsParams) {
       // (a row comparison with NULL is never true).
       .where('t.last_message_at', 'is not', null)
       .$if(!!p.channel, (qb) => qb.where(sql<boolean>`t.channels @> ARRAY[${p.channel}]::text[]`))
-      .$if(!!terms, (qb) =>
+      .$if(!!search, (qb) =>
         qb.where((eb) => {
-          const { namePattern, phonePattern } = terms!;
-          // The matching customers first (trigram indexes), then their threads by
+          const s = search!;
+          if (s.kind === 'none') return sql<boolean>`false`;
+          // The matching customers first (trigram or prefix index), then their threads by
           // shared_threads_customer_id_idx: = ANY(ARRAY(subquery)) runs the subquery once as an
           // InitPlan and keeps the planner from hashing a Seq Scan of all threads instead.
           const customerIds = eb
             .selectFrom('customers as m')
             .select('m.id')
             .where((w) =>
-              w.or([
-                w('m.name', 'ilike', namePattern),
-                ...(phonePattern ? [w('m.phone', 'like', phonePattern)] : []),
-              ]),
+              s.kind === 'phone'
+                ? w('m.phone', 'like', s.pattern)
+                : s.kind === 'name'
+                  ? w('m.name', 'ilike', s.pattern)
+                  : sql<boolean>`lower(m.name) COLLATE "C" LIKE ${s.pattern}`,
             );
-          return eb.or([
-            sql<boolean>`t.customer_id = ANY(ARRAY${customerIds})`,
-            // Anonymous SMS/voice threads by the caller's number (shared_threads_contact_phone_trgm_idx).
-            ...(phonePattern ? [eb('t.contact_phone', 'like', phonePattern)] : []),
-          ]);
+          const byCustomer = sql<boolean>`t.customer_id = ANY(ARRAY${customerIds})`;
+          // Anonymous SMS/voice threads by the caller's number (shared_threads_contact_phone_trgm_idx).
+          return s.kind === 'phone' ? eb.or([byCustomer, eb('t.contact_phone', 'like', s.pattern)]) : byCustomer;
         }),
       )
       .$if(!!cursor, (qb) =>
@@ -283,7 +303,8 @@ export function listThreadsQuery(db: Db, p: ListThreadsParams) {
 // Unfiltered or by channel: Index Scan on shared_threads_last_message_idx in order (keyset Index
 // Cond, channel as a Filter), customers_pkey per row; stops after limit + 1. With a search: Bitmap
 // scans of customers_name_trgm_idx / customers_phone_trgm_idx (InitPlan), shared_threads_customer_id_idx
-// and shared_threads_contact_phone_trgm_idx, then a top-N sort of the matches.
+// (or customers_name_prefix_idx for 1-2 letters), shared_threads_customer_id_idx and
+// shared_threads_contact_phone_trgm_idx, then a top-N sort of the matches.
 export async function listThreads(db: Db, p: ListThreadsParams): Promise<ThreadListPage> {
   const rows = await listThreadsQuery(db, p).execute();
   const page = rows.slice(0, p.limit);
