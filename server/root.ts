@@ -4,6 +4,7 @@ import { conversationsRouter } from './routers/conversations';
 import { databaseRouter } from './routers/database';
 import { identityRouter } from './routers/identity';
 import { sessionRouter } from './routers/session';
+import { webhooksRouter } from './routers/webhooks';
 import { createCallerFactory, createRouter } from './trpc';
 
 /** The one place routers are listed. */
@@ -14,6 +15,7 @@ export const appRouter = createRouter({
   attribution: attributionRouter,
   bookings: bookingsRouter,
   database: databaseRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;
