@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '@/db/client';
-import { expectedIndexHealth, loadMigrationFiles, MIGRATIONS_DIR } from '@/db/migrator';
 import type { Database } from '@/db/schema';
 import { BLOAT_MIN_BYTES, BLOAT_MIN_PCT, type BloatEstimate, estimateBtreeBloat } from './db-health-bloat';
 import {
@@ -15,6 +12,7 @@ import {
   LOCK_NOT_AVAILABLE,
   sqlState,
 } from './db-health-guard';
+import { migrationIndexOwners } from './db-health-owners';
 import { describeShape, findRedundant, type IndexShape } from './db-health-redundancy';
 
 export type FindingKind = 'invalid' | 'building' | 'missing' | 'redundant' | 'unused' | 'bloated' | 'visibility';
@@ -176,11 +174,6 @@ export function formatBytes(bytes: number): string {
   return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
 }
 
-function migrationsDir(): string {
-  // Bundled (next build) the migrator's own path may not point at the repository: fall back to cwd.
-  return existsSync(MIGRATIONS_DIR) ? MIGRATIONS_DIR : path.resolve('migrations');
-}
-
 /** The drop, shipped the way this repository changes its schema when a migration owns the index. */
 function dropFix(name: string, migration: string | null): { fix: string; note: string | null } {
   const drop = `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(name)};`;
@@ -307,23 +300,23 @@ export async function readIndexSection(db: Db, options: IndexSectionOptions = {}
   const owners = new Map<string, string>();
   const missing: IndexSection['missing'] = [];
   try {
-    const expected = await guarded(db, (trx) => expectedIndexHealth(trx, loadMigrationFiles(migrationsDir())), guard);
-    for (const e of expected) {
+    const expected = await guarded(db, (trx) => migrationIndexOwners(trx), guard);
+    const present = new Set(rows.map((r) => r.name));
+    for (const e of expected.values()) {
       owners.set(e.name, e.migration);
-      if (e.state === 'missing') {
-        missing.push({
-          name: e.name,
-          table: e.table,
-          migration: e.migration,
-          finding: {
-            kind: 'missing',
-            severity: 'critical',
-            reason: `Missing: migration ${e.migration} creates it, but it is not in the database; queries that need it scan the table.`,
-            fix: `-- npm run migrate  (rebuilds it), or:\n${e.statement.replace(/^--.*\n/gm, '').trim()};`,
-            note: 'Built CONCURRENTLY: reads and writes continue while it builds.',
-          },
-        });
-      }
+      if (present.has(e.name)) continue;
+      missing.push({
+        name: e.name,
+        table: e.table,
+        migration: e.migration,
+        finding: {
+          kind: 'missing',
+          severity: 'critical',
+          reason: `Missing: migration ${e.migration} creates it, but it is not in the database; queries that need it scan the table.`,
+          fix: `-- npm run migrate  (rebuilds it), or:\n${e.statement.replace(/^--.*\n/gm, '').trim()};`,
+          note: 'Built CONCURRENTLY: reads and writes continue while it builds.',
+        },
+      });
     }
   } catch (err) {
     problems.push(`Which migration owns each index is unknown: ${describeError(err, guard)}.`);
