@@ -1,0 +1,305 @@
+'use client';
+
+import { useSuspenseInfiniteQuery, useSuspenseQuery } from '@tanstack/react-query';
+import { Suspense, useDeferredValue, useEffect, useId, useMemo, useRef } from 'react';
+import { EmptyState, QueryBoundary, Skeleton } from '@/app/_components/states';
+import { useTRPC } from '@/app/_trpc/client';
+import styles from './bookings.module.css';
+import { formatDate, formatDuration, formatMoney, formatTime, STATUS_LABELS, STATUS_STYLES } from './format';
+import {
+  appointmentsInput,
+  type BookingsParams,
+  dateRange,
+  effectiveStatus,
+  type Status,
+  type Tab,
+  TAB_STATUS_OPTIONS,
+  TABS,
+  tabCountsInput,
+} from './search-params';
+
+const TAB_LABELS: Record<Tab, string> = { upcoming: 'Upcoming', past: 'Past', cancelled: 'Cancelled' };
+const TAB_ORDER_NOTE: Record<Tab, string> = {
+  upcoming: 'Soonest first.',
+  past: 'Most recent first. Includes jobs whose time has passed, whatever their status.',
+  cancelled: 'Most recently scheduled first.',
+};
+
+type SetParams = (p: Partial<Omit<BookingsParams, 'customer'>>) => void;
+
+/** A customer's appointments: tabs with counts, status and date filters, paged list. */
+export function Appointments({
+  customerId,
+  params,
+  setParams,
+  timeZone,
+}: {
+  customerId: number;
+  params: BookingsParams;
+  setParams: SetParams;
+  timeZone: string;
+}) {
+  const trpc = useTRPC();
+  const id = useId();
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ upcoming: null, past: null, cancelled: null });
+  const { tab, status, from, to } = params;
+  const range = dateRange({ from, to });
+  const shownStatus = effectiveStatus({ tab, status });
+
+  const countsInput = useMemo(() => tabCountsInput(customerId, { from, to }), [customerId, from, to]);
+  // Suspense (not useQuery) so the server's render and the hydrating client print the same counts;
+  // deferred so a new date range keeps the old counts on screen until the new ones arrive.
+  const deferredCountsInput = useDeferredValue(countsInput);
+  const { data: counts } = useSuspenseQuery(trpc.bookings.tabCounts.queryOptions(deferredCountsInput));
+
+  const listInput = useMemo(() => appointmentsInput(customerId, { tab, status, from, to }), [customerId, tab, status, from, to]);
+  // The current list stays on screen (dimmed) while the next tab or filter loads.
+  const deferredInput = useDeferredValue(listInput);
+  const stale = deferredInput !== listInput;
+
+  function selectTab(next: Tab, focus = false) {
+    const keepStatus = status && TAB_STATUS_OPTIONS[next].includes(status) ? status : null;
+    setParams({ tab: next, status: keepStatus });
+    if (focus) tabRefs.current[next]?.focus();
+  }
+
+  const filtered = Boolean(shownStatus || range.from || range.to);
+
+  return (
+    <section className={`card ${styles.appointments}`} aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className="sr-only">
+        Appointments
+      </h2>
+      <div className="tabs" role="tablist" aria-label="Appointments">
+        {TABS.map((t, i) => {
+          const n = counts[t];
+          return (
+            <button
+              key={t}
+              ref={(el) => {
+                tabRefs.current[t] = el;
+              }}
+              id={`${id}-tab-${t}`}
+              type="button"
+              role="tab"
+              className={styles.tab}
+              aria-selected={t === tab}
+              aria-controls={`${id}-panel`}
+              aria-describedby={`${id}-count-${t}`}
+              tabIndex={t === tab ? 0 : -1}
+              onClick={() => selectTab(t)}
+              onKeyDown={(e) => {
+                const last = TABS.length - 1;
+                const to =
+                  e.key === 'ArrowRight' ? (i === last ? 0 : i + 1) : e.key === 'ArrowLeft' ? (i === 0 ? last : i - 1) : e.key === 'Home' ? 0 : e.key === 'End' ? last : -1;
+                if (to >= 0) {
+                  e.preventDefault();
+                  selectTab(TABS[to]!, true);
+                }
+              }}
+            >
+              {TAB_LABELS[t]}
+              <span className={styles.tabCount} aria-hidden="true">
+                {n.toLocaleString('en-US')}
+              </span>
+              <span id={`${id}-count-${t}`} hidden>
+                {`${n} ${n === 1 ? 'appointment' : 'appointments'}${range.from || range.to ? ' in the chosen dates' : ''}`}
+              </span>
+            </button>
+          );
+        })}
+      </div>
+
+      <div id={`${id}-panel`} role="tabpanel" aria-labelledby={`${id}-tab-${tab}`} className="stack">
+        <div className={styles.filters} role="group" aria-label="Filters">
+          {TAB_STATUS_OPTIONS[tab].length > 0 && (
+            <label className={styles.filter}>
+              <span>Status</span>
+              <select
+                className="input"
+                value={shownStatus ?? ''}
+                onChange={(e) => setParams({ status: (e.target.value || null) as Status | null })}
+              >
+                <option value="">All statuses</option>
+                {TAB_STATUS_OPTIONS[tab].map((s) => (
+                  <option key={s} value={s}>
+                    {STATUS_LABELS[s]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <label className={styles.filter}>
+            <span>From</span>
+            <input
+              className="input"
+              type="date"
+              value={range.from ?? ''}
+              max={range.to ?? undefined}
+              onChange={(e) => setParams({ from: e.target.value || null })}
+            />
+          </label>
+          <label className={styles.filter}>
+            <span>To</span>
+            <input
+              className="input"
+              type="date"
+              value={range.to ?? ''}
+              min={range.from ?? undefined}
+              onChange={(e) => setParams({ to: e.target.value || null })}
+            />
+          </label>
+          {filtered && (
+            <button type="button" className="btn" onClick={() => setParams({ status: null, from: null, to: null })}>
+              Clear filters
+            </button>
+          )}
+          <span className={`muted ${styles.orderNote}`}>{TAB_ORDER_NOTE[tab]}</span>
+        </div>
+
+        <QueryBoundary>
+          <Suspense fallback={<Skeleton rows={6} height={40} label="Loading appointments" />}>
+            <AppointmentList
+              input={deferredInput}
+              timeZone={timeZone}
+              stale={stale}
+              total={shownStatus || stale ? undefined : counts[deferredInput.tab]}
+              filtered={filtered}
+              onClear={() => setParams({ status: null, from: null, to: null })}
+            />
+          </Suspense>
+        </QueryBoundary>
+      </div>
+    </section>
+  );
+}
+
+const EMPTY: Record<Tab, { title: string; hint: string }> = {
+  upcoming: { title: 'No upcoming appointments', hint: 'Jobs booked in HousecallPro for this customer appear here.' },
+  past: { title: 'No past appointments', hint: 'Completed and missed jobs will be listed here.' },
+  cancelled: { title: 'Nothing cancelled', hint: 'Cancelled jobs for this customer would be listed here.' },
+};
+
+function AppointmentList({
+  input,
+  timeZone,
+  stale,
+  total,
+  filtered,
+  onClear,
+}: {
+  input: ReturnType<typeof appointmentsInput>;
+  timeZone: string;
+  stale: boolean;
+  total: number | undefined;
+  filtered: boolean;
+  onClear: () => void;
+}) {
+  const trpc = useTRPC();
+  const { data, hasNextPage, fetchNextPage, isFetchingNextPage } = useSuspenseInfiniteQuery(
+    trpc.bookings.byCustomer.infiniteQueryOptions(input, { getNextPageParam: (page) => page.nextCursor }),
+  );
+  const rows = data.pages.flatMap((p) => p.items);
+
+  // For the render-budget e2e test: the customer's appointments are on screen.
+  useEffect(() => {
+    performance.mark('data-visible:bookings');
+  }, []);
+
+  if (rows.length === 0) {
+    const e = EMPTY[input.tab];
+    return (
+      <div aria-busy={stale} style={{ opacity: stale ? 0.6 : 1 }}>
+        <EmptyState title={filtered ? `${e.title} match these filters` : e.title}>
+          {filtered ? (
+            <>
+              Widen the dates or choose another status, or{' '}
+              <button type="button" className="btn" onClick={onClear}>
+                clear the filters
+              </button>
+            </>
+          ) : (
+            e.hint
+          )}
+        </EmptyState>
+      </div>
+    );
+  }
+
+  return (
+    <div aria-busy={stale} style={{ opacity: stale ? 0.6 : 1, transition: 'opacity 120ms' }}>
+      <div className="table-wrap">
+        <table className={`table ${styles.apptTable}`}>
+          <caption className="sr-only">
+            {input.tab} appointments, {input.tab === 'upcoming' ? 'soonest' : 'most recent'} first
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Service</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="num">
+                Duration
+              </th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((a) => {
+              const s = STATUS_STYLES[a.status];
+              return (
+                <tr key={a.id} data-testid="appointment-row" data-status={a.status} data-appointment-id={a.id}>
+                  <td data-label="When">
+                    <time dateTime={a.date.toISOString()} className={styles.when}>
+                      <strong>{formatDate(a.date, timeZone)}</strong>
+                      <span className="muted">{formatTime(a.date, timeZone)}</span>
+                    </time>
+                  </td>
+                  <td data-label="Service">
+                    <div>{a.service_type}</div>
+                    {a.technician && <div className="muted">with {a.technician}</div>}
+                    {a.notes && (
+                      <div className={`muted ${styles.notes}`} title={a.notes}>
+                        {a.notes}
+                      </div>
+                    )}
+                    {a.housecallpro_job_id && (
+                      <div className={`muted mono ${styles.jobId}`} title="HousecallPro job">
+                        HCP {a.housecallpro_job_id}
+                      </div>
+                    )}
+                  </td>
+                  <td data-label="Status">
+                    <span className={s.className}>
+                      <span aria-hidden="true">{s.icon}</span>
+                      {STATUS_LABELS[a.status]}
+                    </span>
+                  </td>
+                  <td data-label="Duration" className="num">
+                    {formatDuration(a.duration_minutes)}
+                  </td>
+                  <td data-label="Amount" className="num">
+                    {formatMoney(a.amount_cents)}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <div className={styles.listFooter}>
+        <span className="muted" role="status" aria-live="polite">
+          Showing {rows.length.toLocaleString('en-US')}
+          {total !== undefined && total >= rows.length ? ` of ${total.toLocaleString('en-US')}` : ''}
+        </span>
+        {hasNextPage && (
+          <button type="button" className="btn" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage}>
+            {isFetchingNextPage ? 'Loading…' : 'Load more'}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

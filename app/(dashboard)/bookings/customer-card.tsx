@@ -1,0 +1,54 @@
+'use client';
+
+import { useSuspenseQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useTRPC } from '@/app/_trpc/client';
+import styles from './bookings.module.css';
+import { formatMonth, formatPhone } from './format';
+
+/** Who the customer is and how to reach them; links to their conversations. */
+export function CustomerCard({ customerId, timeZone }: { customerId: number; timeZone: string }) {
+  const trpc = useTRPC();
+  const { data: c } = useSuspenseQuery(trpc.bookings.customer.queryOptions({ customerId }));
+  return (
+    <section className={`card ${styles.customerCard}`} data-testid="customer-card" aria-labelledby="customer-name">
+      <div className={styles.cardHead}>
+        <h2 id="customer-name" style={{ margin: 0 }}>
+          {c.name}
+        </h2>
+        <span className="muted">
+          Customer #{c.id} · since {formatMonth(c.created_at, timeZone)}
+        </span>
+      </div>
+      <dl className={styles.details}>
+        <div>
+          <dt>Phone</dt>
+          <dd>{c.phone ? <a href={`tel:${c.phone}`} className="mono">{formatPhone(c.phone)}</a> : <span className="muted">none on file</span>}</dd>
+        </div>
+        <div>
+          <dt>Email</dt>
+          <dd className={styles.breakAll}>{c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : <span className="muted">none on file</span>}</dd>
+        </div>
+        <div>
+          <dt>HousecallPro ID</dt>
+          <dd className="mono">{c.housecallpro_id ?? <span className="muted">not linked</span>}</dd>
+        </div>
+        <div>
+          <dt>Conversations</dt>
+          <dd>
+            {c.thread_count === 0 ? (
+              <span className="muted">none yet</span>
+            ) : (
+              <span className="row" style={{ gap: '0.75rem' }}>
+                {c.latest_thread_id && <Link href={`/conversations/${c.latest_thread_id}`}>Latest conversation</Link>}
+                <Link href={`/conversations?customer=${c.id}`}>
+                  All {c.thread_count} {c.thread_count === 1 ? 'conversation' : 'conversations'}
+                </Link>
+              </span>
+            )}
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

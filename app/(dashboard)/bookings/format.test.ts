@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { describeTimeZone, formatDate, formatDuration, formatMoney, formatPhone, formatTime } from './format';
+import { appointmentsInput, dateRange, effectiveStatus, loadBookingsSearchParams, tabCountsInput } from './search-params';
+
+describe('formatting', () => {
+  it('prints integer cents as dollars', () => {
+    expect(formatMoney(0)).toBe('$0.00');
+    expect(formatMoney(4900)).toBe('$49.00');
+    expect(formatMoney(123456789)).toBe('$1,234,567.89');
+    expect(formatMoney(null)).toBe('—');
+  });
+
+  it('prints dates and times in the business time zone, naming the zone', () => {
+    const d = new Date('2026-03-08T15:30:00Z'); // the day US daylight time starts
+    expect(formatDate(d, 'America/Chicago')).toBe('Sun, Mar 8, 2026');
+    expect(formatTime(d, 'America/Chicago')).toBe('10:30 AM CDT');
+    expect(formatTime(new Date('2026-03-08T05:30:00Z'), 'America/Chicago')).toBe('11:30 PM CST');
+    // Late evening in Chicago is already tomorrow in UTC: the Chicago day is shown.
+    expect(formatDate(new Date('2026-01-02T03:00:00Z'), 'America/Chicago')).toBe('Thu, Jan 1, 2026');
+    expect(describeTimeZone('America/Chicago')).toBe('Central Time (America/Chicago)');
+  });
+
+  it('prints durations and North American phone numbers for people', () => {
+    expect(formatDuration(45)).toBe('45 min');
+    expect(formatDuration(60)).toBe('1 h');
+    expect(formatDuration(345)).toBe('5 h 45 min');
+    expect(formatPhone('+13125550142')).toBe('(312) 555-0142');
+    expect(formatPhone('+442071838750')).toBe('+442071838750');
+  });
+});
+
+describe('URL state', () => {
+  it('reads a shared link, ignoring what is not valid', async () => {
+    expect(await loadBookingsSearchParams({ customer: '42', tab: 'past', status: 'completed', from: '2026-01-01', to: '2026-01-31' })).toEqual({
+      customer: 42,
+      tab: 'past',
+      status: 'completed',
+      from: '2026-01-01',
+      to: '2026-01-31',
+    });
+    for (const customer of ['12abc', '-1', '0', '1e3', '1.5', '99999999999999999', ' 1']) {
+      expect((await loadBookingsSearchParams({ customer })).customer, customer).toBeNull();
+    }
+    expect(await loadBookingsSearchParams({ tab: 'future', status: 'lost', from: '2026-02-30', to: 'yesterday' })).toEqual({
+      customer: null,
+      tab: 'upcoming',
+      status: null,
+      from: null,
+      to: null,
+    });
+  });
+
+  it('builds the inputs the API accepts: a reversed range is swapped, a status the tab cannot hold is dropped', () => {
+    expect(dateRange({ from: '2026-02-01', to: '2026-01-01' })).toEqual({ from: '2026-01-01', to: '2026-02-01' });
+    expect(effectiveStatus({ tab: 'upcoming', status: 'cancelled' })).toBeNull();
+    expect(effectiveStatus({ tab: 'past', status: 'no_show' })).toBe('no_show');
+    expect(effectiveStatus({ tab: 'cancelled', status: 'completed' })).toBeNull();
+    expect(appointmentsInput(7, { tab: 'upcoming', status: 'completed', from: null, to: '2026-01-01' })).toEqual({
+      customerId: 7,
+      tab: 'upcoming',
+      status: null,
+      from: null,
+      to: '2026-01-01',
+      limit: 20,
+    });
+    expect(tabCountsInput(7, { from: '2026-03-01', to: '2026-02-01' })).toEqual({ customerId: 7, from: '2026-02-01', to: '2026-03-01' });
+  });
+});
