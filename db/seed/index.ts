@@ -1,0 +1,240 @@
+import { type Kysely, sql } from 'kysely';
+import type { Db } from '../client';
+import type { Database } from '../schema';
+import { seedApiUsage } from './api-usage';
+import { seedAppointments } from './appointments';
+import { seedAttribution } from './attribution';
+import { makeClock } from './clock';
+import type { SeedContext } from './context';
+import { seedCustomers } from './customers';
+import { seedPendingLinks } from './pending-links';
+import { countsForRows, isScaleName, SCALES, type ScaleName, SEED_TABLES, type SeedCounts, type SeedTable } from './scales';
+import { SqlRandom } from './sql-kit';
+import { planThreads, seedMessages, seedThreads } from './threads';
+import { seedWebhookEvents } from './webhook-events';
+
+export { SCALES, SCALE_NAMES, SEED_TABLES, countsForRows, isScaleName } from './scales';
+export type { ScaleName, SeedCounts, SeedTable } from './scales';
+
+/** The business's time zone: business hours, appointment slots and calendar days are local to it. */
+export const DEFAULT_TIME_ZONE = 'America/Chicago';
+
+export interface SeedOptions {
+  /** Row-count preset (default 'demo'); see SCALES. */
+  scale?: ScaleName;
+  /** Instead of a preset: about this many rows in each of messages, appointments and api_usage. */
+  rows?: number;
+  /** Same scale + seed + anchor => identical data. Default 1. */
+  seed?: number;
+  /** Empty the seed tables first; without it, seeding a database that holds data throws SeedRefusedError. */
+  reset?: boolean;
+  /**
+   * The "now" every timestamp is relative to: messages and usage up to it, appointments 60 days
+   * past it. Default: the database's now() truncated to the hour. Pass one to compare two runs.
+   */
+  anchor?: Date;
+  timeZone?: string;
+  /** Rows per INSERT (each its own transaction). Smaller keeps the embedded database responsive. Default 250,000. */
+  chunkRows?: number;
+  /**
+   * 2: fill independent tables on two connections at once (the pool must allow two; it halves the
+   * time on a 2-core server). Default 1. The embedded database runs one statement at a time anyway.
+   */
+  concurrency?: 1 | 2;
+  /** VACUUM (ANALYZE) the tables at the end (default true): statistics, and the visibility map Index Only Scans need. */
+  vacuum?: boolean;
+  /**
+   * Check each generated reference with the foreign-key triggers (slow: one lookup per row).
+   * Default false: the generators produce valid references by construction (the tests verify it),
+   * so tables whose only triggers are foreign-key checks are loaded with session_replication_role
+   * = replica when the role may set it. Tables with triggers of their own (the api_usage rollup)
+   * are always loaded with every trigger firing.
+   */
+  checkForeignKeys?: boolean;
+  /** Called once per table when it is done (and once for the final VACUUM). */
+  onProgress?: (progress: SeedProgress) => void;
+  /** Called after every INSERT statement, with the table's rows so far: for live progress on big scales. */
+  onChunk?: (progress: SeedProgress) => void;
+}
+
+export interface SeedProgress {
+  table: SeedTable | 'vacuum';
+  rows: number;
+  /** Milliseconds spent on this table so far. */
+  ms: number;
+}
+
+export interface SeedReport {
+  scale: ScaleName | 'custom';
+  seed: number;
+  anchor: Date;
+  timeZone: string;
+  counts: SeedCounts;
+  /** Rows written per table. */
+  rows: Record<SeedTable, number>;
+  steps: SeedProgress[];
+  totalMs: number;
+}
+
+export class SeedRefusedError extends Error {
+  constructor(readonly nonEmpty: SeedTable[]) {
+    super(
+      `Refusing to seed: ${nonEmpty.join(', ')} already hold rows. ` +
+        'Run with --reset (reset: true) to empty the seed tables first (auth users and migrations are kept).',
+    );
+    this.name = 'SeedRefusedError';
+  }
+}
+
+/** The seed tables that hold at least one row. */
+export async function nonEmptySeedTables(db: Kysely<Database>): Promise<SeedTable[]> {
+  const checks = SEED_TABLES.map((t) => `SELECT '${t}' AS t WHERE EXISTS (SELECT 1 FROM ${t})`).join(' UNION ALL ');
+  const { rows } = await sql.raw<{ t: SeedTable }>(checks).execute(db);
+  return SEED_TABLES.filter((t) => rows.some((r) => r.t === t));
+}
+
+/** Empties the seed tables and restarts their ids (auth_* and kysely_migration are untouched). */
+export async function resetSeedTables(db: Kysely<Database>): Promise<void> {
+  await sql.raw(`TRUNCATE ${SEED_TABLES.join(', ')} RESTART IDENTITY CASCADE`).execute(db);
+}
+
+export function resolveCounts(options: Pick<SeedOptions, 'scale' | 'rows'>): { scale: ScaleName | 'custom'; counts: SeedCounts } {
+  if (options.rows !== undefined) return { scale: 'custom', counts: countsForRows(options.rows) };
+  const scale = options.scale ?? 'demo';
+  if (!isScaleName(scale)) throw new Error(`Unknown scale "${scale}"`);
+  return { scale, counts: SCALES[scale] };
+}
+
+/**
+ * Fills the app's tables with realistic, deterministic data generated inside PostgreSQL
+ * (INSERT ... SELECT over generate_series, one short transaction per statement). Assumes the
+ * schema is migrated; each generator (customers.ts, threads.ts, ...) says what its data looks like.
+ */
+export async function seedDatabase(db: Db, options: SeedOptions = {}): Promise<SeedReport> {
+  const started = performance.now();
+  const { scale, counts } = resolveCounts(options);
+  const seed = options.seed ?? 1;
+  const rng = new SqlRandom(seed);
+  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  const chunkRows = options.chunkRows ?? 250_000;
+  const concurrency = options.concurrency ?? 1;
+  if (!(chunkRows >= 1000)) throw new Error(`chunkRows must be >= 1000, got ${chunkRows}`);
+
+  return db.connection().execute(async (conn) => {
+    if (options.reset) await resetSeedTables(conn);
+    else {
+      const nonEmpty = await nonEmptySeedTables(conn);
+      if (nonEmpty.length) throw new SeedRefusedError(nonEmpty);
+    }
+    const clock = await makeClock(conn, timeZone, options.anchor);
+    const skipChecks = options.checkForeignKeys ? new Set<string>() : await tablesWithOnlyForeignKeyTriggers(conn);
+    const rows = Object.fromEntries(SEED_TABLES.map((t) => [t, 0])) as Record<SeedTable, number>;
+    const steps: SeedProgress[] = [];
+    const startedAt = new Map<string, number>();
+    const contextOn = (on: Kysely<Database>): SeedContext => ({
+      rng,
+      clock,
+      counts,
+      chunkRows,
+      run: (text, table) => runStatement(on, text, table !== undefined && skipChecks.has(table)),
+      progress: (table, n) => options.onChunk?.({ table, rows: n, ms: performance.now() - (startedAt.get(table) ?? started) }),
+    });
+    const step = async (table: SeedTable | 'vacuum', fn: () => Promise<number>) => {
+      startedAt.set(table, performance.now());
+      const n = await fn();
+      if (table !== 'vacuum') rows[table] = n;
+      const progress = { table, rows: n, ms: performance.now() - startedAt.get(table)! };
+      steps.push(progress);
+      options.onProgress?.(progress);
+    };
+
+    const a = contextOn(conn);
+    await step('customers', () => seedCustomers(a));
+    await step('shared_threads', async () => {
+      await planThreads(a);
+      return seedThreads(a);
+    });
+    // Two lanes that only read what is already committed: customers and threads (above), and
+    // appointments (webhooks read them, in the same lane).
+    const laneA = async () => {
+      await step('shared_thread_messages', () => seedMessages(a));
+      await step('api_usage', () => seedApiUsage(a));
+      await step('attribution_data', () => seedAttribution(a));
+    };
+    const laneB = async (b: SeedContext) => {
+      await step('appointments', () => seedAppointments(b));
+      await step('webhook_events', () => seedWebhookEvents(b));
+      await step('shared_thread_pending_links', () => seedPendingLinks(b));
+    };
+    if (concurrency === 2) await db.connection().execute((connB) => Promise.all([laneA(), laneB(contextOn(connB))]));
+    else {
+      await laneA();
+      await laneB(a);
+    }
+    await syncIdentitySequences(conn);
+    if (options.vacuum !== false) {
+      await step('vacuum', async () => {
+        const vacuum = async (on: Kysely<Database>, tables: readonly SeedTable[]) => {
+          // Room for merging the GIN pending lists the inserts filled (see runStatement).
+          await sql`SET maintenance_work_mem = '256MB'`.execute(on);
+          try {
+            await sql.raw(`VACUUM (ANALYZE) ${tables.join(', ')}`).execute(on);
+          } finally {
+            await sql`RESET maintenance_work_mem`.execute(on);
+          }
+        };
+        const laneATables = ['shared_thread_messages', 'customers', 'shared_threads', 'attribution_data'] as const;
+        const laneBTables = SEED_TABLES.filter((t) => !(laneATables as readonly string[]).includes(t));
+        if (concurrency === 2) {
+          await db.connection().execute((connB) => Promise.all([vacuum(conn, laneATables), vacuum(connB, laneBTables)]));
+        } else await vacuum(conn, SEED_TABLES);
+        return Object.values(rows).reduce((x, y) => x + y, 0);
+      });
+    }
+    return { scale, seed, anchor: clock.anchor, timeZone, counts, rows, steps, totalMs: performance.now() - started };
+  });
+}
+
+/** One statement, one short transaction, with bulk-load settings that end with it. */
+async function runStatement(conn: Kysely<Database>, text: string, skipForeignKeyChecks: boolean): Promise<number> {
+  return conn.transaction().execute(async (trx) => {
+    // Foreign-key checks are triggers, which replica mode does not fire (as pg_restore's
+    // --disable-triggers): ~10 us per row and per reference saved.
+    if (skipForeignKeyChecks) await sql`SET LOCAL session_replication_role = replica`.execute(trx);
+    await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+    await sql`SET LOCAL statement_timeout = 0`.execute(trx);
+    await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
+    // The generated statements are huge expressions: LLVM would spend seconds compiling each one.
+    await sql`SET LOCAL jit = off`.execute(trx);
+    // The trigram GIN indexes take new entries into their pending list, merged in bulk by the
+    // final VACUUM, instead of merging every 4 MB.
+    await sql`SET LOCAL gin_pending_list_limit = '512MB'`.execute(trx);
+    const result = await sql.raw(text).execute(trx);
+    return Number(result.numAffectedRows ?? 0);
+  });
+}
+
+/**
+ * Seed tables whose triggers are all internal (foreign-key checks), when this role may set
+ * session_replication_role (a superuser: the local and embedded databases). Empty otherwise.
+ */
+async function tablesWithOnlyForeignKeyTriggers(conn: Kysely<Database>): Promise<Set<string>> {
+  const { rows } = await sql<{ superuser: boolean; triggered: string[] }>`
+    select current_setting('is_superuser') = 'on' as superuser,
+           array(select distinct c.relname::text from pg_trigger t join pg_class c on c.oid = t.tgrelid
+                 where not t.tgisinternal and c.relnamespace = current_schema()::regnamespace) as triggered`.execute(conn);
+  const { superuser, triggered } = rows[0]!;
+  if (!superuser) return new Set();
+  return new Set(SEED_TABLES.filter((t) => !triggered.includes(t)));
+}
+
+/** Ids were written explicitly: move each identity sequence past them so the app's inserts fit. */
+async function syncIdentitySequences(conn: Kysely<Database>): Promise<void> {
+  for (const table of ['customers', 'shared_thread_messages', 'appointments', 'api_usage', 'webhook_events', 'attribution_data']) {
+    await sql
+      .raw(
+        `SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce(max(id), 0) + 1, false) FROM ${table}`,
+      )
+      .execute(conn);
+  }
+}
