@@ -35,7 +35,7 @@ function fixture(overrides: Partial<BenchResults> = {}): BenchResults {
       { rows: 1_000_000, counts: {}, operations: { history: { withoutMedianMs: 80, withMedianMs: 0.2, withoutRuns: 200, withRuns: 200 }, costByService: { withoutMedianMs: 120, withMedianMs: 14, withoutRuns: 80, withRuns: 200 } } },
     ],
     writes: [
-      { table: 'api_usage', mode: 'batch', rows: 20_000, withoutIndexes: 100_000, withIndexes: 80_000, indexOverhead: 0.2, withIndexesAndTrigger: 76_000, triggerOverhead: 0.05, triggers: ['api_usage_daily_ins'] },
+      { table: 'api_usage', mode: 'batch', rows: 20_000, batchSize: 1000, withoutIndexes: 100_000, withIndexes: 80_000, indexOverhead: 0.2, withIndexesAndTrigger: 76_000, triggerOverhead: 0.05, triggers: ['api_usage_daily_ins'], otherIndexes: ['api_usage_pkey'] },
     ],
     sizes: [
       { table: 'shared_thread_messages', rows: 1_000_000, tableBytes: 200 * 1024 ** 2, indexes: [{ name: 'shared_thread_messages_thread_id_idx', bytes: 30 * 1024 ** 2 }, { name: 'shared_thread_messages_thread_created_idx', bytes: 60 * 1024 ** 2 }] },
@@ -141,6 +141,13 @@ describe('renderReport', () => {
     expect(md).toContain('| `conversations.history` | 50 × 10 s | 20,000 | 2,000 | 20.0 ms | 30.0 ms | 40.0 ms | 0 | 0 |');
     expect(md).toContain('| 100k rows | 1M rows |');
     expect(md).toContain('waits 6.50 ms for its commit');
+    expect(md).toContain('Present in every column (not part of 0002): `api_usage`: api_usage_pkey; triggers api_usage_daily_ins.');
+    expect(md).not.toContain('load average');
+  });
+  it('warns when the machine was busy', () => {
+    const r = fixture();
+    r.machine.load = { start: 3.2, max: 9.5 };
+    expect(renderReport(r)).toContain('load average 3.2 at start, 9.5 at most (**other processes were using the 2 cores');
   });
   it('says why HTTP was skipped', () => {
     expect(renderReport(fixture({ http: null, httpSkipped: '--skip-http' }))).toContain('Skipped: --skip-http.');

@@ -98,15 +98,24 @@ function renderWriteTable(r: BenchResults): string {
   ];
   const rows = r.writes.map((w) => [
     `\`${w.table}\``,
-    w.mode === 'single' ? `${fmtInt(w.rows)} single-row INSERTs (autocommit)` : `${fmtInt(w.rows)} rows, 1,000 per INSERT`,
+    w.mode === 'single' ? `${fmtInt(w.rows)} single-row INSERTs, one transaction each` : `${fmtInt(w.rows)} rows, ${fmtInt(w.batchSize)} per INSERT`,
     `${fmtInt(w.withoutIndexes)} rows/s`,
     `${fmtInt(w.withIndexes)} rows/s`,
     fmtPct(w.indexOverhead),
-    ...(trigger ? [w.withIndexesAndTrigger == null ? '—' : `${fmtInt(w.withIndexesAndTrigger)} rows/s`, fmtPct(w.triggerOverhead)] : []),
+    ...(trigger
+      ? w.withIndexesAndTrigger == null
+        ? ['— (no trigger)', '—']
+        : [`${fmtInt(w.withIndexesAndTrigger)} rows/s`, fmtPct(w.triggerOverhead)]
+      : []),
   ]);
+  const present = r.writes
+    .filter((w, i, all) => all.findIndex((x) => x.table === w.table) === i)
+    .map((w) => `\`${w.table}\`: ${w.otherIndexes.length ? w.otherIndexes.join(', ') : 'none'}${w.triggers.length ? `; triggers ${w.triggers.join(', ')}` : ''}`)
+    .join('; ');
   return (
     table(head, rows) +
-    '\n\nIndex overhead = the share of insert throughput lost to the 0002 indexes on that table; trigger overhead = the share lost, ' +
+    `\n\nPresent in every column (not part of 0002): ${present}. ` +
+    'Index overhead = the share of insert throughput lost to the 0002 indexes on that table; trigger overhead = the share lost, ' +
     'on top of the indexes, to the rollup trigger of migration 0005. Inserts run with `synchronous_commit = off`' +
     (r.commitMs != null
       ? `: with the default \`on\`, each single-row INSERT here waits ${fmtMs(r.commitMs)} for its commit's WAL flush ` +
@@ -271,7 +280,13 @@ function sizeFindings(r: BenchResults): string[] {
 
 function machineLine(r: BenchResults): string {
   const m = r.machine;
-  return `${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM · ${m.postgres} · Node ${m.node} · ${m.os} · ${m.date}`;
+  const line = `${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM · ${m.postgres} · Node ${m.node} · ${m.os} · ${m.date}`;
+  if (!m.load) return line;
+  const busy = m.load.max > m.cores * 0.75;
+  return (
+    `${line} · load average ${m.load.start.toFixed(1)} at start, ${m.load.max.toFixed(1)} at most` +
+    (busy ? ` (**other processes were using the ${m.cores} cores: latencies are inflated, ratios less so**)` : '')
+  );
 }
 
 function datasetLine(r: BenchResults): string {

@@ -50,6 +50,8 @@ export interface WriteCostRow {
   table: string;
   mode: 'single' | 'batch';
   rows: number;
+  /** Rows per INSERT statement (1 for single). */
+  batchSize: number;
   /** Rows per second with 0002 rolled back. */
   withoutIndexes: number;
   /** Rows per second with the nine indexes. */
@@ -61,6 +63,8 @@ export interface WriteCostRow {
   triggerOverhead: number | null;
   /** User triggers on the table (off for the first two columns, on for the third). */
   triggers: string[];
+  /** Indexes on the table that 0002 does not create (primary key, later migrations): in every column. */
+  otherIndexes: string[];
 }
 
 export interface RelationSize {
@@ -103,6 +107,8 @@ export interface MachineInfo {
   os: string;
   date: string;
   database: 'postgresql' | 'embedded';
+  /** 1-minute load average when the run started and the highest seen before each measurement. */
+  load?: { start: number; max: number };
 }
 
 export interface BenchResults {

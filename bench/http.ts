@@ -1,0 +1,243 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import superjson from 'superjson';
+import type { Db } from '@/db/client';
+import { DEMO_USERS, seedDemoUsers } from '@/db/seed/users';
+import { percentile } from './stats';
+import type { HttpResult } from './types';
+
+/** Ports the bench may use for `next start` (loopback only). */
+export const HTTP_PORTS = [3110, 3119] as const;
+const HOST = '127.0.0.1';
+
+export interface HttpTarget {
+  procedure: string;
+  /** Inputs to cycle through, as the procedure takes them (superjson-encoded on the wire). */
+  inputs: unknown[];
+}
+
+export interface HttpOptions {
+  repoDir: string;
+  databaseUrl: string;
+  db: Db;
+  connections: number;
+  durationS: number;
+  rebuild: boolean;
+  log: (line: string) => void;
+  /** Registers a cleanup to run on failure or Ctrl-C. */
+  onCleanup: (fn: () => Promise<void>) => void;
+}
+
+/** `next start` on the bench database, signed in as the demo admin, autocannon against each target. */
+export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<HttpResult[]> {
+  await ensureBuild(o);
+  const port = await freePort(HTTP_PORTS[0], HTTP_PORTS[1]);
+  const base = `http://${HOST}:${port}`;
+  const password = randomBytes(12).toString('base64url');
+  await seedDemoUsers(o.db, password);
+  const server = await startServer(o, port, base);
+  o.onCleanup(() => server.stop());
+  try {
+    const cookie = await signIn(base, password);
+    const results: HttpResult[] = [];
+    for (const t of targets) {
+      const paths = t.inputs.map((input) => trpcPath(t.procedure, input));
+      await preflight(base, paths[0]!, cookie, t.procedure);
+      o.log(`    ${t.procedure}: ${o.connections} connections × ${o.durationS} s ...`);
+      const r = await load(base, paths, cookie, o.connections, o.durationS);
+      results.push({ procedure: t.procedure, ...r });
+      o.log(`      ${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+    }
+    return results;
+  } finally {
+    await server.stop();
+  }
+}
+
+export function trpcPath(procedure: string, input: unknown): string {
+  return `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`;
+}
+
+async function ensureBuild(o: HttpOptions): Promise<void> {
+  const buildId = path.join(o.repoDir, '.next/BUILD_ID');
+  if (existsSync(buildId) && !o.rebuild) return;
+  for (let attempt = 1; ; attempt++) {
+    o.log(`    next build (${existsSync(buildId) ? '--rebuild' : 'no .next/BUILD_ID'}) ...`);
+    try {
+      await runToEnd(process.execPath, [nextBin(o.repoDir), 'build'], o.repoDir, { ...process.env, NODE_ENV: 'production' } as NodeJS.ProcessEnv);
+      return;
+    } catch (err) {
+      // Another developer's build holds .next: wait for it, then use theirs or build again.
+      if (attempt >= 5) throw err;
+      o.log(`    next build failed (${(err as Error).message}); another build may hold .next: retrying in 30 s`);
+      await sleep(30_000);
+      if (existsSync(buildId) && !o.rebuild) return;
+    }
+  }
+}
+
+function nextBin(repoDir: string): string {
+  return path.join(repoDir, 'node_modules/next/dist/bin/next');
+}
+
+interface RunningServer {
+  stop(): Promise<void>;
+}
+
+async function startServer(o: HttpOptions, port: number, base: string): Promise<RunningServer> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: o.databaseUrl,
+    BETTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
+    BETTER_AUTH_URL: base,
+    AUTH_SIGNIN_LIMIT_PER_MINUTE: '100',
+  };
+  const child = spawn(process.execPath, [nextBin(o.repoDir), 'start', '-p', String(port), '-H', HOST], {
+    cwd: o.repoDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (b: Buffer) => {
+    output = (output + b.toString()).slice(-4000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const stop = () => stopChild(child);
+  const deadline = Date.now() + 60_000;
+  while (true) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
+    try {
+      const res = await fetch(`${base}/api/auth/ok`);
+      if (res.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`next start did not answer on ${base} within 60 s:\n${output}`);
+    }
+    await sleep(250);
+  }
+  return { stop };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function signIn(base: string, password: string): Promise<string> {
+  const email = DEMO_USERS.find((u) => u.role === 'admin')!.email;
+  const res = await fetch(`${base}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  if (!cookie) throw new Error('sign-in returned no session cookie');
+  return cookie;
+}
+
+async function preflight(base: string, p: string, cookie: string, procedure: string): Promise<void> {
+  const res = await fetch(base + p, { headers: { cookie } });
+  if (res.status !== 200) {
+    const body = (await res.text()).slice(0, 500);
+    const hint =
+      res.status === 404
+        ? ' The production build in .next may predate this procedure: run `npm run build` (or `npm run bench -- --rebuild`).'
+        : '';
+    throw new Error(`GET ${procedure} answered ${res.status}: ${body}${hint}`);
+  }
+}
+
+async function load(
+  base: string,
+  paths: string[],
+  cookie: string,
+  connections: number,
+  durationS: number,
+): Promise<Omit<HttpResult, 'procedure'>> {
+  let next = 0;
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: base,
+        connections,
+        duration: durationS,
+        headers: { cookie },
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }),
+          },
+        ],
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    // The instance emits (client, statusCode, bytes, ms); @types/autocannon omits the client.
+    (instance as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+      latencies.push(ms);
+    });
+  });
+  const sample = latencies.length ? latencies : [Number.NaN];
+  return {
+    connections,
+    durationS,
+    requests: result.requests.total,
+    requestsPerSec: result.requests.total / (result.duration || durationS),
+    p50Ms: percentile(sample, 50),
+    p95Ms: percentile(sample, 95),
+    p99Ms: percentile(sample, 99),
+    maxMs: Math.max(...sample),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+export async function freePort(from: number, to: number): Promise<number> {
+  for (let port = from; port <= to; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, HOST, () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port in ${from}-${to}`);
+}
+
+function runToEnd(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (b: Buffer) => {
+      output = (output + b.toString()).slice(-3000);
+    };
+    p.stdout!.on('data', keep);
+    p.stderr!.on('data', keep);
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exited with ${code}: ${output.trim().split('\n').slice(-5).join(' / ')}`))));
+  });
+}
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
