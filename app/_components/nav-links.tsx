@@ -8,6 +8,7 @@ const LINKS = [
   { href: '/bookings', label: 'Bookings', icon: '📅', admin: false },
   { href: '/analytics', label: 'Cost analytics', icon: '📊', admin: true },
   { href: '/database', label: 'Database', icon: '🗄️', admin: true },
+  { href: '/attribution', label: 'Attribution', icon: '🧭', admin: true },
 ] as const;
 
 export function NavLinks({ isAdmin }: { isAdmin: boolean }) {

@@ -1,0 +1,15 @@
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '@/server/root';
+
+export type Funnel = inferRouterOutputs<AppRouter>['attribution']['funnel'];
+export type FunnelRow = Funnel['rows'][number];
+export type FunnelTotals = Funnel['totals'];
+export type StepKey = 'visitors' | 'firstMessage' | 'identityLinked' | 'bookingMade' | 'jobCompleted';
+
+export const STEPS: ReadonlyArray<{ key: StepKey; label: string; short: string }> = [
+  { key: 'visitors', label: 'Visitors', short: 'Visitors' },
+  { key: 'firstMessage', label: 'First message', short: 'Messaged' },
+  { key: 'identityLinked', label: 'Identity linked', short: 'Linked' },
+  { key: 'bookingMade', label: 'Booking made', short: 'Booked' },
+  { key: 'jobCompleted', label: 'Job completed', short: 'Completed' },
+];
