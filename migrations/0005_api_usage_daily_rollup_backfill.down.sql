@@ -1,0 +1,3 @@
+-- Rollback of 0005_api_usage_daily_rollup_backfill: nothing to undo. The rollup stays exact (its
+-- triggers keep running until 0005_api_usage_daily_rollup is rolled back), and applying the
+-- backfill again corrects nothing.
