@@ -1,3 +1,4 @@
+import { analyticsRouter } from './routers/analytics';
 import { attributionRouter } from './routers/attribution';
 import { bookingsRouter } from './routers/bookings';
 import { conversationsRouter } from './routers/conversations';
@@ -16,6 +17,7 @@ export const appRouter = createRouter({
   bookings: bookingsRouter,
   database: databaseRouter,
   webhooks: webhooksRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

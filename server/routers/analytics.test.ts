@@ -1,0 +1,101 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessTimeZone } from '../env';
+import { createHarness, type Harness } from '../testing/harness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await createHarness('analytics_api');
+  // 80 days of usage up to now, a few hundred rows a day, some of them today.
+  await sql`
+    INSERT INTO api_usage (service, endpoint, units, estimated_cost_cents, created_at)
+    SELECT (ARRAY['openai', 'twilio_sms', 'google_maps', 'deepgram'])[1 + (hashint4(i) & 3)], '/x', 1 + i % 9,
+           round(((hashint4(i * 7) & 2147483647) % 50000) / 10000.0, 4),
+           now() - ((hashint4(i * 13) & 2147483647) % (80 * 86400)) * interval '1 second'
+    FROM generate_series(1, 30000) i`.execute(h.db);
+});
+afterAll(() => h?.drop());
+
+async function sqlTotals(from: string, to: string) {
+  const { rows } = await sql<{ cost: number | null; calls: number; units: number | null }>`
+    SELECT sum(estimated_cost_cents) AS cost, count(*) AS calls, sum(units)::bigint AS units FROM api_usage
+    WHERE created_at >= (${from}::date::timestamp AT TIME ZONE ${businessTimeZone()})
+      AND created_at < ((${to}::date + 1)::timestamp AT TIME ZONE ${businessTimeZone()})`.execute(h.db);
+  return { costCents: rows[0]!.cost ?? 0, calls: rows[0]!.calls, units: rows[0]!.units ?? 0 };
+}
+
+describe('analytics.costByService access', () => {
+  it('is UNAUTHORIZED without a session and FORBIDDEN to staff', async () => {
+    await expect((await h.callerAs('anonymous')).analytics.costByService({ days: 30 })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect((await h.callerAs('staff')).analytics.costByService({ days: 30 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await h.http('anonymous', 'analytics.costByService', { days: 30 })).status).toBe(401);
+    const staff = await h.http('staff', 'analytics.costByService', { days: 30 });
+    expect(staff.status).toBe(403);
+    expect(staff.body.error.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('analytics.costByService input', () => {
+  const hostile: Array<[string, unknown]> = [
+    ['zero days', { days: 0 }],
+    ['366 days', { days: 366 }],
+    ['negative', { days: -1 }],
+    ['fraction', { days: 1.5 }],
+    ['SQL in a string', { days: '30; DROP TABLE api_usage' }],
+    ['numeric string', { days: '30' }],
+    ['array', { days: [30] }],
+    ['object', { days: {} }],
+    ['null', { days: null }],
+    ['boolean', { days: true }],
+    ['huge', { days: 1e308 }],
+    ['unsafe integer', { days: Number.MAX_SAFE_INTEGER + 2 }],
+    ['NaN', { days: Number.NaN }],
+    ['Infinity', { days: Number.POSITIVE_INFINITY }],
+    ['huge string', { days: '9'.repeat(100_000) }],
+    ['unknown key', { days: 30, timeZone: 'UTC' }],
+    ['not an object', 30],
+    ['array input', [{ days: 30 }]],
+  ];
+
+  it.each(hostile)('%s: BAD_REQUEST with a readable message, never 500', async (_label, input) => {
+    const caller = await h.callerAs('admin');
+    await expect(caller.analytics.costByService(input as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    // A query is a GET over HTTP (tRPC answers 405 to a POST).
+    const res = await h.http('admin', 'analytics.costByService', input);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('BAD_REQUEST');
+    expect(res.body.error.message).toMatch(/days|key|object|expected/i);
+    expect(res.body.error.message.length).toBeLessThan(500);
+  });
+
+  it('malformed JSON on the wire is a 400, and the table is still there afterwards', async () => {
+    const res = await h.http('admin', 'analytics.costByService', undefined, { method: 'GET', rawInput: '{"json":{"days":' });
+    expect(res.status).toBe(400);
+    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM api_usage`.execute(h.db);
+    expect(rows[0]!.n).toBe(30000);
+  });
+
+  it('defaults to 30 days without input', async () => {
+    const r = await (await h.callerAs('admin')).analytics.costByService();
+    expect(r.period.days).toBe(30);
+    expect(r.days).toHaveLength(30);
+  });
+});
+
+describe('analytics.costByService results', () => {
+  it.each([1, 7, 30, 90, 365])('%i days: totals equal SUM from SQL, per period and per service', async (days) => {
+    const res = await h.http('admin', 'analytics.costByService', { days });
+    expect(res.status).toBe(200);
+    const r = res.body.result;
+    expect(r.timeZone).toBe(businessTimeZone());
+    expect(r.source).toBe('rollup');
+    expect(r.days).toHaveLength(days);
+    expect(r.days[0]).toBe(r.period.from);
+    expect(r.days.at(-1)).toBe(r.period.to);
+    expect(r.asOf).toBeInstanceOf(Date);
+    expect(r.total).toEqual(await sqlTotals(r.period.from, r.period.to));
+    expect(r.previousTotal).toEqual(await sqlTotals(r.previous.from, r.previous.to));
+    for (const s of r.services) expect(s.daily).toHaveLength(days);
+  });
+});
