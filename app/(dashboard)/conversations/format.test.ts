@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { dayKey, formatDuration, formatListTime, formatPhone, formatTime, parseTranscript, wordCount } from './format';
+
+const TZ = 'America/Chicago';
+
+describe('conversation formatting', () => {
+  it('cuts days in the business time zone, not UTC', () => {
+    // 03:30 UTC on Jan 14 is still Jan 13 in Chicago (UTC-6).
+    expect(dayKey(new Date('2026-01-14T03:30:00Z'), TZ)).toBe('2026-01-13');
+    expect(formatTime(new Date('2026-01-14T03:30:00Z'), TZ)).toBe('9:30 PM');
+  });
+
+  it('shows the time for today, the date this year, the year otherwise', () => {
+    const now = new Date('2026-06-15T18:00:00Z');
+    expect(formatListTime(new Date('2026-06-15T14:05:00Z'), now, TZ)).toBe('9:05 AM');
+    expect(formatListTime(new Date('2026-03-02T14:05:00Z'), now, TZ)).toBe('Mar 2');
+    expect(formatListTime(new Date('2025-12-24T14:05:00Z'), now, TZ)).toBe('Dec 24, 2025');
+  });
+
+  it('formats call durations', () => {
+    expect(formatDuration(0)).toBe('0 s');
+    expect(formatDuration(42)).toBe('42 s');
+    expect(formatDuration(180)).toBe('3 min');
+    expect(formatDuration(192)).toBe('3 min 12 s');
+    expect(formatDuration(3720)).toBe('1 h 2 min');
+    expect(formatDuration(7200)).toBe('2 h');
+  });
+
+  it('keeps speakers of a labelled transcript', () => {
+    expect(parseTranscript('Caller: Hi, my sink leaks.\nAgent: When did it start?\n\n  continued here ')).toEqual([
+      { speaker: 'Caller', text: 'Hi, my sink leaks.' },
+      { speaker: 'Agent', text: 'When did it start?' },
+      { speaker: null, text: 'continued here' },
+    ]);
+  });
+
+  it('cuts an unlabelled transcript into sentences', () => {
+    expect(parseTranscript('Hi, yeah, I am calling about the AC. It is 82 in here! Can you come at 3? thanks')).toEqual([
+      { speaker: null, text: 'Hi, yeah, I am calling about the AC.' },
+      { speaker: null, text: 'It is 82 in here!' },
+      { speaker: null, text: 'Can you come at 3? thanks' },
+    ]);
+    expect(wordCount('  one two\nthree ')).toBe(3);
+  });
+
+  it('formats North American numbers and leaves others alone', () => {
+    expect(formatPhone('+15125550142')).toBe('+1 (512) 555-0142');
+    expect(formatPhone('+442071838750')).toBe('+442071838750');
+  });
+});

@@ -1,0 +1,95 @@
+// Formatting for the conversation screens. Everything takes the business time zone explicitly so
+// the server's render and the browser's hydration print the same text.
+
+const cache = new Map<string, Intl.DateTimeFormat>();
+function fmt(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${timeZone}|${JSON.stringify(options)}`;
+  let f = cache.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, ...options });
+    cache.set(key, f);
+  }
+  return f;
+}
+
+/** "2026-01-13": the calendar day in the business time zone (for grouping by day). */
+export function dayKey(d: Date, timeZone: string): string {
+  const parts = fmt(timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** "3:42 PM" */
+export function formatTime(d: Date, timeZone: string): string {
+  return fmt(timeZone, { hour: 'numeric', minute: '2-digit' }).format(d);
+}
+
+/** "Tuesday, January 13, 2026" */
+export function formatDay(d: Date, timeZone: string): string {
+  return fmt(timeZone, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(d);
+}
+
+/** "Jan 13, 2026, 3:42 PM": for titles and screen readers. */
+export function formatDateTime(d: Date, timeZone: string): string {
+  return fmt(timeZone, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(d);
+}
+
+/** A thread list's "last activity": the time today, the date this year, else the date with year. */
+export function formatListTime(d: Date, now: Date, timeZone: string): string {
+  if (dayKey(d, timeZone) === dayKey(now, timeZone)) return formatTime(d, timeZone);
+  const sameYear = dayKey(d, timeZone).slice(0, 4) === dayKey(now, timeZone).slice(0, 4);
+  return fmt(timeZone, sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' }).format(d);
+}
+
+/** 42 -> "42 s", 192 -> "3 min 12 s", 3720 -> "1 h 2 min". */
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.round(totalSeconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h) return m ? `${h} h ${m} min` : `${h} h`;
+  if (m) return sec ? `${m} min ${sec} s` : `${m} min`;
+  return `${sec} s`;
+}
+
+export interface TranscriptLine {
+  speaker: string | null;
+  text: string;
+}
+
+/**
+ * A transcript as readable lines. Lines with a short "Name:" prefix keep their speaker
+ * ("Caller: Hi, my sink…" -> { speaker: 'Caller', text }). A transcript that is one run of text
+ * (no speaker labels) is cut into sentences, one utterance per line.
+ */
+export function parseTranscript(transcript: string): TranscriptLine[] {
+  const lines = transcript
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const parsed = lines.map((line) => {
+    const m = /^([A-Za-z][\w .'-]{0,30}):\s+(.*)$/.exec(line);
+    return m ? { speaker: m[1]!, text: m[2]! } : { speaker: null, text: line };
+  });
+  if (parsed.some((l) => l.speaker)) return parsed;
+  return lines.flatMap((line) =>
+    line
+      .split(/(?<=[.!?])\s+(?=["'(\p{Lu}\d])/u)
+      .filter(Boolean)
+      .map((text) => ({ speaker: null, text })),
+  );
+}
+
+/** Words in a text, for "Transcript · 42 words". */
+export function wordCount(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+export const CHANNEL_LABELS = { web: 'Web chat', sms: 'SMS', voice: 'Voice' } as const;
+export const CHANNEL_ICONS = { web: '💬', sms: '📱', voice: '📞' } as const;
+
+/** "+15125550142" -> "+1 (512) 555-0142" for North American numbers; others unchanged. */
+export function formatPhone(phone: string): string {
+  const m = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(phone);
+  return m ? `+1 (${m[1]}) ${m[2]}-${m[3]}` : phone;
+}
