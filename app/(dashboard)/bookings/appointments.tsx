@@ -70,7 +70,7 @@ export function Appointments({
       <h2 id={`${id}-heading`} className="sr-only">
         Appointments
       </h2>
-      <div className="tabs" role="tablist" aria-label="Appointments">
+      <div className={`tabs ${styles.tablist}`} role="tablist" aria-label="Appointments">
         {TABS.map((t, i) => {
           const n = counts[t];
           return (
