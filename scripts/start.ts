@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { migrate, openDatabase } from '../db/connect';
+import { DEFAULT_DATA_DIR } from '../db/embedded';
 import { demoPassword, DEMO_USERS, seedDemoUsers } from '../db/seed/users';
 import { seedIfEmpty } from '../db/seed/if-empty';
 
@@ -23,7 +24,7 @@ const opened = await openDatabase({ max: 4, statementTimeoutMs: 0, applicationNa
 console.log(
   opened.mode === 'external'
     ? `Database: ${new URL(opened.url).host}${new URL(opened.url).pathname} (DATABASE_URL)`
-    : `Database: embedded PostgreSQL (PGlite) in .data/pglite, serving ${opened.url}`,
+    : `Database: embedded PostgreSQL (PGlite) in ${path.relative(process.cwd(), DEFAULT_DATA_DIR) || DEFAULT_DATA_DIR}, serving ${opened.url}`,
 );
 
 let child: ReturnType<typeof spawn> | undefined;
