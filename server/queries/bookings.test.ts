@@ -19,6 +19,7 @@ import {
   encodeCursor,
   escapeLike,
   planCustomerSearch,
+  SEARCH_MATCH_CAP,
   searchCustomers,
   searchCustomersQuery,
 } from './bookings';
@@ -364,29 +365,41 @@ describe('searchCustomers', () => {
 
   const bytes = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-  /** The search's contract, in plain JS over every customer: which match, and in what order. */
-  function oracle(q: string, limit: number): number[] {
+  interface Ranked {
+    id: number;
+    rank: number;
+    name: string;
+    /** A B-tree match that is never cut by the cap: whole-name prefix, exact email or phone. */
+    sure: boolean;
+  }
+
+  /** The search's contract, in plain JS over every customer: which match, how they rank, in order. */
+  function oracle(q: string): Ranked[] {
     const plan = planCustomerSearch(q);
     if (plan.kind === 'none') return [];
-    const ranked = all.flatMap((c) => {
+    const ranked = all.flatMap((c): Ranked[] => {
       const name = c.name.toLowerCase();
       const email = c.email ?? '';
-      let rank: number | null = null;
+      const phone = c.phone ?? '';
       if (plan.kind === 'text') {
-        if (name.includes(plan.text) || email.includes(plan.text)) {
-          rank = email === plan.text ? 0 : name.startsWith(plan.text) || email.startsWith(plan.text) ? 1 : name.includes(` ${plan.text}`) ? 2 : 3;
-        }
-      } else if (plan.kind === 'email') {
-        if (email.includes(plan.text)) rank = email === plan.text ? 0 : email.startsWith(plan.text) ? 1 : 3;
-      } else if (plan.kind === 'phone') {
-        const phone = c.phone ?? '';
-        if (phone.includes(plan.digits)) rank = plan.e164Prefixes.includes(phone) ? 0 : plan.e164Prefixes.some((p) => phone.startsWith(p)) ? 1 : 3;
-      } else if (name.startsWith(plan.text)) rank = 1;
-      return rank === null ? [] : [{ id: c.id, rank, name }];
+        if (!name.includes(plan.text) && !email.includes(plan.text)) return [];
+        const rank = email === plan.text ? 0 : name.startsWith(plan.text) || email.startsWith(plan.text) ? 1 : name.includes(` ${plan.text}`) ? 2 : 3;
+        return [{ id: c.id, rank, name, sure: name.startsWith(plan.text) }];
+      }
+      if (plan.kind === 'email') {
+        if (!email.includes(plan.text)) return [];
+        return [{ id: c.id, rank: email === plan.text ? 0 : email.startsWith(plan.text) ? 1 : 3, name, sure: email === plan.text }];
+      }
+      if (plan.kind === 'phone') {
+        if (!phone.includes(plan.digits)) return [];
+        const exact = plan.e164Prefixes.includes(phone);
+        return [{ id: c.id, rank: exact ? 0 : plan.e164Prefixes.some((p) => phone.startsWith(p)) ? 1 : 3, name, sure: exact }];
+      }
+      return name.startsWith(plan.text) ? [{ id: c.id, rank: 1, name, sure: true }] : [];
     });
-    ranked.sort((a, b) => a.rank - b.rank || bytes(a.name, b.name) || a.id - b.id);
-    return ranked.slice(0, limit).map((r) => r.id);
+    return ranked.sort(byContract);
   }
+  const byContract = (a: Ranked, b: Ranked) => a.rank - b.rank || bytes(a.name, b.name) || a.id - b.id;
 
   async function upcomingCounts(ids: number[]): Promise<Map<number, number>> {
     if (!ids.length) return new Map();
@@ -400,26 +413,50 @@ describe('searchCustomers', () => {
   it('returns the matches the contract defines, best first, with contact details and upcoming counts', async () => {
     const first = all.find((c) => c.phone && c.email)!;
     const national = first.phone!.slice(2);
+    const typed = `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`;
     const queries = [
-      'son', 'smi', 'Kowal', 'novak', "o'b", "O'Brien", 'van d', 'ronald.c', 'GMAIL.COM', '@hotmail', 'mi', 'n', 'Da', 'z',
-      '972', '(972) 530', '+1 972', '1972', `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`, first.phone!,
-      national.slice(-4), first.email!, first.email!.slice(0, 5), first.name, 'zzzz', 'qqqqqq',
+      'son', 'smi', 'mar', 'jen', 'Kowal', 'novak', "o'b", "O'Brien", 'van d', 'ronald.c', 'GMAIL.COM', '@hotmail', 'mi', 'n', 'Da', 'z',
+      '972', '(972) 530', '+1 972', '1972', typed, first.phone!, national.slice(-4), first.email!, first.email!.slice(0, 5), first.name,
+      'zzzz', 'qqqqqq',
     ];
+    const byId = new Map(all.map((c) => [c.id, c]));
+    let capped = 0;
+    let complete = 0;
     for (const q of queries) {
+      const matches = oracle(q);
       for (const limit of [1, 10, 100]) {
         const res = await searchCustomers(s.db, { q, limit, now });
-        const expectedIds = oracle(q, limit);
-        expect(res.items.map((r) => r.id), `${q} (limit ${limit})`).toEqual(expectedIds);
-        const counts = await upcomingCounts(expectedIds);
-        const byId = new Map(all.map((c) => [c.id, c]));
-        expect(res.items).toEqual(expectedIds.map((id) => ({ ...byId.get(id)!, upcoming_count: counts.get(id) })));
-        expect(res.hint).toBeNull();
+        const ids = res.items.map((r) => r.id);
+        const counts = await upcomingCounts(ids);
+        expect(res.items, q).toEqual(ids.map((id) => ({ ...byId.get(id)!, upcoming_count: counts.get(id) })));
+        const isPrefixPath = planCustomerSearch(q).kind === 'prefix';
+        if (isPrefixPath || matches.length <= SEARCH_MATCH_CAP) {
+          // Every match was ranked: exactly the contract's first `limit`.
+          expect(ids, `${q} (limit ${limit})`).toEqual(matches.slice(0, limit).map((m) => m.id));
+          expect(res.hint).toBeNull();
+          complete++;
+        } else {
+          // More matches than the cap: a bounded sample is ranked, and the person is asked to type more.
+          expect(res.hint, q).toMatch(/Keep typing/);
+          expect(ids.length).toBe(Math.min(limit, matches.length));
+          const rankOf = new Map(matches.map((m) => [m.id, m]));
+          const got = ids.map((id) => rankOf.get(id));
+          expect(got.every(Boolean), `${q}: every result matches`).toBe(true);
+          expect([...got].sort((a, b) => byContract(a!, b!)), `${q}: in contract order`).toEqual(got);
+          // Sure matches are never cut: none that ranks before the last result is missing.
+          const last = got[got.length - 1]!;
+          const missing = matches.filter((m) => m.sure && byContract(m, last) < 0 && !ids.includes(m.id));
+          expect(missing, `${q}: sure matches before the last result`).toEqual([]);
+          capped++;
+        }
       }
     }
-    // The exact phone and email come first.
-    expect((await searchCustomers(s.db, { q: first.phone!, limit: 5, now })).items[0]!.id).toBe(first.id);
-    expect((await searchCustomers(s.db, { q: `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`, limit: 5, now })).items[0]!.id).toBe(first.id);
-    expect((await searchCustomers(s.db, { q: first.email!.toUpperCase(), limit: 5, now })).items[0]!.id).toBe(first.id);
+    expect(capped, 'some queries exceed the cap on this data').toBeGreaterThan(0);
+    expect(complete).toBeGreaterThan(0);
+    // The exact phone and email come first, however they are typed.
+    for (const q of [first.phone!, typed, first.email!.toUpperCase()]) {
+      expect((await searchCustomers(s.db, { q, limit: 5, now })).items[0]!.id, q).toBe(first.id);
+    }
   });
 
   it('a name match at the start of a word ranks above one inside a word', async () => {

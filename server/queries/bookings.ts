@@ -1,4 +1,4 @@
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
 import type { AppointmentStatus, Database } from '@/db/schema';
 
@@ -63,60 +63,85 @@ export interface CustomerMatch {
 
 export interface CustomerSearchResult {
   items: CustomerMatch[];
-  /** Why nothing was searched (too short, only punctuation), for the person typing. */
+  /**
+   * For the person typing: why nothing was searched (too short, only punctuation), or that more
+   * customers match than are ranked (keep typing). Null when the list is complete.
+   */
   hint: string | null;
 }
 
-type CustomerEb = ExpressionBuilder<Database, 'customers'>;
-const nameC = sql<string>`lower(${sql.ref('customers.name')}) COLLATE "C"`;
+/**
+ * At most this many fragment ("infix") matches are ranked per keystroke. A fragment like "son" or
+ * "gmail" matches 10-40% of all customers; ranking every one of them cost 30-500 ms at 100k customers
+ * (measured under load), and grows with the table. Capped, the work per keystroke is bounded (~2 ms)
+ * whatever the table size. The sure matches (whole-name prefix, exact email or phone) come from
+ * B-tree indexes and are never cut; only the order among more than this many fragment matches is
+ * approximate, and the hint asks for another character.
+ */
+export const SEARCH_MATCH_CAP = 1000;
 
-/** The ranked, limited matches without the appointment counts: shared by the query and its EXPLAIN. */
-function rankedMatches(db: Db, plan: Exclude<CustomerSearchPlan, { kind: 'none' }>, limit: number) {
-  let rank;
-  let where: (eb: CustomerEb) => Expression<SqlBool>;
+type SearchPlan = Exclude<CustomerSearchPlan, { kind: 'none' }>;
+const nameC = sql<string>`lower(${sql.ref('customers.name')}) COLLATE "C"`;
+const CUSTOMER_COLUMNS = ['customers.id', 'customers.name', 'customers.phone', 'customers.email'] as const;
+
+/**
+ * The two candidate sets of a search. `sure`: matches that must rank first, from a B-tree, ordered
+ * and limited (whole-name prefix) or unique (exact email/phone). `sample`: fragment matches from the
+ * trigram GIN indexes, at most SEARCH_MATCH_CAP + 1 (the +1 tells that the cap was reached).
+ */
+function candidates(db: Db, plan: SearchPlan, limit: number) {
+  const base = () => db.selectFrom('customers').select(CUSTOMER_COLUMNS);
+  const namePrefix = (text: string) =>
+    base().where(nameC, 'like', `${escapeLike(text)}%`).orderBy(nameC).orderBy('customers.id').limit(limit);
+  const cap = SEARCH_MATCH_CAP + 1;
   switch (plan.kind) {
-    case 'phone': {
-      const infix = `%${plan.digits}%`;
-      const exact = plan.e164Prefixes;
-      const prefixes = exact.map((p) => `${p}%`);
-      rank = sql<number>`CASE WHEN ${sql.ref('customers.phone')} IN (${sql.join(exact)}) THEN 0
-        WHEN ${sql.join(prefixes.map((p) => sql`${sql.ref('customers.phone')} LIKE ${p}`), sql` OR `)} THEN 1 ELSE 3 END`;
-      where = (eb) => eb('customers.phone', 'like', infix);
-      break;
-    }
-    case 'email': {
-      const t = escapeLike(plan.text);
-      rank = sql<number>`CASE WHEN ${sql.ref('customers.email')} = ${plan.text} THEN 0
-        WHEN ${sql.ref('customers.email')} LIKE ${`${t}%`} THEN 1 ELSE 3 END`;
-      where = (eb) => eb('customers.email', 'ilike', `%${t}%`);
-      break;
-    }
+    case 'prefix':
+      return { sure: namePrefix(plan.text), sample: null };
     case 'text': {
-      // Cheapest ranking measured (every match is ranked before the top-N sort): C-collated LIKE on
-      // lower(name) instead of ILIKE, no per-row regex. An exact name sorts first within rank 1 by
-      // itself ("smith" < "smith jones"); word starts are after a space.
-      const t = escapeLike(plan.text);
-      rank = sql<number>`CASE WHEN ${sql.ref('customers.email')} = ${plan.text} THEN 0
-        WHEN ${nameC} LIKE ${`${t}%`} OR ${sql.ref('customers.email')} LIKE ${`${t}%`} THEN 1
-        WHEN ${nameC} LIKE ${`% ${t}%`} THEN 2
-        ELSE 3 END`;
-      where = (eb) => eb.or([eb('customers.name', 'ilike', `%${t}%`), eb('customers.email', 'ilike', `%${t}%`)]);
-      break;
+      const infix = `%${escapeLike(plan.text)}%`;
+      return {
+        sure: namePrefix(plan.text),
+        sample: base()
+          .where((eb) => eb.or([eb('customers.name', 'ilike', infix), eb('customers.email', 'ilike', infix)]))
+          .limit(cap),
+      };
     }
-    case 'prefix': {
-      rank = sql<number>`1`;
-      where = (eb) => eb(nameC, 'like', `${escapeLike(plan.text)}%`);
-      break;
-    }
+    case 'email':
+      return {
+        sure: base().where('customers.email', '=', plan.text),
+        sample: base().where('customers.email', 'ilike', `%${escapeLike(plan.text)}%`).limit(cap),
+      };
+    case 'phone':
+      return {
+        sure: base().where('customers.phone', 'in', plan.e164Prefixes),
+        sample: base().where('customers.phone', 'like', `%${plan.digits}%`).limit(cap),
+      };
   }
-  return db
-    .selectFrom('customers')
-    .select(['customers.id', 'customers.name', 'customers.phone', 'customers.email', rank.as('rank'), nameC.as('sort_name')])
-    .where(where)
-    .orderBy('rank')
-    .orderBy('sort_name')
-    .orderBy('customers.id')
-    .limit(limit);
+}
+
+/**
+ * 0 exact email/phone, 1 whole-name, email or phone prefix, 2 a word of the name starts with it,
+ * 3 anywhere else. C-collated LIKE on lower(name) rather than ILIKE: the cheapest measured.
+ */
+function rankOf(plan: SearchPlan) {
+  const name = sql`lower(${sql.ref('u.name')}) COLLATE "C"`;
+  const email = sql.ref('u.email');
+  const phone = sql.ref('u.phone');
+  switch (plan.kind) {
+    case 'prefix':
+      return sql<number>`1`;
+    case 'text': {
+      const t = escapeLike(plan.text);
+      return sql<number>`CASE WHEN ${email} = ${plan.text} THEN 0
+        WHEN ${name} LIKE ${`${t}%`} OR ${email} LIKE ${`${t}%`} THEN 1
+        WHEN ${name} LIKE ${`% ${t}%`} THEN 2 ELSE 3 END`;
+    }
+    case 'email':
+      return sql<number>`CASE WHEN ${email} = ${plan.text} THEN 0 WHEN ${email} LIKE ${`${escapeLike(plan.text)}%`} THEN 1 ELSE 3 END`;
+    case 'phone':
+      return sql<number>`CASE WHEN ${phone} IN (${sql.join(plan.e164Prefixes)}) THEN 0
+        WHEN ${sql.join(plan.e164Prefixes.map((p) => sql`${phone} LIKE ${`${p}%`}`), sql` OR `)} THEN 1 ELSE 3 END`;
+  }
 }
 
 /** The compiled search query, for EXPLAIN in tests and the database page (null: nothing to run). */
@@ -124,13 +149,34 @@ export function searchCustomersQuery(db: Db, params: { q: string; limit: number;
   const plan = planCustomerSearch(params.q);
   if (plan.kind === 'none') return null;
   const now = params.now ?? new Date();
+  const { sure, sample } = candidates(db, plan, params.limit);
+  const ranked = db
+    .with('sure', () => sure)
+    .with('sample', () => sample ?? sure.where(sql<boolean>`false`))
+    .with('u', (qc) => qc.selectFrom('sure').selectAll().union(qc.selectFrom('sample').selectAll()))
+    .selectFrom('u')
+    .select([
+      'u.id',
+      'u.name',
+      'u.phone',
+      'u.email',
+      rankOf(plan).as('rank'),
+      sql<string>`lower(${sql.ref('u.name')}) COLLATE "C"`.as('sort_name'),
+      // Uncorrelated: computed once. More than the cap means the ranking saw only part of the matches.
+      sql<number>`(SELECT count(*)::int FROM sample)`.as('sampled'),
+    ])
+    .orderBy('rank')
+    .orderBy('sort_name')
+    .orderBy('u.id')
+    .limit(params.limit);
   return db
-    .selectFrom(rankedMatches(db, plan, params.limit).as('c'))
+    .selectFrom(ranked.as('c'))
     .select((eb) => [
       'c.id',
       'c.name',
       'c.phone',
       'c.email',
+      'c.sampled',
       eb
         .selectFrom('appointments')
         .select(sql<number>`count(*)::int`.as('n'))
@@ -144,16 +190,20 @@ export function searchCustomersQuery(db: Db, params: { q: string; limit: number;
     .orderBy('c.id');
 }
 
-// Index: customers_{name,email,phone}_trgm_idx (GIN, 0003) for 3+ characters: BitmapOr of Bitmap Index
-// Scans -> Bitmap Heap Scan -> top-N sort by rank; 1-2 letters: customers_name_prefix_idx (0007) range
-// Index Scan, no sort; per match, appointments_customer_id_idx for the upcoming count (limit rows only).
+// Index: fragments of 3+ characters: customers_{name,email,phone}_trgm_idx (GIN, 0003), Bitmap Heap
+// Scan stopped after SEARCH_MATCH_CAP + 1 rows; whole-name prefixes: customers_name_prefix_idx (0007),
+// range Index Scan in order, LIMIT; exact email/phone: customers_{email,phone}_key; top-N sort of at
+// most cap + limit rows; then appointments_customer_id_idx once per returned row (upcoming count).
+// (For a fragment in a third of all rows, e.g. "gmail", the planner may scan customers in order and
+// stop at cap + 1 matches instead: bounded too, ~2,600 rows read at 100k customers.)
 export async function searchCustomers(db: Db, params: { q: string; limit: number; now?: Date }): Promise<CustomerSearchResult> {
   const plan = planCustomerSearch(params.q);
   if (plan.kind === 'none') return { items: [], hint: plan.hint };
   const rows = await searchCustomersQuery(db, params)!.execute();
+  const capped = rows.some((r) => r.sampled > SEARCH_MATCH_CAP);
   return {
     items: rows.map((r) => ({ id: r.id, name: r.name, phone: r.phone, email: r.email, upcoming_count: r.upcoming_count ?? 0 })),
-    hint: null,
+    hint: capped ? `More than ${SEARCH_MATCH_CAP.toLocaleString('en-US')} customers match. Keep typing to narrow the list.` : null,
   };
 }
 
