@@ -241,70 +241,86 @@ export function planThreadSearch(search: string | null | undefined): ThreadSearc
 export function listThreadsQuery(db: Db, p: ListThreadsParams) {
   const search = planThreadSearch(p.search);
   const cursor = p.cursor;
-  return (
-    db
-      .selectFrom('shared_threads as t')
-      .leftJoin('customers as c', 'c.id', 't.customer_id')
-      .select((eb) => [
-        't.id',
-        't.customer_id as customerId',
-        'c.name as customerName',
-        't.contact_name as contactName',
-        eb.fn.coalesce('c.phone', 't.contact_phone').as('phone'),
-        't.channels',
-        't.last_message_preview as lastMessagePreview',
-        // Never null here: threads without a message are not listed (WHERE below).
-        eb.ref('t.last_message_at').$castTo<Date>().as('lastMessageAt'),
-        't.message_count as messageCount',
-        timestampKey(eb.ref('t.last_message_at')).as('lastMessageAtKey'),
-      ])
-      // A thread with no message yet has nothing to show; excluding it also keeps the keyset total
-      // (a row comparison with NULL is never true).
-      .where('t.last_message_at', 'is not', null)
-      .$if(!!p.channel, (qb) => qb.where(sql<boolean>`t.channels @> ARRAY[${p.channel}]::text[]`))
-      .$if(!!search, (qb) =>
-        qb.where((eb) => {
-          const s = search!;
-          if (s.kind === 'none') return sql<boolean>`false`;
-          // The matching customers first (trigram or prefix index), then their threads by
-          // shared_threads_customer_id_idx: = ANY(ARRAY(subquery)) runs the subquery once as an
-          // InitPlan and keeps the planner from hashing a Seq Scan of all threads instead.
-          const customerIds = eb
-            .selectFrom('customers as m')
-            .select('m.id')
-            .where((w) =>
-              s.kind === 'phone'
-                ? w('m.phone', 'like', s.pattern)
-                : s.kind === 'name'
-                  ? w('m.name', 'ilike', s.pattern)
-                  : sql<boolean>`lower(m.name) COLLATE "C" LIKE ${s.pattern}`,
-            );
-          const byCustomer = sql<boolean>`t.customer_id = ANY(ARRAY${customerIds})`;
-          // Anonymous SMS/voice threads by the caller's number (shared_threads_contact_phone_trgm_idx).
-          return s.kind === 'phone' ? eb.or([byCustomer, eb('t.contact_phone', 'like', s.pattern)]) : byCustomer;
-        }),
-      )
-      .$if(!!cursor, (qb) =>
-        qb.where((eb) =>
-          eb(
-            eb.refTuple('t.last_message_at', 't.id'),
-            '<',
-            eb.tuple(sql<Date>`${cursor!.lastMessageAt}::timestamptz`, sql<string>`${cursor!.id}::uuid`),
-          ),
+  // The page of threads is chosen (filtered, ordered, limited) from shared_threads alone; only its
+  // limit + 1 rows are then joined to customers. Joined before the LIMIT, a broad search ("son")
+  // would look up the customer of every matching thread (thousands) just to sort them.
+  const page = db
+    .selectFrom('shared_threads as t')
+    .select([
+      't.id',
+      't.customer_id',
+      't.contact_name',
+      't.contact_phone',
+      't.channels',
+      't.last_message_preview',
+      't.last_message_at',
+      't.message_count',
+    ])
+    // A thread with no message yet has nothing to show; excluding it also keeps the keyset total
+    // (a row comparison with NULL is never true).
+    .where('t.last_message_at', 'is not', null)
+    .$if(!!p.channel, (qb) => qb.where(sql<boolean>`t.channels @> ARRAY[${p.channel}]::text[]`))
+    .$if(!!search, (qb) =>
+      qb.where((eb) => {
+        const s = search!;
+        if (s.kind === 'none') return sql<boolean>`false`;
+        // The matching customers first (trigram or prefix index), then their threads by
+        // shared_threads_customer_id_idx: = ANY(ARRAY(subquery)) runs the subquery once as an
+        // InitPlan and keeps the planner from hashing a Seq Scan of all threads instead.
+        const customerIds = eb
+          .selectFrom('customers as m')
+          .select('m.id')
+          .where((w) =>
+            s.kind === 'phone'
+              ? w('m.phone', 'like', s.pattern)
+              : s.kind === 'name'
+                ? w('m.name', 'ilike', s.pattern)
+                : sql<boolean>`lower(m.name) COLLATE "C" LIKE ${s.pattern}`,
+          );
+        const byCustomer = sql<boolean>`t.customer_id = ANY(ARRAY${customerIds})`;
+        // Anonymous SMS/voice threads by the caller's number (shared_threads_contact_phone_trgm_idx).
+        return s.kind === 'phone' ? eb.or([byCustomer, eb('t.contact_phone', 'like', s.pattern)]) : byCustomer;
+      }),
+    )
+    .$if(!!cursor, (qb) =>
+      qb.where((eb) =>
+        eb(
+          eb.refTuple('t.last_message_at', 't.id'),
+          '<',
+          eb.tuple(sql<Date>`${cursor!.lastMessageAt}::timestamptz`, sql<string>`${cursor!.id}::uuid`),
         ),
-      )
-      // Exactly the index's order (DESC NULLS LAST), so no sort is needed without a search.
-      .orderBy('t.last_message_at', (ob) => ob.desc().nullsLast())
-      .orderBy('t.id', 'desc')
-      .limit(p.limit + 1)
-  );
+      ),
+    )
+    // Exactly the index's order (DESC NULLS LAST), so no sort is needed without a search.
+    .orderBy('t.last_message_at', (ob) => ob.desc().nullsLast())
+    .orderBy('t.id', 'desc')
+    .limit(p.limit + 1);
+
+  return db
+    .selectFrom(page.as('t'))
+    .leftJoin('customers as c', 'c.id', 't.customer_id')
+    .select((eb) => [
+      't.id',
+      't.customer_id as customerId',
+      'c.name as customerName',
+      't.contact_name as contactName',
+      eb.fn.coalesce('c.phone', 't.contact_phone').as('phone'),
+      't.channels',
+      't.last_message_preview as lastMessagePreview',
+      // Never null: threads without a message are not listed.
+      eb.ref('t.last_message_at').$castTo<Date>().as('lastMessageAt'),
+      't.message_count as messageCount',
+      timestampKey(eb.ref('t.last_message_at')).as('lastMessageAtKey'),
+    ])
+    .orderBy('t.last_message_at', (ob) => ob.desc().nullsLast())
+    .orderBy('t.id', 'desc');
 }
 
 // Unfiltered or by channel: Index Scan on shared_threads_last_message_idx in order (keyset Index
-// Cond, channel as a Filter), customers_pkey per row; stops after limit + 1. With a search: Bitmap
-// scans of customers_name_trgm_idx / customers_phone_trgm_idx (InitPlan), shared_threads_customer_id_idx
-// (or customers_name_prefix_idx for 1-2 letters), shared_threads_customer_id_idx and
-// shared_threads_contact_phone_trgm_idx, then a top-N sort of the matches.
+// Cond, channel as a Filter), stops after limit + 1, then customers_pkey for those rows only. With a
+// search: Bitmap scans of customers_name_trgm_idx / customers_phone_trgm_idx / customers_name_prefix_idx
+// (InitPlan), shared_threads_customer_id_idx (+ shared_threads_contact_phone_trgm_idx for phones),
+// top-N sort of the matching threads, then customers_pkey.
 export async function listThreads(db: Db, p: ListThreadsParams): Promise<ThreadListPage> {
   const rows = await listThreadsQuery(db, p).execute();
   const page = rows.slice(0, p.limit);

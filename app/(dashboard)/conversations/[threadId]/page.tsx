@@ -1,3 +1,4 @@
+import { TRPCError } from '@trpc/server';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { getQueryClient, HydrateClient, trpc } from '@/app/_trpc/server';
@@ -13,8 +14,15 @@ export default async function ThreadPage({ params }: { params: Promise<{ threadI
   const { threadId } = await params;
   if (!UUID.test(threadId)) notFound();
   const queryClient = getQueryClient();
-  // Both stream to the client; the header and the newest page of messages arrive together.
-  void queryClient.prefetchQuery(trpc.conversations.byId.queryOptions({ threadId }));
+  // The header is awaited so an unknown id becomes a real 404 page. (A failed query streamed to
+  // the client would arrive as a redacted error and be retried there during SSR.)
+  try {
+    await queryClient.fetchQuery({ ...trpc.conversations.byId.queryOptions({ threadId }), retry: false });
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === 'NOT_FOUND') notFound();
+    throw error;
+  }
+  // Not awaited: the newest page of messages streams to the client, which suspends on it.
   void queryClient.prefetchInfiniteQuery(
     trpc.conversations.history.infiniteQueryOptions(
       { threadId, limit: HISTORY_PAGE_SIZE },
