@@ -46,7 +46,16 @@ export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<Ht
     const results: HttpResult[] = [];
     for (const t of targets) {
       const paths = t.inputs.map((input) => trpcPath(t.procedure, input));
-      await preflight(base, paths[0]!, cookie, t.procedure);
+      try {
+        await preflight(base, paths[0]!, cookie, t.procedure);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        o.log(`    ${t.procedure}: not measured: ${reason}`);
+        results.push({ ...EMPTY, procedure: t.procedure, connections: o.connections, durationS: o.durationS, failed: reason });
+        continue;
+      }
+      // Warm-up, not recorded: Next.js loads a route's modules on its first requests, the pools open.
+      await load(base, paths, cookie, Math.min(10, o.connections), 2);
       o.log(`    ${t.procedure}: ${o.connections} connections × ${o.durationS} s ...`);
       const r = await load(base, paths, cookie, o.connections, o.durationS);
       results.push({ procedure: t.procedure, ...r });
@@ -57,6 +66,8 @@ export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<Ht
     await server.stop();
   }
 }
+
+const EMPTY = { requests: 0, requestsPerSec: 0, p50Ms: Number.NaN, p95Ms: Number.NaN, p99Ms: Number.NaN, maxMs: Number.NaN, non2xx: 0, errors: 0, timeouts: 0 };
 
 export function trpcPath(procedure: string, input: unknown): string {
   return `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`;
@@ -71,11 +82,12 @@ async function ensureBuild(o: HttpOptions): Promise<void> {
       await runToEnd(process.execPath, [nextBin(o.repoDir), 'build'], o.repoDir, { ...process.env, NODE_ENV: 'production' } as NodeJS.ProcessEnv);
       return;
     } catch (err) {
-      // Another developer's build holds .next: wait for it, then use theirs or build again.
-      if (attempt >= 5) throw err;
-      o.log(`    next build failed (${(err as Error).message}); another build may hold .next: retrying in 30 s`);
-      await sleep(30_000);
-      if (existsSync(buildId) && !o.rebuild) return;
+      if (attempt >= 3) throw err;
+      // Another developer's build holds .next: wait for it to finish, then serve what it built.
+      o.log(`    next build failed (${(err as Error).message.slice(0, 200)}); waiting up to 5 min for another build to finish`);
+      const deadline = Date.now() + 300_000;
+      while (Date.now() < deadline && !existsSync(buildId)) await sleep(5_000);
+      if (existsSync(buildId)) return;
     }
   }
 }

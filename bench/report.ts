@@ -153,17 +153,20 @@ function renderApplyTable(r: BenchResults): string {
 }
 
 function renderHttpTable(r: BenchResults): string {
-  const rows = r.http!.map((h) => [
-    `\`${h.procedure}\``,
-    `${h.connections} × ${h.durationS} s`,
-    fmtInt(h.requests),
-    fmtInt(h.requestsPerSec),
-    fmtMs(h.p50Ms),
-    fmtMs(h.p95Ms),
-    fmtMs(h.p99Ms),
-    String(h.non2xx),
-    String(h.errors + h.timeouts),
-  ]);
+  const rows = r.http!.map((h) => {
+    if (h.failed) return [`\`${h.procedure}\``, `not measured: ${h.failed.split('\n')[0]!.slice(0, 300)}`, '', '', '', '', '', '', ''];
+    return [
+      `\`${h.procedure}\``,
+      `${h.connections} × ${h.durationS} s`,
+      fmtInt(h.requests),
+      fmtInt(h.requestsPerSec),
+      fmtMs(h.p50Ms),
+      fmtMs(h.p95Ms),
+      fmtMs(h.p99Ms),
+      String(h.non2xx),
+      String(h.errors + h.timeouts),
+    ];
+  });
   return (
     table(['Procedure', 'Connections × time', 'Requests', 'Req/s', 'p50', 'p95', 'p99', 'Non-2xx', 'Errors'], rows) +
     '\n\n`next start` (production build) on the seeded data with the nine indexes, signed in as the demo admin, ' +

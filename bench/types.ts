@@ -96,6 +96,8 @@ export interface HttpResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Why this procedure could not be load-tested (its first signed-in request did not answer 200). */
+  failed?: string;
 }
 
 export interface MachineInfo {

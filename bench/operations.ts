@@ -1,0 +1,118 @@
+import { sql } from 'kysely';
+import type { Db } from '@/db/client';
+import { DEFAULT_TIME_ZONE } from '@/db/seed';
+import { costByService, costByServiceRaw } from '@/server/queries/analytics';
+import { customerAppointments } from '@/server/queries/bookings';
+import { threadHistory } from '@/server/queries/conversations';
+import { otpRateLimitCounts } from '@/server/queries/identity';
+import { GUIDE } from './claims';
+import type { GuideClaim } from './types';
+import { type BenchOperation, interleave, spread } from './measure';
+
+/**
+ * The guide's four operations, each through the query function the dashboard's router calls
+ * (conventions: "the plan that is checked is the plan that is served"), with inputs drawn
+ * deterministically from the seeded data: the same inputs for "without" and "with".
+ */
+
+export interface BenchOp<I = any> extends BenchOperation<I> {
+  /** The guide's figures for this operation, if it makes a claim about it. */
+  claim?: GuideClaim;
+  /** The tRPC procedure serving this operation over HTTP, and its input for one of ours. */
+  http?: { procedure: string; input(i: I): unknown };
+}
+
+/** Threads of every size, from one message to the longest, small and large alternating. */
+const history: BenchOp<{ threadId: string }> = {
+  key: 'history',
+  label: GUIDE.operations.history.label,
+  claim: GUIDE.operations.history.claim,
+  queryFunction: 'server/queries/conversations.ts#threadHistory',
+  expectedIndexes: ['shared_thread_messages_thread_created_idx'],
+  async inputs(db, count) {
+    const { rows } = await sql<{ id: string }>`
+      select thread_id as id from shared_thread_messages group by thread_id order by count(*), thread_id`.execute(db);
+    return interleave(spread(rows, count)).map((r) => ({ threadId: r.id }));
+  },
+  run: (db, i) => threadHistory(db, { threadId: i.threadId, limit: 50 }),
+  http: { procedure: 'conversations.history', input: (i) => ({ threadId: i.threadId, limit: 50 }) },
+};
+
+/** Customers with few and with many bookings; the "Past" tab is the guide's ORDER BY date DESC. */
+const bookings: BenchOp<{ customerId: number }> = {
+  key: 'bookings',
+  label: GUIDE.operations.bookings.label,
+  claim: GUIDE.operations.bookings.claim,
+  queryFunction: 'server/queries/bookings.ts#customerAppointments',
+  expectedIndexes: ['appointments_customer_id_idx'],
+  async inputs(db, count) {
+    const { rows } = await sql<{ id: number }>`
+      select customer_id as id from appointments group by customer_id order by count(*), customer_id`.execute(db);
+    return interleave(spread(rows, count)).map((r) => ({ customerId: Number(r.id) }));
+  },
+  run: (db, i) => customerAppointments(db, { customerId: i.customerId, tab: 'past', limit: 25 }),
+  http: { procedure: 'bookings.byCustomer', input: (i) => ({ customerId: i.customerId, tab: 'past', limit: 25 }) },
+};
+
+/**
+ * Destinations that received few and many codes, each checked a minute after its latest code
+ * (the moment a rate limit matters: someone asking again), so the windows hold rows.
+ */
+const otpRateLimit: BenchOp<{ destination: string; now: Date }> = {
+  key: 'otpRateLimit',
+  label: GUIDE.operations.otpRateLimit.label,
+  claim: GUIDE.operations.otpRateLimit.claim,
+  queryFunction: 'server/queries/identity.ts#otpRateLimitCounts',
+  expectedIndexes: ['shared_thread_pending_links_rate_limit_idx'],
+  async inputs(db, count) {
+    const { rows } = await sql<{ destination: string; latest: Date }>`
+      select destination, max(created_at) as latest from shared_thread_pending_links
+      group by destination order by count(*), destination`.execute(db);
+    return interleave(spread(rows, count)).map((r) => ({ destination: r.destination, now: new Date(r.latest.getTime() + 60_000) }));
+  },
+  run: (db, i) => otpRateLimitCounts(db, { destination: i.destination, now: i.now }),
+};
+
+export function benchOperations(): BenchOp[] {
+  return [history, bookings, ...analyticsOperations(), otpRateLimit];
+}
+
+/**
+ * Cost by service over 30 business days, as the admin's cost page asks for it, "now" stepping back
+ * 5 hours at a time from the seed's anchor (windows that start and end at different hours). The
+ * function also reads the previous 30 days (for the comparison) and the month so far.
+ */
+async function analyticsInputs(db: Db, count: number): Promise<{ now: Date }[]> {
+  const { rows } = await sql<{ latest: Date | null }>`select max(created_at) as latest from api_usage`.execute(db);
+  const latest = rows[0]?.latest ?? new Date();
+  return Array.from({ length: count }, (_, k) => ({ now: new Date(latest.getTime() - k * 5 * 3_600_000) }));
+}
+
+const costParams = (i: { now: Date }) => ({ days: 30, timeZone: DEFAULT_TIME_ZONE, now: i.now });
+
+/** What the dashboard serves: whole days from the rollup (0005), today from api_usage. */
+const costByServiceOp: BenchOp<{ now: Date }> = {
+  key: 'costByService',
+  label: `${GUIDE.operations.costByService.label} (dashboard)`,
+  claim: GUIDE.operations.costByService.claim,
+  queryFunction: 'server/queries/analytics.ts#costByService',
+  expectedIndexes: ['api_usage_analytics_idx'],
+  inputs: analyticsInputs,
+  run: (db, i) => costByService(db, costParams(i)),
+  http: { procedure: 'analytics.costByService', input: () => ({ days: 30 }) },
+};
+
+/** The guide's query: every row of the window aggregated from api_usage (the rollup's baseline). */
+const costByServiceRawOp: BenchOp<{ now: Date }> = {
+  key: 'costByServiceRaw',
+  label: `${GUIDE.operations.costByService.label} (raw aggregate)`,
+  claim: GUIDE.operations.costByService.claim,
+  queryFunction: 'server/queries/analytics.ts#costByServiceRaw',
+  expectedIndexes: ['api_usage_analytics_idx'],
+  inputs: analyticsInputs,
+  run: (db, i) => costByServiceRaw(db, costParams(i)),
+};
+
+function analyticsOperations(): BenchOp[] {
+  return [costByServiceOp, costByServiceRawOp];
+}

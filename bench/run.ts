@@ -1,0 +1,55 @@
+/**
+ * npm run bench -- [--rows 1000000] [--out FILE.json] [--growth 10m] [--skip-http]
+ * The guide's Performance Impact Table, measured on this machine: see bench/cli.ts for every flag.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot, runBench } from './bench';
+import { Cleanups } from './cleanup';
+import { parseCli, USAGE, UsageError } from './cli';
+import { renderReport } from './report';
+
+const log = (line: string) => console.log(line);
+
+let cli;
+try {
+  cli = parseCli(process.argv.slice(2), { DATABASE_URL: process.env.DATABASE_URL }, repoRoot());
+} catch (err) {
+  const usage = err instanceof UsageError && err.message === USAGE;
+  console.error(usage ? USAGE : `${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+  process.exit(usage ? 0 : 2);
+}
+
+const cleanups = new Cleanups();
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130); // a second Ctrl-C: leave now
+    interrupted = true;
+    console.error(`\n${signal}: cleaning up (Ctrl-C again to leave at once) ...`);
+    void cleanups.runAll().finally(() => process.exit(130));
+  });
+}
+
+let exitCode = 0;
+try {
+  console.log(`Benchmark: ${cli.bench.command}`);
+  console.log(`Sizes: ${cli.bench.sizes.join(', ')} rows; main comparison at ${cli.bench.rows}`);
+  const results = await runBench({ ...cli.bench, log, cleanups });
+  const markdown = renderReport(results);
+  console.log(`\n${markdown}`);
+  mkdirSync(path.dirname(cli.results), { recursive: true });
+  writeFileSync(cli.results, markdown);
+  console.log(`Report: ${path.relative(process.cwd(), cli.results)}`);
+  if (cli.out) {
+    mkdirSync(path.dirname(cli.out), { recursive: true });
+    writeFileSync(cli.out, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`Figures: ${path.relative(process.cwd(), cli.out)}`);
+  }
+} catch (err) {
+  console.error(`\nBenchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  exitCode = 1;
+} finally {
+  if (!interrupted) await cleanups.runAll();
+}
+if (!interrupted) process.exit(exitCode);
