@@ -12,7 +12,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
         Skip to content
       </a>
       <aside className="sidebar" aria-label="Main navigation">
-        <div className="brand">🏠 Home Services</div>
+        <div className="brand">Home Services</div>
         <NavLinks isAdmin={user.role === 'admin'} />
         <div className="user-box">
           <div>

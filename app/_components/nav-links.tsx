@@ -4,11 +4,12 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
 const LINKS = [
-  { href: '/conversations', label: 'Conversations', icon: '💬', admin: false },
-  { href: '/bookings', label: 'Bookings', icon: '📅', admin: false },
-  { href: '/analytics', label: 'Cost analytics', icon: '📊', admin: true },
-  { href: '/database', label: 'Database', icon: '🗄️', admin: true },
-  { href: '/attribution', label: 'Attribution', icon: '🧭', admin: true },
+  { href: '/conversations', label: 'Conversations', admin: false },
+  { href: '/bookings', label: 'Bookings', admin: false },
+  { href: '/analytics', label: 'Cost analytics', admin: true },
+  { href: '/database', label: 'Database', admin: true },
+  { href: '/webhooks', label: 'Webhooks', admin: true },
+  { href: '/attribution', label: 'Attribution', admin: true },
 ] as const;
 
 export function NavLinks({ isAdmin }: { isAdmin: boolean }) {
@@ -19,7 +20,6 @@ export function NavLinks({ isAdmin }: { isAdmin: boolean }) {
         const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
         return (
           <Link key={l.href} href={l.href} aria-current={active ? 'page' : undefined}>
-            <span aria-hidden="true">{l.icon}</span>
             {l.label}
             {l.admin && <span className="tag">admin</span>}
           </Link>

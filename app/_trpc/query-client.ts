@@ -8,7 +8,9 @@ export function makeQueryClient() {
         // Data prefetched on the server is fresh on arrival: no refetch on hydration.
         staleTime: 30_000,
         retry: (count, error) => {
-          const code = (error as { data?: { code?: string } }).data?.code;
+          // Browser: TRPCClientError carries data.code; server prefetch: TRPCError carries code.
+          const e = error as { code?: string; data?: { code?: string } };
+          const code = e.data?.code ?? e.code;
           // Retrying cannot fix a bad request or a missing permission.
           if (code && ['BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'].includes(code)) return false;
           return count < 2;
