@@ -113,8 +113,11 @@ function planLines(root: RawPlan): string[] {
 async function tableRows(trx: Kysely<Database>, tables: string[]): Promise<Map<string, number>> {
   if (!tables.length) return new Map();
   const { rows } = await sql<{ name: string; rows: number }>`
-    select c.relname as name, greatest(c.reltuples, 0)::float8 as rows
+    select c.relname as name,
+           -- reltuples is -1 until the first VACUUM/ANALYZE: fall back on the statistics collector.
+           coalesce(case when c.reltuples >= 0 then c.reltuples end, s.n_live_tup, 0)::float8 as rows
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      left join pg_stat_user_tables s on s.relid = c.oid
      where n.nspname = current_schema() and c.relname = any(${tables}::text[])`.execute(trx);
   return new Map(rows.map((r) => [r.name, r.rows]));
 }

@@ -1,5 +1,6 @@
 import { type CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
+import { costByServiceQuery, periodBounds } from './analytics';
 import { customerAppointmentsQuery, searchCustomersQuery } from './bookings';
 import { listThreadsQuery, threadHistoryQuery } from './conversations';
 import {
@@ -116,6 +117,20 @@ export const APP_QUERIES: readonly AppQuery[] = [
         : null;
     },
     compile: (db, p: { customerId: number; tab: 'upcoming'; limit: number }) => customerAppointmentsQuery(db, p).compile(),
+  }),
+  define({
+    id: 'analytics.costByService',
+    label: 'Cost by service (last 30 days)',
+    source: 'server/queries/analytics.ts · costByServiceQuery',
+    tables: ['api_usage', 'api_usage_daily', 'api_usage_rollup_settings'],
+    expects: ['api_usage_daily_pkey', 'api_usage_analytics_idx'],
+    async pick(trx) {
+      // The page's default window, in the zone the rollup is cut in (the business time zone).
+      const r = await one(trx, sql<{ zone: string }>`select time_zone as zone from api_usage_rollup_settings`);
+      return r ? { params: { days: 30, timeZone: r.zone, now: new Date() }, describe: `30 business days to today, ${r.zone}` } : null;
+    },
+    compile: (db, p: { days: number; timeZone: string; now: Date }) =>
+      costByServiceQuery(p.timeZone, periodBounds(p.days, p.timeZone, p.now)).compile(db),
   }),
   define({
     id: 'identity.otpRateLimitCounts',

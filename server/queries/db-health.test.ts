@@ -9,6 +9,7 @@ import { readSlowQueries, readTableSection } from './db-health';
 import { readIndexSection } from './db-health-indexes';
 import { captureStatement } from './db-health-plans';
 import { explainAnalyzeQuery, readQueryPlans } from './db-health-queries';
+import { readRollupCheck } from './db-health-rollup';
 
 // One migrated database seeded with ~20,000 rows per big table (the seed's own generator), so
 // shared_thread_messages and appointments are "big" (>= 10,000 rows) for the plan checks.
@@ -152,7 +153,14 @@ describe("the app's query plans", () => {
     const { data, problems } = await readQueryPlans(db);
     expect(problems).toEqual([]);
     expect(data.map((p) => p.id)).toEqual(
-      expect.arrayContaining(['conversations.history', 'conversations.list', 'bookings.searchCustomers', 'bookings.byCustomer', 'identity.otpRateLimitCounts']),
+      expect.arrayContaining([
+        'conversations.history',
+        'conversations.list',
+        'bookings.searchCustomers',
+        'bookings.byCustomer',
+        'analytics.costByService',
+        'identity.otpRateLimitCounts',
+      ]),
     );
     for (const p of data) {
       expect(p.status, `${p.id}: ${p.problem}`).not.toMatch(/error|red|skipped/);
@@ -206,6 +214,29 @@ describe("the app's query plans", () => {
   });
 });
 
+describe('the analytics rollup check', () => {
+  it('rollup totals equal raw totals for the last 90 days; a tampered rollup row shows up as a mismatch', async () => {
+    const ok = await readRollupCheck(db, 'America/Chicago');
+    if (!ok.checked) throw new Error(ok.reason);
+    expect(ok.result.consistent).toBe(true);
+    expect(ok.result.keys).toBeGreaterThan(0);
+    expect(ok.result.rollup).toEqual(ok.result.raw);
+
+    const { rows } = await sql<{ day: string; service: string }>`
+      select day::text as day, service from api_usage_daily where day >= ${ok.result.from}::date order by day limit 1`.execute(db);
+    const key = rows[0]!;
+    await sql`update api_usage_daily set calls = calls + 1 where day = ${key.day}::date and service = ${key.service}`.execute(db);
+    try {
+      const bad = await readRollupCheck(db, 'America/Chicago');
+      if (!bad.checked) throw new Error(bad.reason);
+      expect(bad.result.consistent).toBe(false);
+      expect(bad.result.mismatches).toEqual([expect.objectContaining({ day: key.day, service: key.service })]);
+    } finally {
+      await sql`update api_usage_daily set calls = calls - 1 where day = ${key.day}::date and service = ${key.service}`.execute(db);
+    }
+  });
+});
+
 describe('under locks', () => {
   it('an ACCESS EXCLUSIVE lock held by another session: every section answers within 2 s, saying what it skipped', async () => {
     const locker = new pg.Client({ connectionString: scratch.url });
@@ -235,6 +266,12 @@ describe('under locks', () => {
       expect(byCustomer.status).toBe('skipped');
       expect(byCustomer.problem).toMatch(/appointments is locked ACCESS EXCLUSIVE/);
       expect(plans.data.find((p) => p.id === 'conversations.history')!.status).toBe('ok');
+
+      await locker.query('LOCK TABLE api_usage IN ACCESS EXCLUSIVE MODE');
+      started = performance.now();
+      const rollup = await readRollupCheck(db, 'America/Chicago');
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(rollup).toMatchObject({ checked: false, reason: expect.stringMatching(/^Not checked: api_usage is locked ACCESS EXCLUSIVE/) });
 
       // No pre-check on this path: the lock_timeout is what keeps it from hanging.
       started = performance.now();

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.drop());
 
-const QUERIES = ['database.indexes', 'database.tables', 'database.queryPlans', 'database.slowQueries'] as const;
+const QUERIES = ['database.indexes', 'database.tables', 'database.queryPlans', 'database.slowQueries', 'database.rollupConsistency'] as const;
 
 describe('access', () => {
   it('without a session every procedure is UNAUTHORIZED; for staff FORBIDDEN (caller and HTTP)', async () => {
@@ -23,6 +23,7 @@ describe('access', () => {
       await expect(caller.database.tables()).rejects.toMatchObject({ code });
       await expect(caller.database.queryPlans()).rejects.toMatchObject({ code });
       await expect(caller.database.slowQueries()).rejects.toMatchObject({ code });
+      await expect(caller.database.rollupConsistency()).rejects.toMatchObject({ code });
       await expect(caller.database.explainAnalyze({ id: 'conversations.history' })).rejects.toMatchObject({ code });
     }
     for (const proc of QUERIES) {
@@ -54,6 +55,11 @@ describe('as admin', () => {
     const slow = await admin.database.slowQueries();
     expect(slow.ok).toBe(true);
 
+    const rollup = await admin.database.rollupConsistency();
+    if (!rollup.ok || !rollup.data.checked) throw new Error(JSON.stringify(rollup));
+    expect(rollup.data.days).toBe(90);
+    expect(rollup.data.result.consistent).toBe(true);
+
     const analyze = await admin.database.explainAnalyze({ id: 'conversations.history' });
     expect(analyze.problem).toBeNull();
     expect(analyze.result!.executionMs).toBeGreaterThan(0);
@@ -74,12 +80,13 @@ describe('as admin', () => {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE shared_thread_messages IN ACCESS EXCLUSIVE MODE');
       const started = performance.now();
-      const [indexes, tables, plans, slow, analyze] = await Promise.all([
+      const [indexes, tables, plans, slow, rollup, analyze] = await Promise.all([
         ...QUERIES.map((p) => h.http('admin', p)),
         h.http('admin', 'database.explainAnalyze', { id: 'conversations.history' }, { method: 'POST' }),
       ]);
       expect(performance.now() - started).toBeLessThan(2_000);
-      for (const res of [indexes, tables, plans, slow, analyze]) expect(res!.status).toBe(200);
+      for (const res of [indexes, tables, plans, slow, rollup, analyze]) expect(res!.status).toBe(200);
+      expect(rollup!.body.result.ok).toBe(true);
       expect(indexes!.body.result.problems.join(' ')).toMatch(/skipped for shared_thread_messages: shared_thread_messages is locked ACCESS EXCLUSIVE/);
       expect(tables!.body.result.problems.join(' ')).toMatch(/Exact sizes skipped for shared_thread_messages/);
       const history = plans!.body.result.data.find((p: { id: string }) => p.id === 'conversations.history');

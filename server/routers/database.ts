@@ -1,9 +1,11 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { businessTimeZone } from '../env';
 import { readSection } from '../queries/db-health-guard';
 import { readIndexSection } from '../queries/db-health-indexes';
 import { APP_QUERIES, explainAnalyzeQuery, readQueryPlans } from '../queries/db-health-queries';
 import { readSlowQueries, readTableSection } from '../queries/db-health';
+import { readRollupCheck, ROLLUP_GUARD } from '../queries/db-health-rollup';
 import { adminProcedure, createRouter } from '../trpc';
 
 const queryIds = APP_QUERIES.map((q) => q.id) as [string, ...string[]];
@@ -24,6 +26,15 @@ export const databaseRouter = createRouter({
 
   /** pg_stat_statements' most expensive statements, or how to enable it. */
   slowQueries: adminProcedure.query(({ ctx }) => readSection('pg_stat_statements', async () => ({ data: await readSlowQueries(ctx.db), problems: [] }))),
+
+  /** Whether the analytics rollup's totals equal the raw api_usage totals for the last 90 days. */
+  rollupConsistency: adminProcedure.query(({ ctx }) =>
+    readSection(
+      'the rollup consistency check',
+      async () => ({ data: await readRollupCheck(ctx.db, businessTimeZone()), problems: [] }),
+      ROLLUP_GUARD,
+    ),
+  ),
 
   /**
    * EXPLAIN (ANALYZE, BUFFERS) of one registered query, in a transaction that is rolled back.
