@@ -169,7 +169,14 @@ function ThreadResults({
           const name = t.customerName ?? 'Anonymous';
           return (
             <li key={t.id}>
-              <Link href={`/conversations/${t.id}`} className={styles.threadRow} data-testid="thread-row" data-thread-id={t.id}>
+              {/* No viewport prefetch: thirty rows would mean thirty server renders per list view. */}
+              <Link
+                href={`/conversations/${t.id}`}
+                prefetch={false}
+                className={styles.threadRow}
+                data-testid="thread-row"
+                data-thread-id={t.id}
+              >
                 <div className={styles.threadTop}>
                   <span className={styles.who}>
                     <strong className={t.customerName ? undefined : styles.anonymous}>{name}</strong>
