@@ -1,0 +1,29 @@
+import type { Metadata } from 'next';
+import type { SearchParams } from 'nuqs/server';
+import { Forbidden } from '@/app/_components/forbidden';
+import { getQueryClient, getSessionUser, HydrateClient, trpc } from '@/app/_trpc/server';
+import { businessTimeZone } from '@/server/env';
+import { listInput, loadWebhooksSearchParams } from './search-params';
+import { WebhooksView } from './webhooks-view';
+
+export const metadata: Metadata = { title: 'Webhooks' };
+
+export default async function WebhooksPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const user = await getSessionUser();
+  if (user?.role !== 'admin') return <Forbidden what="The webhook queue" />;
+
+  const params = await loadWebhooksSearchParams(searchParams);
+  const qc = getQueryClient();
+  // Not awaited: the queries run in parallel and stream to the client, which suspends on each.
+  void qc.prefetchQuery(trpc.webhooks.stats.queryOptions());
+  void qc.prefetchQuery(trpc.webhooks.eventTypes.queryOptions());
+  void qc.prefetchInfiniteQuery(
+    trpc.webhooks.list.infiniteQueryOptions(listInput(params), { getNextPageParam: (page) => page.nextCursor }),
+  );
+  if (params.event) void qc.prefetchQuery(trpc.webhooks.byId.queryOptions({ id: params.event }));
+  return (
+    <HydrateClient>
+      <WebhooksView timeZone={businessTimeZone()} />
+    </HydrateClient>
+  );
+}
