@@ -18,7 +18,7 @@ const AUTHOR_LABELS: Record<AuthorType, string> = {
 export const MessageItem = memo(function MessageItem({ message: m, timeZone }: { message: HistoryMessage; timeZone: string }) {
   const inbound = m.direction === 'inbound';
   const role = AUTHOR_LABELS[m.authorType];
-  const who = m.authorName ? `${m.authorName} · ${role}` : role;
+  const who = m.authorName && m.authorName !== role ? `${m.authorName} · ${role}` : role;
   const when = formatDateTime(m.createdAt, timeZone);
   return (
     <article
