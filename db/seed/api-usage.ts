@@ -133,8 +133,7 @@ export async function seedApiUsage(ctx: SeedContext): Promise<number> {
           ) a
           OFFSET 0
         ) b
-      ) x
-      ORDER BY n`, 'api_usage');
+      ) x`, 'api_usage');
     ctx.progress('api_usage', total);
   }
   return total;

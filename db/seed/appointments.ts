@@ -1,6 +1,6 @@
 import type { SeedContext } from './context';
 import { CUSTOMER_HISTORY_DAYS } from './customers';
-import { bijection32, localTime, numArray, textArray } from './sql-kit';
+import { localTime, numArray, textArray, timeOrderedBase } from './sql-kit';
 import { APPOINTMENT_NOTES, SERVICE_TYPES, TECHNICIANS } from './vocabulary';
 
 /** Days of appointments: the 365 days up to the anchor's day, and 60 ahead. */
@@ -11,8 +11,9 @@ const DAYS = PAST_DAYS + FUTURE_DAYS;
 /**
  * A calendar of days with weights (weekdays, a summer peak, growth over the year, bookings thinning
  * out into the future), the row count allocated to each day by cumulative rounding (so the total is
- * exact), then per day its appointments in half-hour slots 07:00-17:30. Rows are generated in date
- * order, so ids follow dates as they do when bookings are entered day by day.
+ * exact), then per day its appointments in half-hour slots 07:00-17:30. Rows come out of the plan
+ * in date order (calendar days in order, slots in order), so ids and the heap follow dates as they
+ * do when bookings are entered day by day, without a sort.
  */
 export function calendarSql(ctx: SeedContext, days: number, total: number, weight: string): string {
   return `
@@ -80,7 +81,7 @@ export async function seedAppointments(ctx: SeedContext): Promise<number> {
                    CASE WHEN date > ${anchor} AND ${u(411)} < 0.12 THEN NULL ELSE ${rng.pick(TECHNICIANS, n, 412)} END AS technician,
                    CASE WHEN ${u(413)} < 0.3 THEN ${rng.pick(APPOINTMENT_NOTES, n, 413)} END AS notes,
                    CASE WHEN ${u(414)} < 0.85
-                        THEN 'job_' || lpad(to_hex(${bijection32(n, rng.seed + 17)}), 8, '0') || left(${rng.md5('job', n)}, 24) END AS hcp,
+                        THEN 'job_' || to_hex(${timeOrderedBase(rng.seed)} + n) || left(${rng.md5('job', n)}, 24) END AS hcp,
                    CASE WHEN date - lead <= ${anchor} THEN date - lead ELSE ${anchor} - lead * ${u(405)} END AS created_at
             FROM (
               SELECT c.lo + k AS n, c.day,
@@ -96,8 +97,7 @@ export async function seedAppointments(ctx: SeedContext): Promise<number> {
           ) shaped
           OFFSET 0
         ) dated
-      ) done
-      ORDER BY n`, 'appointments');
+      ) done`, 'appointments');
     ctx.progress('appointments', total);
   }
   return total;

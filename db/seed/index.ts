@@ -148,14 +148,16 @@ export async function seedDatabase(db: Db, options: SeedOptions = {}): Promise<S
       options.onProgress?.(progress);
     };
 
+    // Each generator reads only tables committed before it starts: messages read the thread plan;
+    // api_usage and attribution read threads; webhooks read appointments and customers; pending
+    // links read threads and customers. Appointments and threads refer to customers by number
+    // alone, so when their foreign keys are not checked they need not wait for customers.
     const a = contextOn(conn);
-    await step('customers', () => seedCustomers(a));
-    await step('shared_threads', async () => {
+    const threads = async () => {
       await planThreads(a);
       return seedThreads(a);
-    });
-    // Two lanes that only read what is already committed: customers and threads (above), and
-    // appointments (webhooks read them, in the same lane).
+    };
+    let threadsDone: Promise<unknown> = Promise.resolve();
     const laneA = async () => {
       await step('shared_thread_messages', () => seedMessages(a));
       await step('api_usage', () => seedApiUsage(a));
@@ -164,12 +166,24 @@ export async function seedDatabase(db: Db, options: SeedOptions = {}): Promise<S
     const laneB = async (b: SeedContext) => {
       await step('appointments', () => seedAppointments(b));
       await step('webhook_events', () => seedWebhookEvents(b));
+      await threadsDone;
       await step('shared_thread_pending_links', () => seedPendingLinks(b));
     };
-    if (concurrency === 2) await db.connection().execute((connB) => Promise.all([laneA(), laneB(contextOn(connB))]));
-    else {
-      await laneA();
-      await laneB(a);
+    const independent = skipChecks.has('shared_threads') && skipChecks.has('appointments');
+    if (concurrency === 2 && independent) {
+      await db.connection().execute(async (connB) => {
+        const b = contextOn(connB);
+        threadsDone = step('shared_threads', threads);
+        await settled([threadsDone.then(laneA), step('customers', () => seedCustomers(b)).then(() => laneB(b))]);
+      });
+    } else {
+      await step('customers', () => seedCustomers(a));
+      await step('shared_threads', threads);
+      if (concurrency === 2) await db.connection().execute((connB) => settled([laneA(), laneB(contextOn(connB))]));
+      else {
+        await laneA();
+        await laneB(a);
+      }
     }
     await syncIdentitySequences(conn);
     if (options.vacuum !== false) {
@@ -186,13 +200,20 @@ export async function seedDatabase(db: Db, options: SeedOptions = {}): Promise<S
         const laneATables = ['shared_thread_messages', 'customers', 'shared_threads', 'attribution_data'] as const;
         const laneBTables = SEED_TABLES.filter((t) => !(laneATables as readonly string[]).includes(t));
         if (concurrency === 2) {
-          await db.connection().execute((connB) => Promise.all([vacuum(conn, laneATables), vacuum(connB, laneBTables)]));
+          await db.connection().execute((connB) => settled([vacuum(conn, laneATables), vacuum(connB, laneBTables)]));
         } else await vacuum(conn, SEED_TABLES);
         return Object.values(rows).reduce((x, y) => x + y, 0);
       });
     }
     return { scale, seed, anchor: clock.anchor, timeZone, counts, rows, steps, totalMs: performance.now() - started };
   });
+}
+
+/** Waits for every lane (a connection is only released once its lane is done), then throws the first error. */
+async function settled(lanes: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(lanes);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** One statement, one short transaction, with bulk-load settings that end with it. */

@@ -1,5 +1,5 @@
 import { ranges, type SeedContext } from './context';
-import { bijection32, lit, num } from './sql-kit';
+import { lit, num, timeOrderedBase } from './sql-kit';
 import { CITIES, STREETS, WEBHOOK_ERRORS } from './vocabulary';
 
 const HCP_EVENTS: ReadonlyArray<readonly [string, number]> = [
@@ -28,7 +28,8 @@ export async function seedWebhookEvents(ctx: SeedContext): Promise<number> {
   const N = counts.webhook_events;
   const anchor = clock.anchorSql;
   const u = (stream: number) => rng.u('n', stream);
-  const iso = (ts: string) => `to_char((${ts}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+  // jsonb renders a timestamptz as ISO 8601 itself (to_char would cost a third of the payload).
+  const iso = (ts: string) => `(${ts})`;
   const customer = `jsonb_build_object('id', coalesce(cu.housecallpro_id, 'cus_' || left(${rng.md5('hcp-cus', 'cu.id')}, 32)), 'first_name', split_part(cu.name, ' ', 1),
       'last_name', substr(cu.name, length(split_part(cu.name, ' ', 1)) + 2), 'email', cu.email, 'mobile_number', cu.phone,
       'notifications_enabled', ${u(711)} < 0.9, 'tags', CASE WHEN ${u(712)} < 0.2 THEN '["maintenance plan"]'::jsonb ELSE '[]'::jsonb END)`;
@@ -92,7 +93,7 @@ export async function seedWebhookEvents(ctx: SeedContext): Promise<number> {
                      CASE WHEN ${u(701)} < 0.85 THEN ${rng.pickWeighted(HCP_EVENTS, 'n', 702)}
                           WHEN ${u(703)} < 0.7 THEN 'message.status' ELSE 'call.status' END AS event_type,
                      (CASE WHEN ${u(701)} < 0.85 THEN 'evt_' WHEN ${u(703)} < 0.7 THEN 'SM' ELSE 'CA' END)
-                       || lpad(to_hex(${bijection32('n', rng.seed + 71)}), 8, '0') || left(${rng.md5('evt', 'n')}, 24) AS event_id
+                       || to_hex(${timeOrderedBase(rng.seed + 1)} + n) || left(${rng.md5('evt', 'n')}, 24) AS event_id
               FROM generate_series(${from}, ${to}) AS n
               OFFSET 0
             ) e
@@ -101,9 +102,10 @@ export async function seedWebhookEvents(ctx: SeedContext): Promise<number> {
           OFFSET 0
         ) y
       ) z
-      JOIN appointments ap ON ap.id = z.appointment_id
-      JOIN customers cu ON cu.id = ap.customer_id
-      ORDER BY n`, 'webhook_events');
+      -- Primary-key lookups row by row (OFFSET 0 keeps them parameterized): cheaper than hashing a
+      -- million appointments, and rows stay in received order without a sort.
+      CROSS JOIN LATERAL (SELECT * FROM appointments WHERE id = z.appointment_id OFFSET 0) ap
+      CROSS JOIN LATERAL (SELECT * FROM customers WHERE id = ap.customer_id OFFSET 0) cu`, 'webhook_events');
     ctx.progress('webhook_events', total);
   }
   return total;
