@@ -33,37 +33,38 @@ export async function seedAttribution(ctx: SeedContext): Promise<number> {
                              THEN '?utm_source=' || ${src(0)} || '&utm_medium=' || ${src(1)} || '&utm_campaign=' || ${src(2)} ELSE '' END,
              (${textArray(EVENTS)})[step], at
       FROM (
-      SELECT *, unnest(ARRAY[1, 2, 3, 4, 5]) AS step,
-             unnest(ARRAY[
-               visit_at,
-               CASE WHEN messaged THEN thread_created + (10 + 50 * ${u(809)}) * interval '1 second' END,
-               CASE WHEN linked THEN coalesce(linked_at, thread_created + interval '3 minutes') END,
-               CASE WHEN booked THEN coalesce(linked_at, thread_created) + (5 + power(${u(810)}, 2) * 2880) * interval '1 minute' END,
-               CASE WHEN booked AND ${u(805)} < 0.85
-                    THEN coalesce(linked_at, thread_created) + (2 + power(${u(810)}, 2) * 2 + 13 * ${u(811)}) * interval '1 day' END
-             ]) AS at
-      FROM (
-      SELECT *, linked AND ${u(804)} < 0.45 AS booked
-      FROM (
-        SELECT *,
-               CASE WHEN messaged THEN thread_created - (1 + 14 * ${u(806)}) * interval '1 minute'
-                    ELSE ${clock.bizTime('pos')} END AS visit_at,
-               messaged AND customer_id IS NOT NULL AND ${u(803)} < 0.6 AS linked
+        -- One row per step: unnest in the select list (a ProjectSet), NULL for steps not reached.
+        SELECT *, unnest(ARRAY[1, 2, 3, 4, 5]) AS step,
+               unnest(ARRAY[
+                 visit_at,
+                 CASE WHEN messaged THEN thread_created + (10 + 50 * ${u(809)}) * interval '1 second' END,
+                 CASE WHEN linked THEN coalesce(linked_at, thread_created + interval '3 minutes') END,
+                 CASE WHEN booked THEN coalesce(linked_at, thread_created) + (5 + power(${u(810)}, 2) * 2880) * interval '1 minute' END,
+                 CASE WHEN booked AND ${u(805)} < 0.85
+                      THEN coalesce(linked_at, thread_created) + (2 + power(${u(810)}, 2) * 2 + 13 * ${u(811)}) * interval '1 day' END
+               ]) AS at
         FROM (
-          SELECT v, src, ${rng.pick(LANDING_PAGES, 'v', 807)} AS landing,
-                 ${u(802)} < (${numArray(TRAFFIC_SOURCES.map((s) => s[4]))})[src] AS messaged,
-                 ${num(clock.posStart)} + ${num(span)} * power((v - 0.5::float8) / ${V}, 1 / 1.4) AS pos,
-                 th.id AS thread_id, th.customer_id, th.created_at AS thread_created, th.linked_at
+          SELECT *, linked AND ${u(804)} < 0.45 AS booked
           FROM (
-            SELECT v, ${rng.weighted(TRAFFIC_SOURCES.map((s) => s[3]), 'v', 801)} AS src, ${rng.int('v', 808, 1, T)} AS t
-            FROM generate_series(${from}, ${to}) AS v
-          ) picked
-          JOIN th USING (t)
-          OFFSET 0
-        ) visitor
-        OFFSET 0
-      ) funnel
-      ) f
+            SELECT *,
+                   CASE WHEN messaged THEN thread_created - (1 + 14 * ${u(806)}) * interval '1 minute'
+                        ELSE ${clock.bizTime('pos')} END AS visit_at,
+                   messaged AND customer_id IS NOT NULL AND ${u(803)} < 0.6 AS linked
+            FROM (
+              SELECT v, src, ${rng.pick(LANDING_PAGES, 'v', 807)} AS landing,
+                     ${u(802)} < (${numArray(TRAFFIC_SOURCES.map((s) => s[4]))})[src] AS messaged,
+                     ${num(clock.posStart)} + ${num(span)} * power((v - 0.5::float8) / ${V}, 1 / 1.4) AS pos,
+                     th.id AS thread_id, th.customer_id, th.created_at AS thread_created, th.linked_at
+              FROM (
+                SELECT v, ${rng.weighted(TRAFFIC_SOURCES.map((s) => s[3]), 'v', 801)} AS src, ${rng.int('v', 808, 1, T)} AS t
+                FROM generate_series(${from}, ${to}) AS v
+              ) picked
+              JOIN th USING (t)
+              OFFSET 0
+            ) visitor
+            OFFSET 0
+          ) funnel
+        ) booked
       ) steps
       WHERE at IS NOT NULL AND at <= ${anchor}
       ORDER BY v, step`, 'attribution_data');

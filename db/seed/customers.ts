@@ -12,10 +12,10 @@ const LAST_EMAIL = LAST_NAMES.map(emailSafe);
 export const CUSTOMER_HISTORY_DAYS = 1095;
 
 function firstIndex(rng: SqlRandom, id: string) {
-  return rng.index(FIRST_NAMES.length, id, 101, 1.3);
+  return rng.index(FIRST_NAMES.length, id, 101, 1.15);
 }
 function lastIndex(rng: SqlRandom, id: string) {
-  return rng.index(LAST_NAMES.length, id, 102, 1.7);
+  return rng.index(LAST_NAMES.length, id, 102, 1.35);
 }
 
 export function customerNameSql(rng: SqlRandom, id: string): string {
