@@ -23,6 +23,7 @@ interface RawPlan {
   'Shared Read Blocks'?: number;
   'Rows Removed by Filter'?: number;
   'Index Cond'?: string;
+  'One-Time Filter'?: string;
   'Recheck Cond'?: string;
   Filter?: string;
   'Hash Cond'?: string;
@@ -37,6 +38,8 @@ export interface SeqScan {
   table: string;
   estimatedRows: number | null;
   big: boolean;
+  /** The One-Time Filter above it, when the scan runs only if that holds (a fallback branch, say). */
+  onlyWhen: string | null;
 }
 
 export interface PlanSummary {
@@ -45,7 +48,7 @@ export interface PlanSummary {
   /** Every index the plan reads. */
   indexes: string[];
   seqScans: SeqScan[];
-  /** True when a big table is read sequentially. */
+  /** True when a big table is read sequentially (outside branches a One-Time Filter may skip). */
   red: boolean;
   totalCost: number;
   planRows: number;
@@ -88,7 +91,7 @@ function describeNode(node: RawPlan): string {
   return text;
 }
 
-const DETAILS = ['Index Cond', 'Recheck Cond', 'Hash Cond', 'Join Filter', 'Filter', 'Sort Key', 'Group Key'] as const;
+const DETAILS = ['One-Time Filter', 'Index Cond', 'Recheck Cond', 'Hash Cond', 'Join Filter', 'Filter', 'Sort Key', 'Group Key'] as const;
 
 function planLines(root: RawPlan): string[] {
   const lines: string[] = [];
@@ -124,23 +127,28 @@ async function tableRows(trx: Kysely<Database>, tables: string[]): Promise<Map<s
 
 async function summarize(trx: Kysely<Database>, root: RawPlan): Promise<PlanSummary> {
   const indexes = new Set<string>();
-  const seq = new Set<string>();
-  const walk = (node: RawPlan) => {
+  const seq = new Map<string, string | null>();
+  const walk = (node: RawPlan, onlyWhen: string | null) => {
+    const guard = node['One-Time Filter'] ?? onlyWhen;
     if (node['Index Name']) indexes.add(node['Index Name']);
-    if (node['Node Type'] === 'Seq Scan' && node['Relation Name']) seq.add(node['Relation Name']);
-    for (const child of node.Plans ?? []) walk(child);
+    if (node['Node Type'] === 'Seq Scan' && node['Relation Name']) {
+      // An unconditional scan of a table outranks a conditional one of the same table.
+      const known = seq.get(node['Relation Name']);
+      seq.set(node['Relation Name'], known === null ? null : guard);
+    }
+    for (const child of node.Plans ?? []) walk(child, guard);
   };
-  walk(root);
-  const sizes = await tableRows(trx, [...seq]);
-  const seqScans = [...seq].map((table) => {
+  walk(root, null);
+  const sizes = await tableRows(trx, [...seq.keys()]);
+  const seqScans = [...seq].map(([table, onlyWhen]) => {
     const estimatedRows = sizes.get(table) ?? null;
-    return { table, estimatedRows, big: (estimatedRows ?? 0) >= BIG_TABLE_ROWS };
+    return { table, estimatedRows, big: (estimatedRows ?? 0) >= BIG_TABLE_ROWS, onlyWhen };
   });
   return {
     topNode: nodeName(root),
     indexes: [...indexes],
     seqScans,
-    red: seqScans.some((s) => s.big),
+    red: seqScans.some((s) => s.big && s.onlyWhen === null),
     totalCost: root['Total Cost'] ?? 0,
     planRows: root['Plan Rows'] ?? 0,
     lines: planLines(root),

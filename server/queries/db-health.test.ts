@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
@@ -7,7 +7,7 @@ import { seedDatabase } from '@/db/seed/index';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
 import { readSlowQueries, readTableSection } from './db-health';
 import { readIndexSection } from './db-health-indexes';
-import { captureStatement } from './db-health-plans';
+import { captureStatement, explainPlan } from './db-health-plans';
 import { explainAnalyzeQuery, readQueryPlans } from './db-health-queries';
 import { readRollupCheck } from './db-health-rollup';
 
@@ -182,7 +182,7 @@ describe("the app's query plans", () => {
     await sql`DROP INDEX shared_thread_messages_thread_created_idx, shared_thread_messages_thread_id_idx`.execute(db);
     const red = await planOf('conversations.history');
     expect(red.status).toBe('red');
-    expect(red.plan!.seqScans).toEqual([{ table: 'shared_thread_messages', estimatedRows: 20_000, big: true }]);
+    expect(red.plan!.seqScans).toEqual([{ table: 'shared_thread_messages', estimatedRows: 20_000, big: true, onlyWhen: null }]);
     expect(red.missingExpected).toEqual(['shared_thread_messages_thread_created_idx']);
     const { data } = await readIndexSection(db);
     expect(data.missing.map((m) => m.name).sort()).toEqual(['shared_thread_messages_thread_created_idx', 'shared_thread_messages_thread_id_idx']);
@@ -200,6 +200,16 @@ describe("the app's query plans", () => {
     expect(report.result!.lines.join('\n')).toMatch(/actual time=.* rows=\d+ loops=1/);
     expect(report.result!.sharedHit + report.result!.sharedRead).toBeGreaterThan(0);
     expect(await explainAnalyzeQuery(db, 'no.such.query')).toBeNull();
+  });
+
+  it('a big Seq Scan in a branch a One-Time Filter may skip is shown, but not flagged red', async () => {
+    const plan = await explainPlan(
+      db,
+      CompiledQuery.raw(`select body from shared_thread_messages where (select not exists (select 1 from api_usage_rollup_settings))`),
+    );
+    expect(plan.seqScans.find((s) => s.table === 'shared_thread_messages')).toMatchObject({ big: true, onlyWhen: expect.any(String) });
+    expect(plan.red).toBe(false);
+    expect(plan.lines.join('\n')).toMatch(/One-Time Filter/);
   });
 
   it('capturing a statement never sends it', async () => {

@@ -78,10 +78,10 @@ function PlanItem({ plan }: { plan: PlanRow }) {
           </div>
           {plan.plan.seqScans.map((s) => (
             <div key={s.table}>
-              <dt>{s.big ? '✖ Seq Scan' : 'Seq Scan'}</dt>
+              <dt>{s.big && !s.onlyWhen ? '✖ Seq Scan' : 'Seq Scan'}</dt>
               <dd>
                 <span className="mono">{s.table}</span> ({formatCount(s.estimatedRows)} rows):{' '}
-                {s.big ? 'big table read in full' : 'small table, fine'}
+                {!s.big ? 'small table, fine' : s.onlyWhen ? `big table, in a branch that runs only when ${s.onlyWhen}` : 'big table read in full'}
               </dd>
             </div>
           ))}
