@@ -58,67 +58,97 @@ const newer = (incoming: string | null) =>
     ? sql<boolean>`false`
     : sql<boolean>`(source_updated_at is null or source_updated_at < ${incoming}::timestamptz)`;
 
+/** Unique violations a concurrent writer can cause on a contact field (see upsertCustomer). */
+function isContactClash(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e.code === '23505' && (e.constraint === 'customers_phone_key' || e.constraint === 'customers_email_key');
+}
+
+/**
+ * Creates, links or updates the customer with this HousecallPro id. freeContact() leaves out a
+ * phone or email another customer holds, but two transactions can both see one free and both write
+ * it (two household members created by two workers at once): the loser's statement fails on the
+ * UNIQUE constraint after the winner commits. Each round runs under a savepoint, so the loser rolls
+ * back just that round and looks again, now seeing the winner's row.
+ */
 async function upsertCustomer(
   trx: Trx,
   c: CustomerFields,
 ): Promise<{ id: number; outcome: 'customer-created' | 'customer-updated' | 'customer-stale' }> {
-  for (let round = 0; round < 3; round++) {
-    const existing = await trx
-      .selectFrom('customers')
-      .select('id')
-      .where('housecallpro_id', '=', c.hcpId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (existing) {
-      const contact = await freeContact(trx, c, existing.id);
-      const updated = await trx
-        .updateTable('customers')
-        .set({ name: c.name, ...contact, source_updated_at: c.sourceUpdatedAt, updated_at: sql`now()` })
-        .where('id', '=', existing.id)
-        .where(newer(c.sourceUpdatedAt))
-        .executeTakeFirst();
-      return { id: existing.id, outcome: updated.numUpdatedRows > 0n ? 'customer-updated' : 'customer-stale' };
+  for (let round = 0; round < 4; round++) {
+    await sql`savepoint hcp_customer`.execute(trx);
+    try {
+      const result = await upsertCustomerOnce(trx, c);
+      await sql`release savepoint hcp_customer`.execute(trx);
+      if (result) return result;
+    } catch (err) {
+      if (!isContactClash(err)) throw err;
+      await sql`rollback to savepoint hcp_customer`.execute(trx);
     }
-
-    // A customer already known locally (from a conversation, say) by the same email or phone, not
-    // yet linked to HousecallPro: link it rather than create a second person.
-    const local =
-      c.email || c.phone
-        ? await trx
-            .selectFrom('customers')
-            .select('id')
-            .where('housecallpro_id', 'is', null)
-            .where((eb) =>
-              eb.or([...(c.email ? [eb('email', '=', c.email)] : []), ...(c.phone ? [eb('phone', '=', c.phone)] : [])]),
-            )
-            .orderBy('id')
-            .limit(1)
-            .forUpdate()
-            .executeTakeFirst()
-        : undefined;
-    if (local) {
-      const contact = await freeContact(trx, c, local.id);
-      const linked = await trx
-        .updateTable('customers')
-        .set({ housecallpro_id: c.hcpId, name: c.name, ...contact, source_updated_at: c.sourceUpdatedAt, updated_at: sql`now()` })
-        .where('id', '=', local.id)
-        .where('housecallpro_id', 'is', null)
-        .executeTakeFirst();
-      if (linked.numUpdatedRows > 0n) return { id: local.id, outcome: 'customer-updated' };
-      continue;
-    }
-
-    const contact = await freeContact(trx, c, null);
-    const inserted = await trx
-      .insertInto('customers')
-      .values({ name: c.name, ...contact, housecallpro_id: c.hcpId, source_updated_at: c.sourceUpdatedAt })
-      // Another worker inserting the same customer at the same moment: take its row next round.
-      .onConflict((oc) => oc.column('housecallpro_id').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (inserted) return { id: inserted.id, outcome: 'customer-created' };
   }
-  throw new Error(`Customer ${c.hcpId} changed concurrently three times in a row; will retry.`);
+  throw new Error(`Customer ${c.hcpId} changed concurrently four times in a row; will retry.`);
+}
+
+/** One attempt; undefined when a concurrent writer got in the way and the caller should look again. */
+async function upsertCustomerOnce(
+  trx: Trx,
+  c: CustomerFields,
+): Promise<{ id: number; outcome: 'customer-created' | 'customer-updated' | 'customer-stale' } | undefined> {
+  const existing = await trx
+    .selectFrom('customers')
+    .select('id')
+    .where('housecallpro_id', '=', c.hcpId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (existing) {
+    const contact = await freeContact(trx, c, existing.id);
+    const updated = await trx
+      .updateTable('customers')
+      .set({ name: c.name, ...contact, source_updated_at: c.sourceUpdatedAt, updated_at: sql`now()` })
+      .where('id', '=', existing.id)
+      .where(newer(c.sourceUpdatedAt))
+      .executeTakeFirst();
+    return { id: existing.id, outcome: updated.numUpdatedRows > 0n ? 'customer-updated' : 'customer-stale' };
+  }
+
+  // A customer already known locally (from a conversation, say) by the same email or phone, not
+  // yet linked to HousecallPro: link it rather than create a second person.
+  const local =
+    c.email || c.phone
+      ? await trx
+          .selectFrom('customers')
+          .select('id')
+          .where('housecallpro_id', 'is', null)
+          .where((eb) =>
+            eb.or([...(c.email ? [eb('email', '=', c.email)] : []), ...(c.phone ? [eb('phone', '=', c.phone)] : [])]),
+          )
+          .orderBy('id')
+          .limit(1)
+          .forUpdate()
+          .executeTakeFirst()
+      : undefined;
+  if (local) {
+    const contact = await freeContact(trx, c, local.id);
+    const linked = await trx
+      .updateTable('customers')
+      .set({ housecallpro_id: c.hcpId, name: c.name, ...contact, source_updated_at: c.sourceUpdatedAt, updated_at: sql`now()` })
+      .where('id', '=', local.id)
+      .where('housecallpro_id', 'is', null)
+      .executeTakeFirst();
+    if (linked.numUpdatedRows > 0n) return { id: local.id, outcome: 'customer-updated' };
+    return undefined;
+  }
+
+  const contact = await freeContact(trx, c, null);
+  const inserted = await trx
+    .insertInto('customers')
+    .values({ name: c.name, ...contact, housecallpro_id: c.hcpId, source_updated_at: c.sourceUpdatedAt })
+    // Another worker inserting the same customer at the same moment: take its row next round.
+    .onConflict((oc) => oc.column('housecallpro_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return { id: inserted.id, outcome: 'customer-created' };
+  return undefined;
 }
 
 /**

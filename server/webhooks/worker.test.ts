@@ -128,6 +128,17 @@ describe('applying events', () => {
     expect(rows).toEqual([{ name: 'Ada Lovelace', housecallpro_id: 'cus_3' }]);
   });
 
+  it('gives a phone shared by two HousecallPro customers to the first only (phone is UNIQUE)', async () => {
+    await enqueue('customer.created', { customer: customer('cus_h1', '2026-03-01T09:00:00Z', { mobile_number: '4695550170' }) });
+    await enqueue('customer.created', { customer: customer('cus_h2', '2026-03-01T09:00:00Z', { mobile_number: '4695550170' }) });
+    expect(await drain(s.db)).toMatchObject({ processed: 2, failed: 0 });
+    const rows = await s.db.selectFrom('customers').select(['housecallpro_id', 'phone']).orderBy('id').execute();
+    expect(rows).toEqual([
+      { housecallpro_id: 'cus_h1', phone: '+14695550170' },
+      { housecallpro_id: 'cus_h2', phone: null },
+    ]);
+  });
+
   it('retries a job whose customer is not known yet, and applies it once the customer arrives', async () => {
     const id = await enqueue('job.created', job('job_9', '2026-03-01T10:00:00Z', { customer: undefined, customer_id: 'cus_late' }));
     expect(await runOnce(s.db)).toMatchObject({ failed: 1 });
@@ -285,7 +296,9 @@ describe('leases', () => {
 
 describe('two workers', () => {
   it('process each of 1,000 queued events exactly once', async () => {
-    // 1,000 events over 250 jobs (4 updates each, shuffled) and their 50 customers.
+    // 1,000 events over 250 jobs (4 updates each, shuffled) and their 50 customers, who share
+    // phone numbers in pairs (households): both workers race to create customers and to claim a
+    // phone, which only one customer may hold.
     const values = [];
     for (let i = 0; i < 1000; i++) {
       const jobNo = i % 250;
@@ -293,7 +306,9 @@ describe('two workers', () => {
       const payload = {
         event: 'job.updated',
         ...job(`job_${jobNo}`, `2026-03-01T10:0${version}:00Z`, {
-          customer: customer(`cus_${jobNo % 50}`, '2026-03-01T09:00:00Z'),
+          customer: customer(`cus_${jobNo % 50}`, '2026-03-01T09:00:00Z', {
+            mobile_number: `+1555010${String(Math.floor((jobNo % 50) / 2)).padStart(4, '0')}`,
+          }),
           total_amount: version * 100,
         }),
       };
@@ -309,6 +324,7 @@ describe('two workers', () => {
         dbs.map((db, w) =>
           drain(db, {
             batchSize: 10,
+            log: (line) => console.log(`w${w} ${line}`),
             handler: async (trx, event) => {
               await sql`insert into applications values (${event.id}, ${`w${w}`})`.execute(trx);
               return applyHousecallProEvent(trx, event);
@@ -334,7 +350,9 @@ describe('two workers', () => {
     const appts = await s.db.selectFrom('appointments').select(['amount_cents']).execute();
     expect(appts).toHaveLength(250);
     expect(appts.every((a) => a.amount_cents === 300)).toBe(true);
-    expect((await s.db.selectFrom('customers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n).toBe(50);
+    const { rows: people } = await sql<{ customers: number; phones: number }>`
+      select count(*)::int as customers, count(distinct phone)::int as phones from customers`.execute(s.db);
+    expect(people[0]).toEqual({ customers: 50, phones: 25 });
   });
 });
 
