@@ -54,6 +54,8 @@ try {
     seed,
     anchor,
     reset: args.reset,
+    // The app cuts days in BUSINESS_TIME_ZONE: seed business hours and calendar days in the same zone.
+    timeZone: process.env.BUSINESS_TIME_ZONE || undefined,
     // The embedded database serves one statement at a time: smaller statements keep it responsive.
     chunkRows: args['chunk-rows'] ? integer('chunk-rows', args['chunk-rows']) : opened.mode === 'external' ? 250_000 : 25_000,
     concurrency: opened.mode === 'external' ? 2 : 1,

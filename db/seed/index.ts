@@ -33,6 +33,7 @@ export interface SeedOptions {
    * past it. Default: the database's now() truncated to the hour. Pass one to compare two runs.
    */
   anchor?: Date;
+  /** IANA zone of business hours, slots and calendar days. Default DEFAULT_TIME_ZONE (the app's BUSINESS_TIME_ZONE default). */
   timeZone?: string;
   /** Rows per INSERT (each its own transaction). Smaller keeps the embedded database responsive. Default 250,000. */
   chunkRows?: number;
