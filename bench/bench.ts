@@ -9,7 +9,7 @@ import { fmtMs, fmtRatio, fmtSize } from './format';
 import { runHttp } from './http';
 import { apply0002, indexesOf0002, missingOrInvalid0002, relationSizes, rollback0002, vacuumAnalyze } from './indexes';
 import { machineInfo } from './machine';
-import { type MeasureOptions, measureOperation } from './measure';
+import { type MeasureOptions, measureOperations } from './measure';
 import { type BenchOp, benchOperations } from './operations';
 import { createBenchDatabase, type BenchDatabase } from './scratch';
 import { seedAt } from './seed';
@@ -126,10 +126,12 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     for (const op of ops) {
       const w = without.get(op.key)!;
       const x = withIdx.get(op.key)!;
-      log(`      ${op.label.padEnd(28)} ${fmtRatio(speedup(w.latency.medianMs, x.latency.medianMs))} faster with 0002`);
+      log(`      ${op.label.padEnd(36)} ${fmtRatio(speedup(w.latency.medianMs, x.latency.medianMs))} faster with 0002`);
       point.operations[op.key] = {
         withoutMedianMs: w.latency.medianMs,
         withMedianMs: x.latency.medianMs,
+        withoutMinMs: w.latency.minMs,
+        withMinMs: x.latency.minMs,
         withoutRuns: w.latency.runs,
         withRuns: x.latency.runs,
       };
@@ -161,6 +163,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
               connections: o.http.connections,
               durationS: o.http.durationS,
               rebuild: o.rebuild,
+              dbPoolMax: bench.kind === 'embedded' ? 4 : undefined,
               log,
               onCleanup: (fn) => o.cleanups.add('stop next start', fn),
             },
@@ -191,14 +194,13 @@ async function measureAll(
   settings: MeasureOptions,
   log: (line: string) => void,
 ): Promise<Map<string, OperationSide>> {
-  const out = new Map<string, OperationSide>();
+  const out = await measureOperations(db, pool, ops, inputs, settings);
   for (const op of ops) {
-    const side = await measureOperation(db, pool, op, inputs.get(op.key)!, settings);
-    out.set(op.key, { latency: side.latency, plans: side.plans });
+    const side = out.get(op.key)!;
     const plan = side.plans.map((p) => p.scans.join(', ')).join('; ');
     log(
-      `      ${op.label.padEnd(28)} median ${fmtMs(side.latency.medianMs).padStart(9)}  p95 ${fmtMs(side.latency.p95Ms).padStart(9)}  ` +
-        `(${side.latency.runs} runs)  ${plan}`,
+      `      ${op.label.padEnd(36)} median ${fmtMs(side.latency.medianMs).padStart(9)}  p95 ${fmtMs(side.latency.p95Ms).padStart(9)}  ` +
+        `min ${fmtMs(side.latency.minMs).padStart(9)}  (${side.latency.runs} runs)  ${plan}`,
     );
   }
   return out;

@@ -74,7 +74,7 @@ export function parseCli(argv: string[], env: { DATABASE_URL?: string }, repoDir
       // The slow side (sequential scans) stops after ~10 s per operation once it has 30 runs.
       main: { runs, warmup: 10, warmupBudgetMs: 2_000, budgetMs: 10_000, minRuns: Math.min(30, runs) },
       growth: { runs: Math.min(runs, 50), warmup: 3, warmupBudgetMs: 1_000, budgetMs: 4_000, minRuns: Math.min(10, runs) },
-      writes: { rounds: 5, singleRows: 1000, batches: 20, batchSize: 1000 },
+      writes: { rounds: 10, singleRows: 2000, batches: 20, batchSize: 1000 },
       http: { connections: positiveInt(values.connections!, '--connections'), durationS: positiveInt(values.duration!, '--duration') },
       repoDir,
       command,

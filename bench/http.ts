@@ -27,6 +27,8 @@ export interface HttpOptions {
   connections: number;
   durationS: number;
   rebuild: boolean;
+  /** DB_POOL_MAX for the server (the embedded database serves every connection through one backend: keep it small). */
+  dbPoolMax?: number;
   log: (line: string) => void;
   /** Registers a cleanup to run on failure or Ctrl-C. */
   onCleanup: (fn: () => Promise<void>) => void;
@@ -108,6 +110,7 @@ async function startServer(o: HttpOptions, port: number, base: string): Promise<
     BETTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
     BETTER_AUTH_URL: base,
     AUTH_SIGNIN_LIMIT_PER_MINUTE: '100',
+    ...(o.dbPoolMax ? { DB_POOL_MAX: String(o.dbPoolMax) } : {}),
   };
   const child = spawn(process.execPath, [nextBin(o.repoDir), 'start', '-p', String(port), '-H', HOST], {
     cwd: o.repoDir,

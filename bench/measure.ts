@@ -28,37 +28,50 @@ export interface MeasureOptions {
 }
 
 /**
- * Median/p95 over `runs` calls cycling through the inputs (warm-up calls excluded), and the plan
- * of every statement the function sends, from EXPLAIN (FORMAT JSON) of the compiled SQL.
+ * Median/p95 of each operation over `runs` calls cycling through its inputs (warm-up calls
+ * excluded), the operations taking turns call by call so that a burst of load elsewhere on the
+ * machine lands on all of them alike; then the plan of every statement each function sends, from
+ * EXPLAIN (FORMAT JSON) of the compiled SQL. An operation stops early once it has spent
+ * `budgetMs` and has `minRuns` samples (sequential scans at 1M+ rows).
  */
-export async function measureOperation<I>(
+export async function measureOperations(
   db: Db,
   pool: pg.Pool,
-  op: BenchOperation<I>,
-  inputs: I[],
+  ops: BenchOperation<any>[],
+  inputs: Map<string, unknown[]>,
   options: MeasureOptions,
-): Promise<OperationSide & { samples: number[] }> {
-  if (inputs.length === 0) throw new Error(`${op.key}: no inputs could be drawn from the data`);
-  const warmStart = performance.now();
-  for (let i = 0; i < options.warmup; i++) {
-    await op.run(db, inputs[(i * 7919) % inputs.length]!);
-    if (i >= 1 && performance.now() - warmStart > options.warmupBudgetMs) break;
+): Promise<Map<string, OperationSide>> {
+  const state = ops.map((op) => {
+    const xs = inputs.get(op.key) ?? [];
+    if (xs.length === 0) throw new Error(`${op.key}: no inputs could be drawn from the data`);
+    return { op, inputs: xs, samples: [] as number[], spent: 0, done: false };
+  });
+  for (const s of state) {
+    const warmStart = performance.now();
+    for (let i = 0; i < options.warmup; i++) {
+      await s.op.run(db, s.inputs[(i * 7919) % s.inputs.length]);
+      if (i >= 1 && performance.now() - warmStart > options.warmupBudgetMs) break;
+    }
   }
-  const samples: number[] = [];
-  let spent = 0;
-  for (let i = 0; i < options.runs; i++) {
-    const input = inputs[i % inputs.length]!;
-    const t0 = performance.now();
-    await op.run(db, input);
-    const ms = performance.now() - t0;
-    samples.push(ms);
-    spent += ms;
-    if (spent > options.budgetMs && samples.length >= options.minRuns) break;
+  for (let i = 0; i < options.runs && state.some((s) => !s.done); i++) {
+    for (const s of state) {
+      if (s.done) continue;
+      const t0 = performance.now();
+      await s.op.run(db, s.inputs[i % s.inputs.length]);
+      const ms = performance.now() - t0;
+      s.samples.push(ms);
+      s.spent += ms;
+      if (s.spent > options.budgetMs && s.samples.length >= options.minRuns) s.done = true;
+    }
   }
-  const queries = await captureQueries(pool, (spy) => op.run(spy, inputs[0]!));
-  const plans = [];
-  for (const q of queries) plans.push(await explain(db, q));
-  return { latency: summarize(samples), plans, samples };
+  const out = new Map<string, OperationSide>();
+  for (const s of state) {
+    const queries = await captureQueries(pool, (spy) => s.op.run(spy, s.inputs[0]));
+    const plans = [];
+    for (const q of queries) plans.push(await explain(db, q));
+    out.set(s.op.key, { latency: summarize(s.samples), plans });
+  }
+  return out;
 }
 
 /** Picks `count` items spread evenly over a list sorted by size, so small and large ones both appear. */

@@ -43,7 +43,18 @@ export interface OperationResult {
 export interface GrowthPoint {
   rows: number;
   counts: Record<string, number>;
-  operations: Record<string, { withoutMedianMs: number; withMedianMs: number; withoutRuns: number; withRuns: number }>;
+  operations: Record<
+    string,
+    {
+      withoutMedianMs: number;
+      withMedianMs: number;
+      /** The fastest run: what the operation costs when nothing else wants the CPU. */
+      withoutMinMs: number;
+      withMinMs: number;
+      withoutRuns: number;
+      withRuns: number;
+    }
+  >;
 }
 
 export interface WriteCostRow {
