@@ -132,7 +132,11 @@ function QueueStats({ active, onPick }: { active: Status | null; onPick: (s: Sta
           <span className="stat-label">
             <span aria-hidden="true">{STATUS_ICON[s]}</span> {STATUS_LABEL[s]}
           </span>
-          <span className={`stat-value ${s === 'dead' && data.counts.dead > 0 ? styles.danger : ''}`}>
+          <span
+            className={`stat-value ${s === 'dead' && data.counts.dead > 0 ? styles.danger : ''}`}
+            title={s === 'processed' && data.processedEstimated ? 'Estimated from table statistics (a long history)' : undefined}
+          >
+            {s === 'processed' && data.processedEstimated ? '≈ ' : ''}
             {data.counts[s].toLocaleString('en-US')}
           </span>
         </button>
