@@ -1,0 +1,50 @@
+'use client';
+
+import { useQueryStates } from 'nuqs';
+import { Suspense, useDeferredValue } from 'react';
+import { QueryBoundary } from '@/app/_components/states';
+import { CostReportView } from './cost-report';
+import { ReportSkeleton } from './report-skeleton';
+import { analyticsSearchParams, PRESETS } from './search-params';
+
+export function AnalyticsView() {
+  const [{ days, hide }, setParams] = useQueryStates(analyticsSearchParams);
+  // Keep the current range on screen (marked as updating) while the next one loads.
+  const shownDays = useDeferredValue(days);
+  const stale = shownDays !== days;
+
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <div>
+          <h1>Cost analytics</h1>
+          <p className="muted" style={{ margin: 0 }}>
+            What the outside APIs (language models, SMS, voice, maps…) cost, per service and per day.
+          </p>
+        </div>
+        <div className="row">
+          <div className="segmented" role="group" aria-label="Range">
+            {PRESETS.map((n) => (
+              <button key={n} type="button" aria-pressed={days === n} onClick={() => void setParams({ days: n }, { history: 'push' })}>
+                {n} days
+              </button>
+            ))}
+          </div>
+          <span className="muted" aria-live="polite" style={{ fontSize: '0.85rem', minWidth: '5.5em' }}>
+            {stale ? 'Updating…' : ''}
+          </span>
+        </div>
+      </div>
+      <QueryBoundary>
+        <Suspense fallback={<ReportSkeleton />}>
+          <CostReportView
+            days={shownDays}
+            stale={stale}
+            hidden={hide}
+            onHiddenChange={(next) => void setParams({ hide: next.length ? next : null })}
+          />
+        </Suspense>
+      </QueryBoundary>
+    </div>
+  );
+}
