@@ -7,15 +7,15 @@ import { loadMigrationFiles, runMigrations } from '@/db/migrator';
 import type { Cleanups } from './cleanup';
 import { fmtMs, fmtRatio, fmtSize } from './format';
 import { runHttp } from './http';
-import { apply0002, indexesOf0002, missingOrInvalid0002, relationSizes, rollback0002, vacuumAnalyze } from './indexes';
+import { apply0002, missingOrInvalid0002, relationSizes, rollback0002, vacuumAnalyze } from './indexes';
 import { machineInfo } from './machine';
 import { type MeasureOptions, measureOperations } from './measure';
 import { type BenchOp, benchOperations } from './operations';
 import { createBenchDatabase, type BenchDatabase } from './scratch';
 import { seedAt } from './seed';
-import { median, speedup } from './stats';
+import { speedup } from './stats';
 import type { ApplyTiming, BenchResults, GrowthPoint, OperationResult, OperationSide, WriteCostRow } from './types';
-import { commitLatency, measureInserts, setUserTriggers, userTriggers, WRITE_TABLES, type WritePlan, type WriteSample, type WriteTable, writeFixtures } from './writes';
+import { type WritePlan, writeCost } from './writes';
 
 export interface BenchOptions {
   rows: number;
@@ -144,10 +144,11 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
 
     sampleLoad();
     log('    write cost:');
-    const { rows: writes, plainMs, plainPerIndex, commitMs } = await phase('write cost', () => writeCost(db, o.writes, log));
-    results.writes = writes;
-    results.commitMs = commitMs;
-    results.apply = applyTiming(concurrent, { totalMs: plainMs, perIndex: plainPerIndex });
+    const localServer = bench.kind === 'postgresql' && isLoopback(bench.url);
+    const writes = await phase('write cost', () => writeCost(db, o.writes, localServer, log));
+    results.writes = writes.rows;
+    results.commitMs = writes.commitMs;
+    results.apply = applyTiming(concurrent, writes.plain);
 
     if (!o.skipHttp) {
       sampleLoad();
@@ -224,81 +225,6 @@ async function checkValid(db: Db): Promise<void> {
   if (bad.length) throw new Error(`0002 left missing or INVALID indexes: ${bad.join(', ')}`);
 }
 
-/**
- * Insert throughput without the indexes, then with them (user triggers off for both, so the
- * difference is the indexes alone), then with the triggers back on (the rollup's own cost).
- * Each figure is the median of `rounds` short rounds; with the indexes, trigger-off and trigger-on
- * rounds alternate, so a burst of load elsewhere on the machine hits both alike.
- * Re-applies 0002 with plain CREATE INDEX on the way, timing it.
- */
-async function writeCost(db: Db, plan: WritePlan, log: (line: string) => void) {
-  const fx = await writeFixtures(db);
-  const triggers = new Map<WriteTable, string[]>();
-  for (const t of WRITE_TABLES) triggers.set(t, await userTriggers(db, t));
-  const round: WritePlan = { ...plan, singleRows: Math.ceil(plan.singleRows / plan.rounds), batches: Math.ceil(plan.batches / plan.rounds) };
-  const samples = new Map(WRITE_TABLES.map((t) => [t, { a: [] as WriteSample[], b: [] as WriteSample[], c: [] as WriteSample[] }]));
-  try {
-    for (const t of WRITE_TABLES) if (triggers.get(t)!.length) await setUserTriggers(db, t, false);
-    await rollback0002(db, { analyze: false });
-    for (let r = 0; r < plan.rounds; r++) for (const t of WRITE_TABLES) samples.get(t)!.a.push(await measureInserts(db, t, fx, round));
-    log('      applying 0002 with plain CREATE INDEX (no CONCURRENTLY) ...');
-    const plain = await apply0002(db, { concurrently: false });
-    log(`      applied in ${fmtMs(plain.totalMs)}`);
-    await checkValid(db);
-    for (let r = 0; r < plan.rounds; r++) {
-      for (const t of WRITE_TABLES) {
-        samples.get(t)!.b.push(await measureInserts(db, t, fx, round));
-        if (!triggers.get(t)!.length) continue;
-        await setUserTriggers(db, t, true);
-        samples.get(t)!.c.push(await measureInserts(db, t, fx, round));
-        await setUserTriggers(db, t, false);
-      }
-    }
-    const rows: WriteCostRow[] = [];
-    for (const t of WRITE_TABLES) {
-      const m = samples.get(t)!;
-      for (const mode of ['single', 'batch'] as const) {
-        const pick = (xs: WriteSample[]) => (xs.length ? median(xs.map((x) => (mode === 'single' ? x.singleRowsPerSec : x.batchRowsPerSec))) : null);
-        const a = pick(m.a)!;
-        const b = pick(m.b)!;
-        const c = pick(m.c);
-        rows.push({
-          table: t,
-          mode,
-          rows: (mode === 'single' ? round.singleRows : round.batches * round.batchSize) * plan.rounds,
-          batchSize: mode === 'single' ? 1 : round.batchSize,
-          withoutIndexes: a,
-          withIndexes: b,
-          indexOverhead: (a - b) / a,
-          withIndexesAndTrigger: c,
-          triggerOverhead: c == null ? null : (b - c) / b,
-          triggers: triggers.get(t)!,
-          otherIndexes: await otherIndexes(db, t),
-        });
-        log(
-          `      ${t.padEnd(24)} ${mode.padEnd(6)} without ${a.toFixed(0).padStart(7)} rows/s, with ${b.toFixed(0).padStart(7)} rows/s ` +
-            `(${(((a - b) / a) * 100).toFixed(0)}% overhead)${c == null ? '' : `, + triggers ${c.toFixed(0)} rows/s (${(((b - c) / b) * 100).toFixed(0)}%)`}`,
-        );
-      }
-    }
-    const commitMs = await commitLatency(db, fx);
-    log(`      one single-row INSERT with synchronous_commit = on: ${fmtMs(commitMs)} (median)`);
-    return { rows, plainMs: plain.totalMs, plainPerIndex: plain.perIndex, commitMs };
-  } finally {
-    for (const t of WRITE_TABLES) if (triggers.get(t)!.length) await setUserTriggers(db, t, true);
-    // The deletes left dead tuples: all-visible pages again for the HTTP phase's Index Only Scans.
-    await vacuumAnalyze(db);
-  }
-}
-
-/** Indexes on the table that 0002 does not create (primary key, later migrations): present in both columns. */
-async function otherIndexes(db: Db, table: WriteTable): Promise<string[]> {
-  const ours = new Set(indexesOf0002().map((i) => i.name));
-  const { rows } = await sql<{ name: string }>`
-    select indexrelid::regclass::text as name from pg_index where indrelid = ${table}::regclass order by 1`.execute(db);
-  return rows.map((r) => r.name).filter((n) => !ours.has(n));
-}
-
 function applyTiming(
   concurrent: { totalMs: number; perIndex: { name: string; ms: number }[] },
   plain: { totalMs: number; perIndex: { name: string; ms: number }[] },
@@ -320,6 +246,11 @@ async function detectRollup(db: Db): Promise<BenchResults['rollup']> {
   const { rows } = await sql<{ name: string }>`
     select tgname as name from pg_trigger where tgrelid = 'api_usage'::regclass and not tgisinternal order by 1`.execute(db);
   return { migration: file.name, triggers: rows.map((r) => r.name) };
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
 }
 
 export function repoRoot(): string {

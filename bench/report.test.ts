@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describePlan, growthVerdict, renderFindings, renderImpactTable, renderReport, table } from './report';
+import { describePlan, growthVerdict, overheadCell, renderFindings, renderImpactTable, renderReport, table } from './report';
 import { summarize } from './stats';
 import type { BenchResults, OperationResult, PlanNode } from './types';
 
@@ -39,7 +39,7 @@ function fixture(overrides: Partial<BenchResults> = {}): BenchResults {
       { rows: 1_000_000, counts: {}, operations: { history: g(80, 0.2, 70, 0.15), costByService: g(120, 14, 110, 13) } },
     ],
     writes: [
-      { table: 'api_usage', mode: 'batch', rows: 20_000, batchSize: 1000, withoutIndexes: 100_000, withIndexes: 80_000, indexOverhead: 0.2, withIndexesAndTrigger: 76_000, triggerOverhead: 0.05, triggers: ['api_usage_daily_ins'], otherIndexes: ['api_usage_pkey'] },
+      { table: 'api_usage', mode: 'batch', rows: 20_000, batchSize: 1000, withoutIndexes: 100_000, withIndexes: 80_000, cpuUsPerRow: { without: 8, with: 10, withTrigger: 10.5 }, indexOverhead: 0.2, indexOverheadNoise: 0.03, overheadBasis: 'backend CPU', withIndexesAndTrigger: 76_000, triggerOverhead: 0.05, triggerOverheadNoise: 0.04, triggers: ['api_usage_daily_ins'], otherIndexes: ['api_usage_pkey'] },
     ],
     sizes: [
       { table: 'shared_thread_messages', rows: 1_000_000, tableBytes: 200 * 1024 ** 2, indexes: [{ name: 'shared_thread_messages_thread_id_idx', bytes: 30 * 1024 ** 2 }, { name: 'shared_thread_messages_thread_created_idx', bytes: 60 * 1024 ** 2 }] },
@@ -116,8 +116,8 @@ describe('renderFindings', () => {
     expect(f).toContain('With indexes, load conversation history stay flat');
   });
   it('rejects the <5% write overhead when measured higher', () => {
-    expect(f).toContain('"Minimal (typically <5% overhead for 9 indexes)" is wrong: batched inserts lose `api_usage` 20% of their throughput');
-    expect(f).toContain('The rollup trigger of migration 0005 costs, on top of the indexes: batched 5%');
+    expect(f).toContain('"Minimal (typically <5% overhead for 9 indexes)" is wrong: batched inserts lose `api_usage` 20% ±3% of their throughput');
+    expect(f).toContain('The rollup trigger of migration 0005 costs, on top of the indexes: batched 5% ±4% (within noise)');
   });
   it('checks the storage claims', () => {
     expect(f).toContain('"Each index: ~20-40% of table size" does not hold for shared_thread_messages_thread_id_idx 15%');
@@ -130,6 +130,16 @@ describe('renderFindings', () => {
     const r = fixture();
     r.operations[0]!.with.plans = [seq('shared_thread_messages')];
     expect(renderFindings(r).join('\n')).toContain('the plan does not use `shared_thread_messages_thread_created_idx`');
+  });
+});
+
+describe('overheadCell', () => {
+  it('shows the noise and says when the overhead is within it', () => {
+    expect(overheadCell(0.21, 0.03)).toBe('21% ±3%');
+    expect(overheadCell(-0.08, 0.06)).toBe('-8% ±6% (within noise)');
+    expect(overheadCell(0.05, 0.04)).toBe('5% ±4% (within noise)');
+    expect(overheadCell(-0.1)).toBe('-10% (within noise)');
+    expect(overheadCell(null)).toBe('n/a');
   });
 });
 
@@ -156,6 +166,7 @@ describe('renderReport', () => {
     expect(md).toContain('waits 6.50 ms for its commit');
     expect(md).toContain('Present in every column (not part of 0002): `api_usage`: api_usage_pkey; triggers api_usage_daily_ins.');
     expect(md).not.toContain('load average');
+    expect(md).toContain('| `api_usage` | 20,000 rows, 1,000 per INSERT | 100,000 rows/s · 8.0 µs CPU/row | 80,000 rows/s · 10.0 µs CPU/row | 20% ±3% |');
   });
   it('warns when the machine was busy', () => {
     const r = fixture();

@@ -67,11 +67,17 @@ export interface WriteCostRow {
   withoutIndexes: number;
   /** Rows per second with the nine indexes. */
   withIndexes: number;
-  /** (without - with) / without: the share of throughput the indexes cost. */
+  /** Backend CPU time per row (local PostgreSQL only): robust to other load on the machine. */
+  cpuUsPerRow: { without: number; with: number; withTrigger: number | null } | null;
+  /** The share of throughput the indexes cost: 1 - cost without / cost with (by overheadBasis). */
   indexOverhead: number | null;
+  /** About one standard error of indexOverhead, from the spread between rounds. */
+  indexOverheadNoise: number | null;
+  overheadBasis: 'backend CPU' | 'wall clock';
   /** Rows per second with the nine indexes and the rollup trigger enabled (migration 0005), else null. */
   withIndexesAndTrigger: number | null;
   triggerOverhead: number | null;
+  triggerOverheadNoise: number | null;
   /** User triggers on the table (off for the first two columns, on for the third). */
   triggers: string[];
   /** Indexes on the table that 0002 does not create (primary key, later migrations): in every column. */

@@ -1,29 +1,45 @@
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Db } from '@/db/client';
 import type { NewApiUsage, NewSharedThreadMessage } from '@/db/schema';
-import { median } from './stats';
+import { fmtMs } from './format';
+import { apply0002, indexesOf0002, missingOrInvalid0002, rollback0002, vacuumAnalyze } from './indexes';
+import { mean, median } from './stats';
+import type { WriteCostRow } from './types';
 
 /**
- * Insert throughput of the two tables that take writes all day: messages and API usage rows.
- * Rows are stamped now (today's rollup row, the right end of every index), and deleted again
- * after each measurement in the same trigger state they were inserted in, so the data set the
- * other phases read is unchanged and any rollup stays exact.
+ * Insert cost of the two tables that take writes all day: messages and API usage rows. Rows are
+ * stamped now (today's rollup row, the right end of the time indexes) and deleted again after each
+ * round in the same trigger state they were inserted in, so the data the other phases read is
+ * unchanged and the rollup stays exact.
+ *
+ * Two measures: wall-clock throughput (what a quiet machine gives), and, when PostgreSQL runs on
+ * this machine, the CPU time its backend spent per row (from /proc/<pid>/schedstat). On a shared
+ * machine a burst of someone else's load moves the first by tens of percent between rounds; the
+ * second barely moves, so the overheads are computed from it when it is available.
  */
 
 export type WriteTable = 'shared_thread_messages' | 'api_usage';
 export const WRITE_TABLES: readonly WriteTable[] = ['shared_thread_messages', 'api_usage'];
 
-export interface WriteSample {
-  singleRowsPerSec: number;
-  batchRowsPerSec: number;
-}
-
 export interface WritePlan {
-  /** Each figure is the median of this many rounds (singleRows and batches are split across them). */
+  /** Rounds per variant (singleRows and batches are split across them). */
   rounds: number;
   singleRows: number;
   batches: number;
   batchSize: number;
+}
+
+interface Timing {
+  rows: number;
+  wallMs: number;
+  /** Backend CPU time, or null when the server is not a local process we can see. */
+  cpuMs: number | null;
+}
+
+export interface WriteSample {
+  single: Timing;
+  batch: Timing;
 }
 
 export interface WriteFixtures {
@@ -75,27 +91,49 @@ export async function setUserTriggers(db: Db, table: WriteTable, enabled: boolea
 }
 
 /**
- * Single-row INSERTs, each its own transaction, then 1,000-row INSERTs, on one connection with
+ * Milliseconds of CPU a local PostgreSQL backend has used so far (nanosecond resolution), or null
+ * when /proc does not show a postgres process with that pid (remote server, embedded database).
+ */
+export function backendCpuReader(pid: number): (() => number) | null {
+  try {
+    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') return null;
+    const read = () => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    return Number.isFinite(read()) ? read : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Single-row INSERTs, each its own transaction, then multi-row INSERTs, on one connection with
  * synchronous_commit off: otherwise every commit waits for the WAL flush (milliseconds on a
  * virtual disk, see commitLatency), which is the same with or without indexes and drowns them.
  */
-export async function measureInserts(db: Db, table: WriteTable, fx: WriteFixtures, plan: WritePlan): Promise<WriteSample> {
+export async function measureInserts(db: Db, table: WriteTable, fx: WriteFixtures, plan: WritePlan, localServer: boolean): Promise<WriteSample> {
   const before = await maxId(db, table);
   try {
     return await db.connection().execute(async (conn) => {
+      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(conn);
+      const cpu = localServer ? backendCpuReader(rows[0]!.pid) : null;
+      const timed = async (n: number, fn: () => Promise<void>): Promise<Timing> => {
+        const c0 = cpu?.();
+        const t0 = performance.now();
+        await fn();
+        return { rows: n, wallMs: performance.now() - t0, cpuMs: cpu ? cpu() - c0! : null };
+      };
       await sql`SET synchronous_commit = off`.execute(conn);
       try {
         // A few unmeasured inserts: plan cache, the index pages at the right edge.
         for (let i = 0; i < 20; i++) await conn.insertInto(table).values(row(table, fx, i) as never).execute();
-        let t0 = performance.now();
-        for (let i = 0; i < plan.singleRows; i++) await conn.insertInto(table).values(row(table, fx, i) as never).execute();
-        const singleRowsPerSec = plan.singleRows / ((performance.now() - t0) / 1000);
-        const batch = (k: number) => Array.from({ length: plan.batchSize }, (_, i) => row(table, fx, k * plan.batchSize + i));
-        await conn.insertInto(table).values(batch(0) as never).execute();
-        t0 = performance.now();
-        for (let k = 1; k <= plan.batches; k++) await conn.insertInto(table).values(batch(k) as never).execute();
-        const batchRowsPerSec = (plan.batches * plan.batchSize) / ((performance.now() - t0) / 1000);
-        return { singleRowsPerSec, batchRowsPerSec };
+        const single = await timed(plan.singleRows, async () => {
+          for (let i = 0; i < plan.singleRows; i++) await conn.insertInto(table).values(row(table, fx, i) as never).execute();
+        });
+        const rowsOf = (k: number) => Array.from({ length: plan.batchSize }, (_, i) => row(table, fx, k * plan.batchSize + i));
+        await conn.insertInto(table).values(rowsOf(0) as never).execute();
+        const batch = await timed(plan.batches * plan.batchSize, async () => {
+          for (let k = 1; k <= plan.batches; k++) await conn.insertInto(table).values(rowsOf(k) as never).execute();
+        });
+        return { single, batch };
       } finally {
         await sql`RESET synchronous_commit`.execute(conn);
       }
@@ -125,4 +163,138 @@ export async function commitLatency(db: Db, fx: WriteFixtures, count = 50): Prom
 async function maxId(db: Db, table: WriteTable): Promise<number> {
   const { rows } = await sql<{ max: number | null }>`select max(id) as max from ${sql.table(table)}`.execute(db);
   return Number(rows[0]?.max ?? 0);
+}
+
+/** Indexes on the table that 0002 does not create (primary key, later migrations): present in every column. */
+async function otherIndexes(db: Db, table: WriteTable): Promise<string[]> {
+  const ours = new Set(indexesOf0002().map((i) => i.name));
+  const { rows } = await sql<{ name: string }>`
+    select indexrelid::regclass::text as name from pg_index where indrelid = ${table}::regclass order by 1`.execute(db);
+  return rows.map((r) => r.name).filter((n) => !ours.has(n));
+}
+
+export interface WriteCostResult {
+  rows: WriteCostRow[];
+  /** 0002 re-applied with plain CREATE INDEX on the way. */
+  plain: { totalMs: number; perIndex: { name: string; ms: number }[] };
+  commitMs: number;
+}
+
+/**
+ * Without the indexes, then with them (user triggers off for both, so the difference is the
+ * indexes alone), then with the triggers on (the rollup's own cost): with the indexes, trigger-off
+ * and trigger-on rounds alternate. Re-applies 0002 with plain CREATE INDEX on the way, timing it.
+ */
+export async function writeCost(db: Db, plan: WritePlan, localServer: boolean, log: (line: string) => void): Promise<WriteCostResult> {
+  const fx = await writeFixtures(db);
+  const triggers = new Map<WriteTable, string[]>();
+  for (const t of WRITE_TABLES) triggers.set(t, await userTriggers(db, t));
+  const round: WritePlan = { ...plan, singleRows: Math.ceil(plan.singleRows / plan.rounds), batches: Math.ceil(plan.batches / plan.rounds) };
+  const samples = new Map(WRITE_TABLES.map((t) => [t, { a: [] as WriteSample[], b: [] as WriteSample[], c: [] as WriteSample[] }]));
+  const measure = (t: WriteTable) => measureInserts(db, t, fx, round, localServer);
+  try {
+    for (const t of WRITE_TABLES) if (triggers.get(t)!.length) await setUserTriggers(db, t, false);
+    await rollback0002(db, { analyze: false });
+    for (let r = 0; r < plan.rounds; r++) for (const t of WRITE_TABLES) samples.get(t)!.a.push(await measure(t));
+    log('      applying 0002 with plain CREATE INDEX (no CONCURRENTLY) ...');
+    const plain = await apply0002(db, { concurrently: false });
+    log(`      applied in ${fmtMs(plain.totalMs)}`);
+    const bad = await missingOrInvalid0002(db);
+    if (bad.length) throw new Error(`0002 left missing or INVALID indexes: ${bad.join(', ')}`);
+    for (let r = 0; r < plan.rounds; r++) {
+      for (const t of WRITE_TABLES) {
+        samples.get(t)!.b.push(await measure(t));
+        if (!triggers.get(t)!.length) continue;
+        await setUserTriggers(db, t, true);
+        samples.get(t)!.c.push(await measure(t));
+        await setUserTriggers(db, t, false);
+      }
+    }
+    const rows: WriteCostRow[] = [];
+    for (const t of WRITE_TABLES) {
+      const m = samples.get(t)!;
+      const others = await otherIndexes(db, t);
+      for (const mode of ['single', 'batch'] as const) {
+        const row = summarizeVariant(t, mode, m.a, m.b, m.c, triggers.get(t)!, others, plan.batchSize);
+        rows.push(row);
+        log(`      ${t.padEnd(24)} ${mode.padEnd(6)} ${describe(row)}`);
+      }
+    }
+    const commitMs = await commitLatency(db, fx);
+    log(`      one single-row INSERT with synchronous_commit = on: ${fmtMs(commitMs)} (median)`);
+    return { rows, plain, commitMs };
+  } finally {
+    for (const t of WRITE_TABLES) if (triggers.get(t)!.length) await setUserTriggers(db, t, true);
+    // The deletes left dead tuples: all-visible pages again for later Index Only Scans.
+    await vacuumAnalyze(db);
+  }
+}
+
+/**
+ * Rows/s: the median of the rounds; CPU µs/row: total over total. Overheads from CPU when known,
+ * with a noise estimate from the spread of the rounds (relative standard errors combined).
+ */
+export function summarizeVariant(
+  table: string,
+  mode: 'single' | 'batch',
+  without: WriteSample[],
+  withIdx: WriteSample[],
+  withTrigger: WriteSample[],
+  triggers: string[],
+  otherIndexes: string[],
+  batchSize: number,
+): WriteCostRow {
+  const timings = (xs: WriteSample[]) => xs.map((x) => x[mode]);
+  const rate = (xs: WriteSample[]) => (xs.length ? median(timings(xs).map((t) => t.rows / (t.wallMs / 1000))) : null);
+  const hasCpu = (xs: WriteSample[]) => xs.length > 0 && timings(xs).every((t) => t.cpuMs != null);
+  const cpu = (xs: WriteSample[]) =>
+    hasCpu(xs) ? (timings(xs).reduce((s, t) => s + t.cpuMs!, 0) * 1000) / timings(xs).reduce((s, t) => s + t.rows, 0) : null;
+  const byCpu = hasCpu(without) && hasCpu(withIdx);
+  // Per-round cost per row, in whichever unit the overhead is computed from.
+  const costs = (xs: WriteSample[]) => timings(xs).map((t) => (byCpu ? t.cpuMs! : t.wallMs) / t.rows);
+  const a = rate(without)!;
+  const b = rate(withIdx)!;
+  const c = rate(withTrigger);
+  const cpuA = cpu(without);
+  const cpuB = cpu(withIdx);
+  const cpuC = byCpu ? cpu(withTrigger) : null;
+  const meanCost = (xs: WriteSample[]) => mean(costs(xs));
+  // The share of throughput lost = 1 - cost before / cost after.
+  const lost = (before: WriteSample[], after: WriteSample[]) => 1 - meanCost(before) / meanCost(after);
+  const noise = (before: WriteSample[], after: WriteSample[]) => Math.hypot(relativeError(costs(before)), relativeError(costs(after)));
+  const hasC = withTrigger.length > 0 && (!byCpu || hasCpu(withTrigger));
+  return {
+    table,
+    mode,
+    rows: timings(without).reduce((s, t) => s + t.rows, 0),
+    batchSize: mode === 'single' ? 1 : batchSize,
+    withoutIndexes: a,
+    withIndexes: b,
+    withIndexesAndTrigger: c,
+    cpuUsPerRow: byCpu ? { without: cpuA!, with: cpuB!, withTrigger: cpuC } : null,
+    indexOverhead: lost(without, withIdx),
+    indexOverheadNoise: noise(without, withIdx),
+    triggerOverhead: hasC ? lost(withIdx, withTrigger) : null,
+    triggerOverheadNoise: hasC ? noise(withIdx, withTrigger) : null,
+    overheadBasis: byCpu ? 'backend CPU' : 'wall clock',
+    triggers,
+    otherIndexes,
+  };
+}
+
+/** Standard error of the mean, relative to the mean (0 for fewer than two values). */
+export function relativeError(xs: number[]): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  const variance = xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1);
+  return Math.sqrt(variance / xs.length) / m;
+}
+
+function describe(r: WriteCostRow): string {
+  const cpu = r.cpuUsPerRow;
+  const part = (rate: number, us: number | null | undefined) => `${rate.toFixed(0).padStart(7)} rows/s${us == null ? '' : ` ${us.toFixed(1)} µs CPU/row`}`;
+  return (
+    `without ${part(r.withoutIndexes, cpu?.without)}, with ${part(r.withIndexes, cpu?.with)} (${((r.indexOverhead ?? 0) * 100).toFixed(0)}% overhead by ${r.overheadBasis})` +
+    (r.withIndexesAndTrigger == null ? '' : `, + triggers ${part(r.withIndexesAndTrigger, cpu?.withTrigger)} (${((r.triggerOverhead ?? 0) * 100).toFixed(0)}%)`)
+  );
 }
