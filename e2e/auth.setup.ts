@@ -12,7 +12,7 @@ setup('a wrong password is refused with a message', async ({ page }) => {
   await page.getByLabel('Email').fill('staff@example.com');
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toContainText('incorrect');
+  await expect(page.locator('#login-error')).toContainText('incorrect');
   await expect(page).toHaveURL(/\/login/);
 });
 
