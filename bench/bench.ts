@@ -217,6 +217,7 @@ function operationResult(op: BenchOp, without: OperationSide, withIdx: Operation
     with: withIdx,
     ratio: speedup(without.latency.medianMs, withIdx.latency.medianMs),
     expectedIndexes: op.expectedIndexes,
+    guidePlan: op.guidePlan ?? null,
   };
 }
 

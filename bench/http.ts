@@ -58,9 +58,11 @@ export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<Ht
       }
       // Warm-up, not recorded: Next.js loads a route's modules on its first requests, the pools open.
       await load(base, paths, cookie, Math.min(10, o.connections), 2);
-      o.log(`    ${t.procedure}: ${o.connections} connections × ${o.durationS} s ...`);
+      // One connection first: the cost of a request with no queue in front of it.
+      const single = await load(base, paths, cookie, 1, 3);
+      o.log(`    ${t.procedure}: 1 connection: ${single.requestsPerSec.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(1)} ms; ${o.connections} connections × ${o.durationS} s ...`);
       const r = await load(base, paths, cookie, o.connections, o.durationS);
-      results.push({ procedure: t.procedure, ...r });
+      results.push({ procedure: t.procedure, ...r, single: { requestsPerSec: single.requestsPerSec, p50Ms: single.p50Ms, p95Ms: single.p95Ms } });
       o.log(`      ${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
     }
     return results;

@@ -18,6 +18,8 @@ import { type BenchOperation, interleave, spread } from './measure';
 export interface BenchOp<I = any> extends BenchOperation<I> {
   /** The guide's figures for this operation, if it makes a claim about it. */
   claim?: GuideClaim;
+  /** The plan the guide's "Performance Testing" section expects with the indexes. */
+  guidePlan?: string | null;
   /** The tRPC procedure serving this operation over HTTP, and its input for one of ours. */
   http?: { procedure: string; input(i: I): unknown };
 }
@@ -27,6 +29,7 @@ const history: BenchOp<{ threadId: string }> = {
   key: 'history',
   label: GUIDE.operations.history.label,
   claim: GUIDE.operations.history.claim,
+  guidePlan: GUIDE.operations.history.plan,
   queryFunction: 'server/queries/conversations.ts#threadHistory',
   expectedIndexes: ['shared_thread_messages_thread_created_idx'],
   async inputs(db, count) {
@@ -43,6 +46,7 @@ const bookings: BenchOp<{ customerId: number }> = {
   key: 'bookings',
   label: GUIDE.operations.bookings.label,
   claim: GUIDE.operations.bookings.claim,
+  guidePlan: GUIDE.operations.bookings.plan,
   queryFunction: 'server/queries/bookings.ts#customerAppointments',
   expectedIndexes: ['appointments_customer_id_idx'],
   async inputs(db, count) {
@@ -62,6 +66,7 @@ const otpRateLimit: BenchOp<{ destination: string; now: Date }> = {
   key: 'otpRateLimit',
   label: GUIDE.operations.otpRateLimit.label,
   claim: GUIDE.operations.otpRateLimit.claim,
+  guidePlan: GUIDE.operations.otpRateLimit.plan,
   queryFunction: 'server/queries/identity.ts#otpRateLimitCounts',
   expectedIndexes: ['shared_thread_pending_links_rate_limit_idx'],
   async inputs(db, count) {
@@ -95,6 +100,7 @@ const costByServiceOp: BenchOp<{ now: Date }> = {
   key: 'costByService',
   label: `${GUIDE.operations.costByService.label} (dashboard)`,
   claim: GUIDE.operations.costByService.claim,
+  guidePlan: GUIDE.operations.costByService.plan,
   queryFunction: 'server/queries/analytics.ts#costByService',
   expectedIndexes: ['api_usage_analytics_idx'],
   inputs: analyticsInputs,
@@ -107,6 +113,7 @@ const costByServiceRawOp: BenchOp<{ now: Date }> = {
   key: 'costByServiceRaw',
   label: `${GUIDE.operations.costByService.label} (raw aggregate)`,
   claim: GUIDE.operations.costByService.claim,
+  guidePlan: GUIDE.operations.costByService.plan,
   queryFunction: 'server/queries/analytics.ts#costByServiceRaw',
   expectedIndexes: ['api_usage_analytics_idx'],
   inputs: analyticsInputs,

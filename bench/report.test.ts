@@ -17,6 +17,7 @@ function op(key: string, label: string, without: number, withMs: number, index: 
     with: { latency: lat(withMs), plans: [idx(index)] },
     ratio: without / withMs,
     expectedIndexes: [index],
+    guidePlan: `Index Scan using ${index}`,
   };
 }
 
@@ -47,7 +48,7 @@ function fixture(overrides: Partial<BenchResults> = {}): BenchResults {
     apply: { plainMs: 9000, concurrentMs: 15000, perIndex: [{ name: 'api_usage_analytics_idx', plainMs: 1000, concurrentMs: 1800 }] },
     commitMs: 6.5,
     rollup: null,
-    http: [{ procedure: 'conversations.history', connections: 50, durationS: 10, requests: 20_000, requestsPerSec: 2000, p50Ms: 20, p95Ms: 30, p99Ms: 40, maxMs: 90, non2xx: 0, errors: 0, timeouts: 0 }],
+    http: [{ procedure: 'conversations.history', connections: 50, durationS: 10, requests: 20_000, requestsPerSec: 2000, p50Ms: 20, p95Ms: 30, p99Ms: 40, maxMs: 90, non2xx: 0, errors: 0, timeouts: 0, single: { requestsPerSec: 110, p50Ms: 8.5, p95Ms: 12 } }],
     httpSkipped: null,
     timings: { total: 420, seed: 100 },
     notes: [],
@@ -126,6 +127,15 @@ describe('renderFindings', () => {
   it('warns that absolute times are not comparable at another size', () => {
     expect(renderFindings(fixture({ rows: 5000 }))[0]).toContain('this run used 5k');
   });
+  it('says when PostgreSQL picks a bitmap scan instead of the guide\'s Index Scan', () => {
+    const r = fixture();
+    r.operations[0]!.with.plans = [
+      { topNode: 'Limit', scans: ['Bitmap Heap Scan on shared_thread_messages', 'Bitmap Index Scan on shared_thread_messages_thread_created_idx'], indexes: ['shared_thread_messages_thread_created_idx'], seqScans: [], totalCost: 9 },
+    ];
+    expect(renderFindings(r).join('\n')).toContain(
+      'PostgreSQL chooses a Bitmap Index Scan on shared_thread_messages_thread_created_idx (and sorts), not the guide\'s "Index Scan using shared_thread_messages_thread_created_idx"',
+    );
+  });
   it('names an expected index the plan does not use', () => {
     const r = fixture();
     r.operations[0]!.with.plans = [seq('shared_thread_messages')];
@@ -160,7 +170,7 @@ describe('renderReport', () => {
     }
     expect(md).toContain('AMD EPYC, 2 cores, 23 GiB RAM · PostgreSQL 15.20 · Node v20.20.2');
     expect(md).toContain('`npm run bench -- --rows 1000000`');
-    expect(md).toContain('| `conversations.history` | 50 × 10 s | 20,000 | 2,000 | 20.0 ms | 30.0 ms | 40.0 ms | 0 | 0 |');
+    expect(md).toContain('| `conversations.history` | 50 × 10 s | 20,000 | 2,000 | 20.0 ms | 30.0 ms | 40.0 ms | 0 | 0 | 110 req/s, p50 8.50 ms |');
     expect(md).toContain('| 100k rows: median (fastest) | 1M rows: median (fastest) |');
     expect(md).toContain('| Admin cost analytics | with indexes | 1.40 ms (1.30 ms) | 14.0 ms (13.0 ms) | n^1.00, fastest n^1.00: grows with the table |');
     expect(md).toContain('waits 6.50 ms for its commit');

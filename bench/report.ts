@@ -51,8 +51,8 @@ export function describePlan(plans: PlanNode[]): string {
 
 export function renderPlanTable(ops: OperationResult[]): string {
   return table(
-    ['Operation', 'Query function', 'Without 0002', 'With 0002'],
-    ops.map((o) => [o.label, `\`${o.queryFunction}\``, describePlan(o.without.plans), describePlan(o.with.plans)]),
+    ['Operation', 'Query function', 'Without 0002', 'With 0002', 'The guide expects (with)'],
+    ops.map((o) => [o.label, `\`${o.queryFunction}\``, describePlan(o.without.plans), describePlan(o.with.plans), o.guidePlan ?? '—']),
   );
 }
 
@@ -195,7 +195,7 @@ function renderApplyTable(r: BenchResults): string {
 
 function renderHttpTable(r: BenchResults): string {
   const rows = r.http!.map((h) => {
-    if (h.failed) return [`\`${h.procedure}\``, `not measured: ${h.failed.split('\n')[0]!.slice(0, 300)}`, '', '', '', '', '', '', ''];
+    if (h.failed) return [`\`${h.procedure}\``, `not measured: ${h.failed.split('\n')[0]!.slice(0, 300)}`, '', '', '', '', '', '', '', ''];
     return [
       `\`${h.procedure}\``,
       `${h.connections} × ${h.durationS} s`,
@@ -206,10 +206,11 @@ function renderHttpTable(r: BenchResults): string {
       fmtMs(h.p99Ms),
       String(h.non2xx),
       String(h.errors + h.timeouts),
+      h.single ? `${fmtInt(h.single.requestsPerSec)} req/s, p50 ${fmtMs(h.single.p50Ms)}` : 'n/a',
     ];
   });
   return (
-    table(['Procedure', 'Connections × time', 'Requests', 'Req/s', 'p50', 'p95', 'p99', 'Non-2xx', 'Errors'], rows) +
+    table(['Procedure', 'Connections × time', 'Requests', 'Req/s', 'p50', 'p95', 'p99', 'Non-2xx', 'Errors', 'One connection'], rows) +
     '\n\n`next start` (production build) on the seeded data with the nine indexes, signed in as the demo admin, ' +
     'GET /api/trpc/<procedure> with varied inputs; autocannon on the same machine (it shares the two cores with Next.js and PostgreSQL).'
   );
@@ -246,6 +247,10 @@ export function renderFindings(r: BenchResults): string[] {
     }
     const expected = o.expectedIndexes.filter((i) => !o.with.plans.some((p) => p.indexes.includes(i)));
     if (o.expectedIndexes.length && expected.length) parts.push(`the plan does not use ${expected.map((i) => `\`${i}\``).join(', ')}`);
+    else if (o.guidePlan && !o.with.plans.some((p) => p.scans.some((s) => /^Index (Only )?Scan/.test(s)))) {
+      const bitmap = o.with.plans.flatMap((p) => p.scans).find((s) => s.startsWith('Bitmap Index Scan'));
+      parts.push(`PostgreSQL chooses ${bitmap ? `a ${bitmap} (and sorts)` : 'another plan'}, not the guide's "${o.guidePlan}"`);
+    }
     f.push(`**${o.label}** (\`${o.queryFunction}\`): ${parts.join('; ')}.`);
   }
   f.push(...growthFindings(r));

@@ -38,6 +38,8 @@ export interface OperationResult {
   ratio: number | null;
   /** Indexes of 0002 this operation is expected to use. */
   expectedIndexes: string[];
+  /** The plan the guide says EXPLAIN shows with the indexes, if it says. */
+  guidePlan: string | null;
 }
 
 export interface GrowthPoint {
@@ -113,6 +115,8 @@ export interface HttpResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** A 3-second run on one connection before the load run: the cost of a request with no queue. */
+  single?: { requestsPerSec: number; p50Ms: number; p95Ms: number };
   /** Why this procedure could not be load-tested (its first signed-in request did not answer 200). */
   failed?: string;
 }
