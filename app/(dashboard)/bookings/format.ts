@@ -1,16 +1,7 @@
 // Formatting for the bookings screen. Everything takes the business time zone explicitly so the
 // server's render and the browser's hydration print the same text.
 
-const cache = new Map<string, Intl.DateTimeFormat>();
-function fmt(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${timeZone}|${JSON.stringify(options)}`;
-  let f = cache.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, ...options });
-    cache.set(key, f);
-  }
-  return f;
-}
+import { dateTimeFormat as fmt } from '@/app/_components/date-format';
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 
