@@ -156,7 +156,11 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       try {
         results.http = await phase('http', () =>
           runHttp(
-            ops.filter((op) => op.http).map((op) => ({ procedure: op.http!.procedure, inputs: inputs.get(op.key)!.map((i) => op.http!.input(i)) })),
+            [
+              // The floor: a signed-in request whose only query is the session lookup.
+              { procedure: 'session.me', inputs: [undefined] },
+              ...ops.filter((op) => op.http).map((op) => ({ procedure: op.http!.procedure, inputs: inputs.get(op.key)!.map((i) => op.http!.input(i)) })),
+            ],
             {
               repoDir: o.repoDir,
               databaseUrl: bench.url,

@@ -256,6 +256,7 @@ export function renderFindings(r: BenchResults): string[] {
   f.push(...growthFindings(r));
   f.push(...writeFindings(r));
   f.push(...sizeFindings(r));
+  f.push(...httpFindings(r));
   if (r.apply) {
     f.push(
       `"Risk: Zero", "15 minutes": applying 0002 at ${fmtSize(r.rows)} rows takes ${fmtMs(r.apply.concurrentMs)} concurrently ` +
@@ -265,6 +266,33 @@ export function renderFindings(r: BenchResults): string[] {
     );
   }
   return f;
+}
+
+function httpFindings(r: BenchResults): string[] {
+  const measured = (r.http ?? []).filter((h) => !h.failed && h.requests > 0);
+  if (!measured.length) return [];
+  const out: string[] = [];
+  const bad = measured.filter((h) => h.non2xx + h.errors + h.timeouts > 0);
+  out.push(
+    bad.length
+      ? `Over HTTP, ${bad.map((h) => `\`${h.procedure}\` had ${h.non2xx} non-2xx responses and ${h.errors + h.timeouts} errors`).join('; ')}.`
+      : `Over HTTP, ${fmtInt(measured.reduce((s, h) => s + h.requests, 0))} signed-in requests at ${measured[0]!.connections} connections: no errors, no non-2xx responses.`,
+  );
+  const floor = measured.find((h) => h.procedure === 'session.me');
+  const worst = measured.reduce((a, b) => (b.p95Ms > a.p95Ms ? b : a));
+  const parts = measured
+    .filter((h) => h.procedure !== 'session.me')
+    .map((h) => `\`${h.procedure}\` ${fmtInt(h.requestsPerSec)} req/s: ${h.connections} / ${fmtInt(h.requestsPerSec)} ≈ ${fmtMs((h.connections / h.requestsPerSec) * 1000)} (measured p50 ${fmtMs(h.p50Ms)})`);
+  out.push(
+    `At ${worst.connections} connections the HTTP latency is the queue, not the query: with a closed loop of ${worst.connections} connections, ` +
+      `latency ≈ connections / throughput (${parts.join('; ')}). ` +
+      (floor?.single
+        ? `One request alone costs ${fmtMs(floor.single.p50Ms)} (p50) even for \`session.me\`, whose only query is the session lookup, against under a millisecond for the indexed queries: ` +
+          'the floor is Next.js, tRPC and the auth check on two shared cores. '
+        : '') +
+      `A p95 under 25 ms at ${worst.connections} connections would need about ${fmtInt((worst.connections / 25) * 1000)} req/s from this machine.`,
+  );
+  return out;
 }
 
 function growthFindings(r: BenchResults): string[] {

@@ -181,19 +181,25 @@ export interface WriteCostResult {
 }
 
 /**
- * Without the indexes, then with them (user triggers off for both, so the difference is the
- * indexes alone), then with the triggers on (the rollup's own cost): with the indexes, trigger-off
- * and trigger-on rounds alternate. Re-applies 0002 with plain CREATE INDEX on the way, timing it.
+ * With the indexes (half the rounds), without them, then with them again (the other half), so a
+ * drift over time (checkpoints, dead tuples of earlier rounds, caches) weighs on both sides alike;
+ * user triggers are off for all of these, so the difference is the indexes alone. In the second
+ * half, rounds with the triggers on (the rollup's own cost) alternate with rounds without.
+ * Re-applies 0002 with plain CREATE INDEX on the way, timing it. Expects 0002 applied.
  */
 export async function writeCost(db: Db, plan: WritePlan, localServer: boolean, log: (line: string) => void): Promise<WriteCostResult> {
   const fx = await writeFixtures(db);
   const triggers = new Map<WriteTable, string[]>();
   for (const t of WRITE_TABLES) triggers.set(t, await userTriggers(db, t));
   const round: WritePlan = { ...plan, singleRows: Math.ceil(plan.singleRows / plan.rounds), batches: Math.ceil(plan.batches / plan.rounds) };
-  const samples = new Map(WRITE_TABLES.map((t) => [t, { a: [] as WriteSample[], b: [] as WriteSample[], c: [] as WriteSample[] }]));
+  const samples = new Map(WRITE_TABLES.map((t) => [t, { a: [] as WriteSample[], b1: [] as WriteSample[], b2: [] as WriteSample[], c: [] as WriteSample[] }]));
   const measure = (t: WriteTable) => measureInserts(db, t, fx, round, localServer);
+  const half = Math.ceil(plan.rounds / 2);
   try {
     for (const t of WRITE_TABLES) if (triggers.get(t)!.length) await setUserTriggers(db, t, false);
+    // Unrecorded rounds: the first ones after a bulk load and VACUUM run measurably slower.
+    for (let r = 0; r < 2; r++) for (const t of WRITE_TABLES) await measure(t);
+    for (let r = 0; r < half; r++) for (const t of WRITE_TABLES) samples.get(t)!.b1.push(await measure(t));
     await rollback0002(db, { analyze: false });
     for (let r = 0; r < plan.rounds; r++) for (const t of WRITE_TABLES) samples.get(t)!.a.push(await measure(t));
     log('      applying 0002 with plain CREATE INDEX (no CONCURRENTLY) ...');
@@ -201,9 +207,9 @@ export async function writeCost(db: Db, plan: WritePlan, localServer: boolean, l
     log(`      applied in ${fmtMs(plain.totalMs)}`);
     const bad = await missingOrInvalid0002(db);
     if (bad.length) throw new Error(`0002 left missing or INVALID indexes: ${bad.join(', ')}`);
-    for (let r = 0; r < plan.rounds; r++) {
+    for (let r = 0; r < half; r++) {
       for (const t of WRITE_TABLES) {
-        samples.get(t)!.b.push(await measure(t));
+        samples.get(t)!.b2.push(await measure(t));
         if (!triggers.get(t)!.length) continue;
         await setUserTriggers(db, t, true);
         samples.get(t)!.c.push(await measure(t));
@@ -215,7 +221,7 @@ export async function writeCost(db: Db, plan: WritePlan, localServer: boolean, l
       const m = samples.get(t)!;
       const others = await otherIndexes(db, t);
       for (const mode of ['single', 'batch'] as const) {
-        const row = summarizeVariant(t, mode, m.a, m.b, m.c, triggers.get(t)!, others, plan.batchSize);
+        const row = summarizeVariant(t, mode, { without: m.a, with: [...m.b1, ...m.b2], besideTrigger: m.b2, withTrigger: m.c }, triggers.get(t)!, others, plan.batchSize);
         rows.push(row);
         log(`      ${t.padEnd(24)} ${mode.padEnd(6)} ${describe(row)}`);
       }
@@ -232,18 +238,18 @@ export async function writeCost(db: Db, plan: WritePlan, localServer: boolean, l
 
 /**
  * Rows/s: the median of the rounds; CPU µs/row: total over total. Overheads from CPU when known,
- * with a noise estimate from the spread of the rounds (relative standard errors combined).
+ * with a noise estimate from the spread of the rounds (relative standard errors combined). The
+ * trigger's overhead compares its rounds with the trigger-off rounds they alternated with.
  */
 export function summarizeVariant(
   table: string,
   mode: 'single' | 'batch',
-  without: WriteSample[],
-  withIdx: WriteSample[],
-  withTrigger: WriteSample[],
+  rounds: { without: WriteSample[]; with: WriteSample[]; besideTrigger: WriteSample[]; withTrigger: WriteSample[] },
   triggers: string[],
   otherIndexes: string[],
   batchSize: number,
 ): WriteCostRow {
+  const { without, with: withIdx, besideTrigger, withTrigger } = rounds;
   const timings = (xs: WriteSample[]) => xs.map((x) => x[mode]);
   const rate = (xs: WriteSample[]) => (xs.length ? median(timings(xs).map((t) => t.rows / (t.wallMs / 1000))) : null);
   const hasCpu = (xs: WriteSample[]) => xs.length > 0 && timings(xs).every((t) => t.cpuMs != null);
@@ -274,8 +280,8 @@ export function summarizeVariant(
     cpuUsPerRow: byCpu ? { without: cpuA!, with: cpuB!, withTrigger: cpuC } : null,
     indexOverhead: lost(without, withIdx),
     indexOverheadNoise: noise(without, withIdx),
-    triggerOverhead: hasC ? lost(withIdx, withTrigger) : null,
-    triggerOverheadNoise: hasC ? noise(withIdx, withTrigger) : null,
+    triggerOverhead: hasC ? lost(besideTrigger, withTrigger) : null,
+    triggerOverheadNoise: hasC ? noise(besideTrigger, withTrigger) : null,
     overheadBasis: byCpu ? 'backend CPU' : 'wall clock',
     triggers,
     otherIndexes,
