@@ -98,7 +98,7 @@ const costParams = (i: { now: Date }) => ({ days: 30, timeZone: DEFAULT_TIME_ZON
 /** What the dashboard serves: whole days from the rollup (0005), today from api_usage. */
 const costByServiceOp: BenchOp<{ now: Date }> = {
   key: 'costByService',
-  label: `${GUIDE.operations.costByService.label} (dashboard)`,
+  label: `${GUIDE.operations.costByService.label} (dashboard: rollup + today)`,
   claim: GUIDE.operations.costByService.claim,
   guidePlan: GUIDE.operations.costByService.plan,
   queryFunction: 'server/queries/analytics.ts#costByService',

@@ -122,7 +122,7 @@ describe('renderFindings', () => {
   });
   it('checks the storage claims', () => {
     expect(f).toContain('"Each index: ~20-40% of table size" does not hold for shared_thread_messages_thread_id_idx 15%');
-    expect(f).toContain('the two message indexes take 90 MB per 1M messages');
+    expect(f).toContain('Storage: all nine indexes take 90.0 MB here (1,000,000 messages, and the other tables as seeded); the guide\'s "~50-100MB for 1M messages" holds for the total (the two message indexes alone take 90 MB).');
   });
   it('explains HTTP latency as queueing and reports errors', () => {
     expect(f).toContain('50,000 signed-in requests at 50 connections: no errors, no non-2xx responses.');
