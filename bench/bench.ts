@@ -72,6 +72,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
 
   const results: BenchResults = {
     command: o.command,
+    database:
+      bench.kind === 'embedded'
+        ? `a throw-away embedded PGlite database (DATABASE_URL unset), ${bench.url}`
+        : `scratch database ${bench.name} on the PostgreSQL server at ${new URL(bench.url).host} (DATABASE_URL), dropped at the end`,
     machine,
     rows: o.rows,
     counts: {},

@@ -25,6 +25,7 @@ describe('parseCli', () => {
     expect(o.bench.adminUrl).toBeNull();
     expect(o.results).toBe('/repo/bench/RESULTS.md');
     expect(o.out).toBeNull();
+    expect(o.from).toBeNull();
     expect(o.bench.http).toEqual({ connections: 50, durationS: 10 });
   });
   it('reads the flags and DATABASE_URL', () => {
@@ -36,6 +37,9 @@ describe('parseCli', () => {
     expect(o.bench.main.minRuns).toBe(20);
     expect(o.bench.adminUrl).toBe('postgres://u@h/db');
     expect(o.bench.command).toBe('npm run bench -- --rows 100k --skip-http --out /tmp/x.json --runs 20');
+  });
+  it('re-renders from saved figures with --from', () => {
+    expect(parseCli(['--from', '/tmp/r.json'], {}, '/repo').from).toBe('/tmp/r.json');
   });
   it('rejects nonsense', () => {
     expect(() => parseCli(['--rows', 'many'], {}, '/repo')).toThrow(/not a row count/);

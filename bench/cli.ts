@@ -8,6 +8,7 @@ export const USAGE = `npm run bench -- [--rows 1000000] [--out FILE.json] [--gro
   --growth MAX|LIST  also measure at 100k, 1M, 10M up to MAX, or at the listed sizes (default 1m; none below 100k rows)
   --out FILE         write every figure as JSON
   --results FILE     where to write the markdown report (default bench/RESULTS.md)
+  --from FILE.json   measure nothing: render the report again from the figures of an earlier --out
   --skip-http        skip the load run against \`next start\`
   --rebuild          run \`next build\` even when .next/BUILD_ID exists
   --runs N           timed runs per operation and side at the main size (default 200)
@@ -18,6 +19,8 @@ unset: it runs on a throw-away embedded PGlite database on port 54420.`;
 
 export interface CliOptions {
   bench: Omit<BenchOptions, 'log' | 'cleanups'>;
+  /** Re-render from these saved figures instead of measuring. */
+  from: string | null;
   out: string | null;
   results: string;
 }
@@ -46,6 +49,7 @@ export function parseCli(argv: string[], env: { DATABASE_URL?: string }, repoDir
       growth: { type: 'string' },
       out: { type: 'string' },
       results: { type: 'string' },
+      from: { type: 'string' },
       'skip-http': { type: 'boolean', default: false },
       rebuild: { type: 'boolean', default: false },
       runs: { type: 'string', default: '200' },
@@ -62,6 +66,7 @@ export function parseCli(argv: string[], env: { DATABASE_URL?: string }, repoDir
   const runs = positiveInt(values.runs!, '--runs');
   const command = ['npm run bench --', ...argv].join(' ').replace(/ --$/, '');
   return {
+    from: values.from ? path.resolve(values.from) : null,
     out: values.out ? path.resolve(values.out) : null,
     results: path.resolve(values.results ?? path.join(repoDir, 'bench/RESULTS.md')),
     bench: {

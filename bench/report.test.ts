@@ -187,7 +187,9 @@ describe('renderReport', () => {
   it('warns when the machine was busy', () => {
     const r = fixture();
     r.machine.load = { start: 3.2, max: 9.5 };
-    expect(renderReport(r)).toContain('load average 3.2 at start, 9.5 at most (**other processes were using the 2 cores');
+    expect(renderReport(r)).toContain("load average 3.2 before the bench's own work, 9.5 at most during it (**other processes were using the 2 cores");
+    r.machine.load = { start: 0.4, max: 3.5 };
+    expect(renderReport(r)).not.toContain('other processes were using');
   });
   it('says why HTTP was skipped', () => {
     expect(renderReport(fixture({ http: null, httpSkipped: '--skip-http' }))).toContain('Skipped: --skip-http.');

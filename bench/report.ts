@@ -8,6 +8,7 @@ export function renderReport(r: BenchResults): string {
   const out: string[] = [];
   out.push(`# Benchmark: the Performance Optimization Guide, measured`, '');
   out.push(`Command: \`${r.command}\`  `);
+  if (r.database) out.push(`Database: ${r.database}  `);
   out.push(`Machine: ${machineLine(r)}  `);
   out.push(`Data: ${datasetLine(r)}  `);
   out.push(`Run time: ${timingLine(r)}`, '');
@@ -143,8 +144,8 @@ function renderWriteTable(r: BenchResults): string {
     'Index overhead = the share of insert throughput lost to the 0002 indexes on that table (1 − cost without / cost with); trigger overhead = ' +
     'the share lost, on top of the indexes, to the rollup trigger of migration 0005. ' +
     (byCpu
-      ? 'Costs are the CPU time of the PostgreSQL backend per row (/proc/<pid>/schedstat), which other load on the machine barely moves; ' +
-        'rows/s is the median of 10 rounds of wall-clock time, which it does. '
+      ? 'Costs are the CPU time of the PostgreSQL backend per row (/proc/<pid>/schedstat), which other load on the machine moves far less ' +
+        'than wall-clock time (it does not count waiting for a core, only slower caches); rows/s is the median of 10 rounds of wall-clock time. '
       : 'Costs are wall-clock time (the server is not a local process whose CPU time can be read). ') +
     'Inserts run with `synchronous_commit = off`' +
     (r.commitMs != null
@@ -334,7 +335,7 @@ function writeFindings(r: BenchResults): string[] {
       : `"<5% write overhead" holds for batched inserts here (${list(batch)})`) +
       (single.length
         ? `; single-row inserts, one statement and one transaction each (mostly parse, plan and commit), show ${list(single)}` +
-          (r.machine.load && r.machine.load.max > r.machine.cores * 0.75
+          (busy(r)
             ? ': with other load on the machine this figure moves between runs by more than its error bars (shared caches and cores inflate CPU time too); the batched figure is the one to trust.'
             : '.')
         : '.'),
@@ -375,14 +376,18 @@ function sizeFindings(r: BenchResults): string[] {
   return out;
 }
 
+/** Other processes used at least half the machine when the bench started (its own load comes later). */
+function busy(r: BenchResults): boolean {
+  return !!r.machine.load && r.machine.load.start > r.machine.cores * 0.5;
+}
+
 function machineLine(r: BenchResults): string {
   const m = r.machine;
   const line = `${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM · ${m.postgres} · Node ${m.node} · ${m.os} · ${m.date}`;
   if (!m.load) return line;
-  const busy = m.load.max > m.cores * 0.75;
   return (
-    `${line} · load average ${m.load.start.toFixed(1)} at start, ${m.load.max.toFixed(1)} at most` +
-    (busy ? ` (**other processes were using the ${m.cores} cores: latencies are inflated, ratios less so**)` : '')
+    `${line} · load average ${m.load.start.toFixed(1)} before the bench's own work, ${m.load.max.toFixed(1)} at most during it` +
+    (busy(r) ? ` (**other processes were using the ${m.cores} cores: latencies are inflated, ratios less so**)` : '')
   );
 }
 

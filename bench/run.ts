@@ -2,12 +2,13 @@
  * npm run bench -- [--rows 1000000] [--out FILE.json] [--growth 10m] [--skip-http]
  * The guide's Performance Impact Table, measured on this machine: see bench/cli.ts for every flag.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, runBench } from './bench';
 import { Cleanups } from './cleanup';
 import { parseCli, USAGE, UsageError } from './cli';
 import { renderReport } from './report';
+import type { BenchResults } from './types';
 
 const log = (line: string) => console.log(line);
 
@@ -18,6 +19,14 @@ try {
   const usage = err instanceof UsageError && err.message === USAGE;
   console.error(usage ? USAGE : `${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
   process.exit(usage ? 0 : 2);
+}
+
+if (cli.from) {
+  const markdown = renderReport(JSON.parse(readFileSync(cli.from, 'utf8')) as BenchResults);
+  console.log(markdown);
+  writeFileSync(cli.results, markdown);
+  console.log(`Report (from ${path.relative(process.cwd(), cli.from)}): ${path.relative(process.cwd(), cli.results)}`);
+  process.exit(0);
 }
 
 const cleanups = new Cleanups();

@@ -136,6 +136,8 @@ export interface MachineInfo {
 
 export interface BenchResults {
   command: string;
+  /** Where the scratch database lived: "PostgreSQL at host:port (DATABASE_URL)" or the embedded database. */
+  database?: string;
   machine: MachineInfo;
   rows: number;
   /** Row counts of the seeded tables at `rows`. */
