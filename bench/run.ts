@@ -30,11 +30,14 @@ if (cli.from) {
 }
 
 const cleanups = new Cleanups();
-let interrupted = false;
+let interrupted = 0;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (interrupted) process.exit(130); // a second Ctrl-C: leave now
-    interrupted = true;
+    // Ctrl-C reaches this process twice: from the terminal and relayed by tsx's parent process.
+    // Only a second Ctrl-C a moment later means "leave now, skip the cleanup".
+    if (interrupted && Date.now() - interrupted > 2_000) process.exit(130);
+    if (interrupted) return;
+    interrupted = Date.now();
     console.error(`\n${signal}: cleaning up (Ctrl-C again to leave at once) ...`);
     void cleanups.runAll().finally(() => process.exit(130));
   });
@@ -56,7 +59,8 @@ try {
     console.log(`Figures: ${path.relative(process.cwd(), cli.out)}`);
   }
 } catch (err) {
-  console.error(`\nBenchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  // After Ctrl-C the cleanup pulls the database from under the run: that error is expected.
+  if (!interrupted) console.error(`\nBenchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   exitCode = 1;
 } finally {
   if (!interrupted) await cleanups.runAll();
