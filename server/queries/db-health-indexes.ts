@@ -162,17 +162,9 @@ export function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = bytes / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
-}
+import { formatBytes } from '@/lib/format-bytes';
+
+export { formatBytes };
 
 /** The drop, shipped the way this repository changes its schema when a migration owns the index. */
 function dropFix(name: string, migration: string | null): { fix: string; note: string | null } {

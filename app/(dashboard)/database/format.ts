@@ -11,17 +11,7 @@ export type TableRow = Data<Outputs['tables']>['tables'][number];
 export type PlanRow = Data<Outputs['queryPlans']>[number];
 export type AnalyzeResult = Outputs['explainAnalyze'];
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = bytes / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
-}
+export { formatBytes } from '@/lib/format-bytes';
 
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—';
