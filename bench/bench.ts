@@ -187,8 +187,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
 
   if (rollup) {
     results.notes.push(
-      `Migration ${rollup.migration} (issue 11's rollup) is applied: \`analytics.costByService\` reads whole days from \`api_usage_daily\`; ` +
-        'the raw aggregate over `api_usage` is measured separately.',
+      `Migration ${rollup.migration} (issue 11's rollup) is applied on both sides: \`analytics.costByService\` reads every day, today included, ` +
+        'from `api_usage_daily`, so its two sides should match; the guide\'s raw aggregate over `api_usage`, and one day of it, are measured separately.',
     );
   }
   timings.total = (performance.now() - started) / 1000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describePlan, growthVerdict, overheadCell, renderFindings, renderImpactTable, renderReport, table } from './report';
+import { describePlan, growthVerdict, overheadCell, renderFindings, renderImpactTable, renderReport, rollupFindings, table } from './report';
 import { summarize } from './stats';
 import type { BenchResults, OperationResult, PlanNode } from './types';
 
@@ -102,6 +102,24 @@ describe('growthVerdict', () => {
   });
   it('is n/a with a single size', () => {
     expect(growthVerdict(r.growth.slice(0, 1), 'history', 'with')).toBe('n/a');
+  });
+});
+
+describe('rollupFindings', () => {
+  it("sets the cost page's medians at every size against issue 11's 2 ms, with the raw read of one day beside them", () => {
+    const points = [
+      { rows: 1_000_000, counts: {}, operations: { costByService: g(1.2, 1.1, 1, 1), costTodayRaw: g(30, 0.9, 28, 0.8) } },
+      { rows: 10_000_000, counts: {}, operations: { costByService: g(1.3, 1.2, 1, 1), costTodayRaw: g(300, 8, 280, 7) } },
+    ];
+    expect(rollupFindings({ growth: points })).toEqual([
+      'Issue 11 (the cost page under 2 ms median at any size): `analytics.costByService` takes 1.10 ms at 1M, 1.20 ms at 10M (met). ' +
+        "Reading the still-open day from `api_usage`, as the issue first asked, would cost 0.900 ms at 1M, 8.00 ms at 10M on its own: the day's rows grow with the table, so today comes from the rollup too.",
+    ]);
+  });
+  it('names the sizes where the target is missed, and says nothing without the operation', () => {
+    const points = [{ rows: 10_000_000, counts: {}, operations: { costByService: g(3, 2.5, 2, 2) } }];
+    expect(rollupFindings({ growth: points })[0]).toContain('takes 2.50 ms at 10M (missed at 10M).');
+    expect(rollupFindings({ growth: [{ rows: 1, counts: {}, operations: {} }] })).toEqual([]);
   });
 });
 

@@ -255,6 +255,7 @@ export function renderFindings(r: BenchResults): string[] {
     f.push(`**${o.label}** (\`${o.queryFunction}\`): ${parts.join('; ')}.`);
   }
   f.push(...growthFindings(r));
+  f.push(...rollupFindings(r));
   f.push(...writeFindings(r));
   f.push(...sizeFindings(r));
   f.push(...httpFindings(r));
@@ -319,6 +320,26 @@ function growthFindings(r: BenchResults): string[] {
     out.push(`Without indexes, ${linear.map((o) => o.label.toLowerCase()).join(', ')} grow with the table over ${span} (as claimed).`);
   }
   return out;
+}
+
+/** Issue 11's target for the admin's cost page (30 days, as served), at every size measured. */
+export const ROLLUP_TARGET_MS = 2;
+
+export function rollupFindings(r: Pick<BenchResults, 'growth'>): string[] {
+  const points = r.growth.filter((p) => p.operations.costByService);
+  if (!points.length) return [];
+  const served = points.map((p) => `${fmtMs(p.operations.costByService!.withMedianMs)} at ${fmtSize(p.rows)}`);
+  const misses = points.filter((p) => p.operations.costByService!.withMedianMs >= ROLLUP_TARGET_MS);
+  const today = points
+    .filter((p) => p.operations.costTodayRaw)
+    .map((p) => `${fmtMs(p.operations.costTodayRaw!.withMedianMs)} at ${fmtSize(p.rows)}`);
+  return [
+    `Issue 11 (the cost page under ${ROLLUP_TARGET_MS} ms median at any size): \`analytics.costByService\` takes ${served.join(', ')} ` +
+      (misses.length ? `(missed at ${misses.map((p) => fmtSize(p.rows)).join(', ')}).` : '(met).') +
+      (today.length
+        ? ` Reading the still-open day from \`api_usage\`, as the issue first asked, would cost ${today.join(', ')} on its own: the day's rows grow with the table, so today comes from the rollup too.`
+        : ''),
+  ];
 }
 
 function writeFindings(r: BenchResults): string[] {

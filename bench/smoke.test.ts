@@ -36,7 +36,7 @@ describe('npm run bench (smoke, tiny data, no HTTP)', () => {
     }
 
     // The guide's four operations (cost analytics both as served and raw), each measured both ways.
-    expect(results.operations.map((o) => o.key)).toEqual(['history', 'bookings', 'costByService', 'costByServiceRaw', 'otpRateLimit']);
+    expect(results.operations.map((o) => o.key)).toEqual(['history', 'bookings', 'costByService', 'costByServiceRaw', 'costTodayRaw', 'otpRateLimit']);
     for (const o of results.operations) {
       for (const side of [o.without, o.with]) {
         expect(side.latency.runs).toBeGreaterThanOrEqual(20);
@@ -50,8 +50,16 @@ describe('npm run bench (smoke, tiny data, no HTTP)', () => {
       expect(o.ratio).toBeGreaterThan(0);
     }
 
+    // The cost page reads the rollup on both sides, never api_usage.
+    const dashboard = results.operations.find((o) => o.key === 'costByService')!;
+    for (const side of [dashboard.without, dashboard.with]) {
+      const scans = side.plans.flatMap((p) => p.scans);
+      expect(scans.some((s) => s.includes('api_usage_daily'))).toBe(true);
+      expect(scans.filter((s) => / api_usage$/.test(s) || s.includes('api_usage_analytics_idx'))).toEqual([]);
+    }
+
     const table = renderImpactTable(results.operations).split('\n').slice(2);
-    expect(table).toHaveLength(5);
+    expect(table).toHaveLength(6);
     for (const row of table) {
       const cells = row.split(' | ');
       expect(cells[2]).toMatch(/^\d+(\.\d+)? m?s \(p95 \d+(\.\d+)? m?s\)$/);
