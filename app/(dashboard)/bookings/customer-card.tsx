@@ -4,7 +4,8 @@ import { useSuspenseQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './bookings.module.css';
-import { formatMonth, formatPhone } from './format';
+import { formatPhone } from '@/lib/format-phone';
+import { formatMonth } from './format';
 
 /** Who the customer is and how to reach them; links to their conversations. */
 export function CustomerCard({ customerId, timeZone }: { customerId: number; timeZone: string }) {

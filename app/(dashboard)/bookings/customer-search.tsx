@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './bookings.module.css';
-import { formatPhone } from './format';
+import { formatPhone } from '@/lib/format-phone';
 import { SEARCH_LIMIT } from './search-params';
 
 export interface PickedCustomer {

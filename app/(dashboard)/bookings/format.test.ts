@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeTimeZone, formatDate, formatDuration, formatMoney, formatPhone, formatTime } from './format';
+import { describeTimeZone, formatDate, formatDuration, formatMoney, formatTime } from './format';
 import { appointmentsInput, dateRange, effectiveStatus, loadBookingsSearchParams, tabCountsInput } from './search-params';
 
 describe('formatting', () => {
@@ -20,12 +20,10 @@ describe('formatting', () => {
     expect(describeTimeZone('America/Chicago')).toBe('Central Time (America/Chicago)');
   });
 
-  it('prints durations and North American phone numbers for people', () => {
+  it('prints durations for people', () => {
     expect(formatDuration(45)).toBe('45 min');
     expect(formatDuration(60)).toBe('1 h');
     expect(formatDuration(345)).toBe('5 h 45 min');
-    expect(formatPhone('+13125550142')).toBe('(312) 555-0142');
-    expect(formatPhone('+442071838750')).toBe('+442071838750');
   });
 });
 

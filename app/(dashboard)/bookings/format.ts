@@ -33,12 +33,6 @@ export function formatDuration(minutes: number): string {
   return h ? `${h} h` : `${m} min`;
 }
 
-/** "+15125550142" -> "(512) 555-0142" for North American numbers; others unchanged. */
-export function formatPhone(phone: string): string {
-  const m = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(phone);
-  return m ? `(${m[1]}) ${m[2]}-${m[3]}` : phone;
-}
-
 /** "America/Chicago" -> "Central Time (America/Chicago)"; falls back to the zone id. */
 export function describeTimeZone(timeZone: string, at: Date = new Date()): string {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, formatDuration, formatListTime, formatPhone, formatTime, parseTranscript, wordCount } from './format';
+import { dayKey, formatDuration, formatListTime, formatTime, parseTranscript, wordCount } from './format';
 
 const TZ = 'America/Chicago';
 
@@ -41,10 +41,5 @@ describe('conversation formatting', () => {
       { speaker: null, text: 'Can you come at 3? thanks' },
     ]);
     expect(wordCount('  one two\nthree ')).toBe(3);
-  });
-
-  it('formats North American numbers and leaves others alone', () => {
-    expect(formatPhone('+15125550142')).toBe('+1 (512) 555-0142');
-    expect(formatPhone('+442071838750')).toBe('+442071838750');
   });
 });

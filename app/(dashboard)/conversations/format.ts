@@ -79,8 +79,3 @@ export function wordCount(text: string): number {
 export const CHANNEL_LABELS = { web: 'Web chat', sms: 'SMS', voice: 'Voice' } as const;
 export const CHANNEL_ICONS = { web: '💬', sms: '📱', voice: '📞' } as const;
 
-/** "+15125550142" -> "+1 (512) 555-0142" for North American numbers; others unchanged. */
-export function formatPhone(phone: string): string {
-  const m = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(phone);
-  return m ? `+1 (${m[1]}) ${m[2]}-${m[3]}` : phone;
-}

@@ -8,7 +8,8 @@ import { EmptyState, QueryBoundary, Skeleton } from '@/app/_components/states';
 import { useTRPC } from '@/app/_trpc/client';
 import { ChannelBadge } from './channel-badge';
 import styles from './conversations.module.css';
-import { formatDateTime, formatListTime, formatPhone } from './format';
+import { formatPhone } from '@/lib/format-phone';
+import { formatDateTime, formatListTime } from './format';
 import { CHANNEL_FILTERS, type ChannelFilter, listInput, listSearchParams } from './search-params';
 
 export const LIST_QUERY_STORAGE_KEY = 'conversations:list-query';
