@@ -70,16 +70,8 @@ export const ALL_VISIBLE_MIN_SHARE = 0.9;
 
 const INTERNAL_TABLE = /^(auth_|kysely_)/;
 
-interface IndexRow {
-  oid: number;
-  name: string;
-  table: string;
-  method: string;
-  unique: boolean;
-  primary: boolean;
-  exclusion: boolean;
-  valid: boolean;
-  ready: boolean;
+/** The catalog facts of one index: IndexShape's identity and flags, and what the findings need besides. */
+interface IndexRow extends Pick<IndexShape, 'oid' | 'name' | 'table' | 'method' | 'unique' | 'primary' | 'exclusion' | 'valid' | 'ready' | 'predicate'> {
   keyCount: number;
   indclass: string;
   indcollation: string;
@@ -87,7 +79,6 @@ interface IndexRow {
   locked: boolean;
   definition: string | null;
   columns: string[] | null;
-  predicate: string | null;
   sizeBytes: number | null;
   estimatedBytes: number;
   scans: number | null;
