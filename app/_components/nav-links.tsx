@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import Link, { useLinkStatus } from 'next/link';
 import { usePathname } from 'next/navigation';
 
 const LINKS = [
@@ -22,9 +22,20 @@ export function NavLinks({ isAdmin }: { isAdmin: boolean }) {
           <Link key={l.href} href={l.href} aria-current={active ? 'page' : undefined}>
             {l.label}
             {l.admin && <span className="tag">admin</span>}
+            <PendingHint />
           </Link>
         );
       })}
     </nav>
   );
+}
+
+/**
+ * A bar under the clicked link while its page loads. The main pages have no loading.tsx (their
+ * data takes milliseconds, and a skeleton would make React hold the page back for 300 ms), so the
+ * previous page stays until the next one is ready; this says the click was taken.
+ */
+function PendingHint() {
+  const { pending } = useLinkStatus();
+  return <span aria-hidden="true" className={pending ? 'nav-pending is-pending' : 'nav-pending'} />;
 }

@@ -11,8 +11,9 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
   const user = await getSessionUser();
   if (user?.role !== 'admin') return <Forbidden what="Cost analytics" />;
   const { days } = await loadAnalyticsSearchParams(searchParams);
-  // Awaited: the query takes a couple of milliseconds (rollup), so the first HTML already holds the
-  // numbers and the client hydrates without a loading state.
+  // Awaited (a couple of milliseconds: the rollup), with no loading.tsx: the first HTML already holds
+  // the numbers, and a navigation commits the finished page once instead of a skeleton that React
+  // holds for at least 300 ms (its Suspense reveal throttle).
   await getQueryClient().prefetchQuery(trpc.analytics.costByService.queryOptions({ days }));
   return (
     <HydrateClient>

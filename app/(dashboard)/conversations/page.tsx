@@ -9,8 +9,11 @@ export const metadata: Metadata = { title: 'Conversations' };
 
 export default async function ConversationsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await loadListSearchParams(searchParams);
-  // Not awaited: the query streams to the client, which suspends on it until it lands.
-  void getQueryClient().prefetchInfiniteQuery(
+  // Awaited (about 10 ms at 1M rows), and no loading.tsx: a client-side navigation then commits
+  // the finished page once. A skeleton shown first would hold the page back: React keeps a
+  // fallback on screen for at least 300 ms (its Suspense reveal throttle), which measured ~380 ms
+  // for this navigation instead of ~140 ms. The sidebar link shows the wait (NavLinks).
+  await getQueryClient().prefetchInfiniteQuery(
     trpc.conversations.list.infiniteQueryOptions(listInput(params), { getNextPageParam: (page) => page.nextCursor }),
   );
   const timeZone = businessTimeZone();

@@ -14,21 +14,25 @@ export default async function ThreadPage({ params }: { params: Promise<{ threadI
   const { threadId } = await params;
   if (!UUID.test(threadId)) notFound();
   const queryClient = getQueryClient();
-  // The header is awaited so an unknown id becomes a real 404 page. (A failed query streamed to
-  // the client would arrive as a redacted error and be retried there during SSR.)
-  try {
-    await queryClient.fetchQuery({ ...trpc.conversations.byId.queryOptions({ threadId }), retry: false });
-  } catch (error) {
-    if (error instanceof TRPCError && error.code === 'NOT_FOUND') notFound();
-    throw error;
-  }
-  // Not awaited: the newest page of messages streams to the client, which suspends on it.
-  void queryClient.prefetchInfiniteQuery(
+  // Both awaited, together (two index lookups): the header so that an unknown id becomes a real 404
+  // page (a failed query streamed to the client would arrive as a redacted error and be retried
+  // there during SSR), and the newest messages so that a navigation commits the finished page once
+  // instead of a skeleton that React then holds for at least 300 ms (see the conversations page).
+  // prefetchInfiniteQuery never throws: a failure leaves the query to the client, which shows it.
+  const history = queryClient.prefetchInfiniteQuery(
     trpc.conversations.history.infiniteQueryOptions(
       { threadId, limit: HISTORY_PAGE_SIZE },
       { getNextPageParam: (page) => page.nextCursor },
     ),
   );
+  try {
+    await queryClient.fetchQuery({ ...trpc.conversations.byId.queryOptions({ threadId }), retry: false });
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === 'NOT_FOUND') notFound();
+    throw error;
+  } finally {
+    await history;
+  }
   return (
     <HydrateClient>
       <ThreadView threadId={threadId} timeZone={businessTimeZone()} />
