@@ -20,6 +20,22 @@ export async function waitForMark(page: Page, mark: string, after = 0): Promise<
   return (await handle.jsonValue()) as number;
 }
 
+export interface NavigationPhases {
+  /** First byte of the HTML: the server's render up to its first flush. */
+  responseStartMs: number;
+  /** Last byte of the HTML: streamed parts (Suspense boundaries) included. */
+  responseEndMs: number;
+  domInteractiveMs: number;
+}
+
+/** The document's navigation timing, ms from navigation start. */
+export async function navigationPhases(page: Page): Promise<NavigationPhases> {
+  return page.evaluate(() => {
+    const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    return { responseStartMs: Math.round(n.responseStart), responseEndMs: Math.round(n.responseEnd), domInteractiveMs: Math.round(n.domInteractive) };
+  });
+}
+
 /** Clicks `linkName` in the sidebar and returns ms from the click to the page's data mark. */
 export async function warmNavigation(page: Page, linkName: string, mark: string): Promise<number> {
   const clickedAt = await page.evaluate(() => performance.now());
