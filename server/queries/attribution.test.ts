@@ -1,4 +1,6 @@
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from '@/db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '@/db/migrator';
 import { seedDatabase } from '@/db/seed/index';
@@ -109,6 +111,32 @@ describe('conversionFunnel on seeded data', () => {
     expect(onAttribution.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
     const usingIndex = nodes.filter((n) => n['Index Name'] === 'attribution_data_conversion_event_idx');
     expect(usingIndex.length).toBeGreaterThanOrEqual(2); // the visits and the later steps
+  });
+
+  it('runs its statement with JIT off, in its own transaction (compiling it took most of its time)', async () => {
+    const seen: string[] = [];
+    const logged = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: s.url, max: 1 }) }),
+      log: (e) => {
+        if (e.level === 'query') seen.push(e.query.sql);
+      },
+    });
+    try {
+      // Past jit_above_cost whatever the estimate: without the SET LOCAL, this run would compile.
+      await sql`SET jit_above_cost = 0`.execute(logged);
+      const from = new Date(ANCHOR.getTime() - 30 * DAY);
+      const f = await conversionFunnel(logged, { from, to: ANCHOR });
+      expect(f).toEqual(await conversionFunnel(s.db, { from, to: ANCHOR }));
+      const set = seen.findIndex((q) => /SET LOCAL jit = off/.test(q));
+      const funnel = seen.findIndex((q) => /WITH visits AS/.test(q));
+      expect(set).toBeGreaterThan(0);
+      expect(funnel).toBeGreaterThan(set);
+      // SET LOCAL ended with the transaction: the session's own setting is back.
+      const { rows } = await sql<{ jit: string }>`SELECT current_setting('jit') AS jit`.execute(logged);
+      expect(rows[0]!.jit).toBe('on');
+    } finally {
+      await logged.destroy();
+    }
   });
 
   it('an empty range gives zeros and no rates', async () => {
