@@ -136,7 +136,7 @@ describe('renderFindings', () => {
   });
   it('rejects the <5% write overhead when measured higher', () => {
     expect(f).toContain('"Minimal (typically <5% overhead for 9 indexes)" is wrong: batched inserts lose `api_usage` 20% ±3% of their throughput');
-    expect(f).toContain('The rollup trigger of migration 0005 costs, on top of the indexes: batched 5% ±4% (within noise)');
+    expect(f).toContain('cost, on top of the indexes: `api_usage` batched 5% ±4% (within noise).');
   });
   it('checks the storage claims', () => {
     expect(f).toContain('"Each index: ~20-40% of table size" does not hold for shared_thread_messages_thread_id_idx 15%');

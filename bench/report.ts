@@ -118,7 +118,7 @@ function renderWriteTable(r: BenchResults): string {
     'Without indexes',
     'With the nine indexes',
     'Index overhead',
-    ...(trigger ? ['With indexes + rollup trigger', 'Trigger overhead'] : []),
+    ...(trigger ? ['With indexes + triggers', 'Trigger overhead'] : []),
   ];
   const cell = (rate: number, us: number | null | undefined) => `${fmtInt(rate)} rows/s${us == null ? '' : ` · ${us.toFixed(1)} µs CPU/row`}`;
   const rows = r.writes.map((w) => [
@@ -142,7 +142,7 @@ function renderWriteTable(r: BenchResults): string {
     table(head, rows) +
     `\n\nPresent in every column (not part of 0002): ${present}. ` +
     'Index overhead = the share of insert throughput lost to the 0002 indexes on that table (1 − cost without / cost with); trigger overhead = ' +
-    'the share lost, on top of the indexes, to the rollup trigger of migration 0005. ' +
+    'the share lost, on top of the indexes, to the table\'s own triggers (0005\'s rollup, 0010\'s thread summaries). ' +
     (byCpu
       ? 'Costs are the CPU time of the PostgreSQL backend per row (/proc/<pid>/schedstat), which other load on the machine moves far less ' +
         'than wall-clock time (it does not count waiting for a core, only slower caches); rows/s is the median of 10 rounds of wall-clock time. '
@@ -364,9 +364,10 @@ function writeFindings(r: BenchResults): string[] {
   const trigger = r.writes.filter((w) => w.triggerOverhead != null);
   if (trigger.length) {
     out.push(
-      `The rollup trigger of migration 0005 costs, on top of the indexes: ${trigger
-        .map((w) => `${w.mode === 'single' ? 'single-row' : 'batched'} ${overheadCell(w.triggerOverhead, w.triggerOverheadNoise)}`)
-        .join(', ')} (\`api_usage\` inserts).`,
+      `The tables' own triggers (the daily rollup of migration 0005 on \`api_usage\`, the thread summaries of 0010 on ` +
+        `\`shared_thread_messages\`) cost, on top of the indexes: ${trigger
+          .map((w) => `\`${w.table}\` ${w.mode === 'single' ? 'single-row' : 'batched'} ${overheadCell(w.triggerOverhead, w.triggerOverheadNoise)}`)
+          .join(', ')}.`,
     );
   }
   return out;

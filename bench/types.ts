@@ -76,7 +76,7 @@ export interface WriteCostRow {
   /** About one standard error of indexOverhead, from the spread between rounds. */
   indexOverheadNoise: number | null;
   overheadBasis: 'backend CPU' | 'wall clock';
-  /** Rows per second with the nine indexes and the rollup trigger enabled (migration 0005), else null. */
+  /** Rows per second with the nine indexes and the table's own triggers enabled (0005's rollup, 0010's thread summaries), else null. */
   withIndexesAndTrigger: number | null;
   triggerOverhead: number | null;
   triggerOverheadNoise: number | null;

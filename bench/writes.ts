@@ -78,7 +78,7 @@ function row(table: WriteTable, fx: WriteFixtures, i: number): NewSharedThreadMe
   };
 }
 
-/** User triggers (not FK triggers) on a table: the rollup trigger of migration 0005, for one. */
+/** User triggers (not FK triggers) on a table: 0005's rollup on api_usage, 0010's thread summaries on shared_thread_messages. */
 export async function userTriggers(db: Db, table: WriteTable): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`
     select tgname as name from pg_trigger
