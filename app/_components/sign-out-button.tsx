@@ -12,7 +12,6 @@ export function SignOutButton() {
   return (
     <button
       className="btn"
-      style={{ marginTop: '0.5rem' }}
       disabled={pending}
       onClick={async () => {
         setPending(true);
