@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import { loadMigrationFiles, runMigrations } from '@/db/migrator';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
+import { testSessions } from '@/db/testing/sessions';
 
 /**
  * Migration 0010: shared_threads' summary columns follow shared_thread_messages whoever writes
@@ -165,31 +165,16 @@ describe('writes keep every summary exact', () => {
 });
 
 describe('concurrent writers to one thread', { timeout: 20_000 }, () => {
-  const clients: pg.Client[] = [];
-  async function client() {
-    const c = new pg.Client({ connectionString: s.url });
-    await c.connect();
-    clients.push(c);
-    return c;
-  }
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.end()));
-  });
-  async function waitUntilBlocked(pid: number) {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await sql<{ w: string | null }>`SELECT wait_event_type AS w FROM pg_stat_activity WHERE pid = ${pid}`.execute(db);
-      if (rows[0]?.w === 'Lock') return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`backend ${pid} never waited on a lock`);
-  }
-  const pidOf = async (c: pg.Client) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  const sessions = testSessions(() => s.url, () => db);
+  const client = () => sessions.open();
+  const waitUntilBlocked = (pid: number) => sessions.waitUntilBlocked(pid);
+  afterAll(() => sessions.closeAll());
   const ins = (thread: string, body: string, at: string) =>
     `INSERT INTO shared_thread_messages (thread_id, channel, direction, author_type, body, created_at) VALUES ('${thread}', 'sms', 'inbound', 'customer', '${body}', '${at}')`;
 
   it('two inserts: the second waits for the first, then adds to what it committed', async () => {
     const [a, b] = [await client(), await client()];
-    const bPid = await pidOf(b);
+    const bPid = b.pid;
     const before = (await summary(T[1]!)).message_count;
     await a.query('BEGIN');
     await b.query('BEGIN');
@@ -209,7 +194,7 @@ describe('concurrent writers to one thread', { timeout: 20_000 }, () => {
               FROM generate_series(1, 5) i`.execute(db);
     const before = (await summary(T[2]!)).message_count;
     const [a, b] = [await client(), await client()];
-    const bPid = await pidOf(b);
+    const bPid = b.pid;
     await a.query('BEGIN');
     await b.query('BEGIN');
     await a.query(`DELETE FROM shared_thread_messages WHERE thread_id = '${T[2]}' AND body = 'd5'`);
@@ -234,7 +219,7 @@ describe('concurrent writers to one thread', { timeout: 20_000 }, () => {
 
   it('an insert and a delete, and many writers over several threads in opposite orders: exact, no deadlock', async () => {
     const [a, b] = [await client(), await client()];
-    const bPid = await pidOf(b);
+    const bPid = b.pid;
     await a.query('BEGIN');
     await b.query('BEGIN');
     await a.query(`DELETE FROM shared_thread_messages WHERE thread_id = '${T[2]}' AND body = 'd3'`);

@@ -1,9 +1,9 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import { loadMigrationFiles, runMigrations } from '@/db/migrator';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
+import { testSessions } from '@/db/testing/sessions';
 import {
   addDays,
   businessDay,
@@ -319,31 +319,16 @@ describe('the rollup stays equal to the raw rows', () => {
 });
 
 describe('concurrent writers', () => {
-  const clients: pg.Client[] = [];
-  async function client() {
-    const c = new pg.Client({ connectionString: s.url });
-    await c.connect();
-    clients.push(c);
-    return c;
-  }
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.end()));
-  });
-
-  async function waitUntilBlocked(pid: number) {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await sql<{ w: string | null }>`SELECT wait_event_type AS w FROM pg_stat_activity WHERE pid = ${pid}`.execute(db);
-      if (rows[0]?.w === 'Lock') return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`backend ${pid} never waited on a lock`);
-  }
+  const sessions = testSessions(() => s.url, () => db);
+  const client = () => sessions.open();
+  const waitUntilBlocked = (pid: number) => sessions.waitUntilBlocked(pid);
+  afterAll(() => sessions.closeAll());
   const keyCalls = async (day: string, service: string) =>
     (await sql<{ calls: number }>`SELECT calls FROM api_usage_daily WHERE day = ${day}::date AND service = ${service}`.execute(db)).rows[0]?.calls ?? 0;
 
   it('two transactions adding to one (day, service) both count: the second waits, then adds', async () => {
     const [a, b] = [await client(), await client()];
-    const bPid = (await b.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const bPid = b.pid;
     await a.query('BEGIN');
     await b.query('BEGIN');
     await a.query(`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('race', '/x', 1.1111, '2025-11-15T18:00:00Z')`);
@@ -358,7 +343,7 @@ describe('concurrent writers', () => {
 
   it('a delete that empties a key and an insert into it, concurrently, lose nothing', async () => {
     const [a, b] = [await client(), await client()];
-    const bPid = (await b.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const bPid = b.pid;
     await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('lonely', '/x', 3, '2025-11-16T18:00:00Z')`.execute(db);
     await a.query('BEGIN');
     await b.query('BEGIN');
