@@ -10,6 +10,7 @@ import { readIndexSection } from './db-health-indexes';
 import { captureStatement, explainPlan } from './db-health-plans';
 import { explainAnalyzeQuery, readQueryPlans } from './db-health-queries';
 import { readRollupCheck } from './db-health-rollup';
+import { readThreadSummaryCheck } from './db-health-threads';
 
 // One migrated database seeded with ~20,000 rows per big table (the seed's own generator), so
 // shared_thread_messages and appointments are "big" (>= 10,000 rows) for the plan checks.
@@ -244,6 +245,45 @@ describe('the analytics rollup check', () => {
     } finally {
       await sql`update api_usage_daily set calls = calls - 1 where day = ${key.day}::date and service = ${key.service}`.execute(db);
     }
+  });
+});
+
+describe('the thread summary check', () => {
+  it('the threads of the newest messages match their messages; a write that bypassed 0010 shows up, and the repair clears it', async () => {
+    const ok = await readThreadSummaryCheck(db);
+    if (!ok.checked) throw new Error(ok.reason);
+    expect(ok.messages).toBe(20_000);
+    expect(ok.threads).toBeGreaterThan(100);
+    expect(ok.mismatches).toEqual([]);
+
+    // The newest message's thread, written to behind the triggers' back.
+    const { rows } = await sql<{ thread_id: string; n: number }>`
+      select m.thread_id, t.message_count as n from shared_thread_messages m join shared_threads t on t.id = m.thread_id
+      order by m.id desc limit 1`.execute(db);
+    const { thread_id: threadId, n } = rows[0]!;
+    await db.transaction().execute(async (trx) => {
+      await sql`set local app.thread_summaries = 'off'`.execute(trx);
+      await sql`insert into shared_thread_messages (thread_id, channel, direction, author_type, body) values (${threadId}, 'voice', 'inbound', 'customer', 'behind its back')`.execute(trx);
+    });
+    try {
+      const bad = await readThreadSummaryCheck(db);
+      if (!bad.checked) throw new Error(bad.reason);
+      expect(bad.mismatches).toEqual([
+        expect.objectContaining({
+          threadId,
+          stored: expect.objectContaining({ messageCount: n }),
+          actual: expect.objectContaining({ messageCount: n + 1, channels: expect.arrayContaining(['voice']) }),
+        }),
+      ]);
+      await sql`select shared_threads_summary_refresh(array(select shared_threads_summary_drift(null)))`.execute(db);
+      const fixed = await readThreadSummaryCheck(db);
+      expect(fixed.checked && fixed.mismatches).toEqual([]);
+    } finally {
+      await sql`delete from shared_thread_messages where body = 'behind its back'`.execute(db);
+    }
+    // Only as far back as asked: the newest 10 messages' threads.
+    const few = await readThreadSummaryCheck(db, undefined, 10);
+    expect(few.checked && few.messages).toBe(10);
   });
 });
 

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.drop());
 
-const QUERIES = ['database.indexes', 'database.tables', 'database.queryPlans', 'database.slowQueries', 'database.rollupConsistency'] as const;
+const QUERIES = ['database.indexes', 'database.tables', 'database.queryPlans', 'database.slowQueries', 'database.rollupConsistency', 'database.threadSummaries'] as const;
 
 describe('access', () => {
   it('without a session every procedure is UNAUTHORIZED; for staff FORBIDDEN (caller and HTTP)', async () => {
@@ -24,6 +24,7 @@ describe('access', () => {
       await expect(caller.database.queryPlans()).rejects.toMatchObject({ code });
       await expect(caller.database.slowQueries()).rejects.toMatchObject({ code });
       await expect(caller.database.rollupConsistency()).rejects.toMatchObject({ code });
+      await expect(caller.database.threadSummaries()).rejects.toMatchObject({ code });
       await expect(caller.database.explainAnalyze({ id: 'conversations.history' })).rejects.toMatchObject({ code });
     }
     for (const proc of QUERIES) {
@@ -60,6 +61,11 @@ describe('as admin', () => {
     expect(rollup.data.days).toBe(90);
     expect(rollup.data.result.consistent).toBe(true);
 
+    const threads = await admin.database.threadSummaries();
+    if (!threads.ok || !threads.data.checked) throw new Error(JSON.stringify(threads));
+    expect(threads.data.threads).toBeGreaterThan(0);
+    expect(threads.data.mismatches).toEqual([]);
+
     const analyze = await admin.database.explainAnalyze({ id: 'conversations.history' });
     expect(analyze.problem).toBeNull();
     expect(analyze.result!.executionMs).toBeGreaterThan(0);
@@ -80,13 +86,15 @@ describe('as admin', () => {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE shared_thread_messages IN ACCESS EXCLUSIVE MODE');
       const started = performance.now();
-      const [indexes, tables, plans, slow, rollup, analyze] = await Promise.all([
+      const [indexes, tables, plans, slow, rollup, threads, analyze] = await Promise.all([
         ...QUERIES.map((p) => h.http('admin', p)),
         h.http('admin', 'database.explainAnalyze', { id: 'conversations.history' }, { method: 'POST' }),
       ]);
       expect(performance.now() - started).toBeLessThan(2_000);
-      for (const res of [indexes, tables, plans, slow, rollup, analyze]) expect(res!.status).toBe(200);
+      for (const res of [indexes, tables, plans, slow, rollup, threads, analyze]) expect(res!.status).toBe(200);
       expect(rollup!.body.result.ok).toBe(true);
+      expect(threads!.body.result).toMatchObject({ ok: true, data: { checked: false } });
+      expect(threads!.body.result.data.reason).toMatch(/Not checked: .*shared_thread_messages/);
       expect(indexes!.body.result.problems.join(' ')).toMatch(/skipped for shared_thread_messages: shared_thread_messages is locked ACCESS EXCLUSIVE/);
       expect(tables!.body.result.problems.join(' ')).toMatch(/Exact sizes skipped for shared_thread_messages/);
       const history = plans!.body.result.data.find((p: { id: string }) => p.id === 'conversations.history');

@@ -6,6 +6,7 @@ import { readIndexSection } from '../queries/db-health-indexes';
 import { APP_QUERIES, explainAnalyzeQuery, readQueryPlans } from '../queries/db-health-queries';
 import { readSlowQueries, readTableSection } from '../queries/db-health';
 import { readRollupCheck, ROLLUP_GUARD } from '../queries/db-health-rollup';
+import { readThreadSummaryCheck, THREAD_GUARD } from '../queries/db-health-threads';
 import { adminProcedure, createRouter } from '../trpc';
 
 const queryIds = APP_QUERIES.map((q) => q.id) as [string, ...string[]];
@@ -34,6 +35,11 @@ export const databaseRouter = createRouter({
       async () => ({ data: await readRollupCheck(ctx.db, businessTimeZone()), problems: [] }),
       ROLLUP_GUARD,
     ),
+  ),
+
+  /** Whether the threads of the newest messages carry the summaries their messages give (0010). */
+  threadSummaries: adminProcedure.query(({ ctx }) =>
+    readSection('the thread summary check', async () => ({ data: await readThreadSummaryCheck(ctx.db), problems: [] }), THREAD_GUARD),
   ),
 
   /**

@@ -6,6 +6,7 @@ import { getQueryClient, getSessionUser, HydrateClient, trpc } from '@/app/_trpc
 import { IndexHealth } from './index-health';
 import { QueryPlans } from './query-plans';
 import { RollupCheck } from './rollup-check';
+import { ThreadSummaryCheck } from './thread-summary-check';
 import { SlowQueries } from './slow-queries';
 import { TableHealth } from './table-health';
 
@@ -36,6 +37,7 @@ export default async function DatabasePage() {
   void qc.prefetchQuery(trpc.database.indexes.queryOptions());
   void qc.prefetchQuery(trpc.database.tables.queryOptions());
   void qc.prefetchQuery(trpc.database.rollupConsistency.queryOptions());
+  void qc.prefetchQuery(trpc.database.threadSummaries.queryOptions());
   void qc.prefetchQuery(trpc.database.slowQueries.queryOptions());
   return (
     <HydrateClient>
@@ -60,6 +62,9 @@ export default async function DatabasePage() {
         </Region>
         <Region label="the rollup check" rows={3}>
           <RollupCheck />
+        </Region>
+        <Region label="the thread summary check" rows={2}>
+          <ThreadSummaryCheck />
         </Region>
         <Region label="slow queries" rows={3}>
           <SlowQueries />

@@ -1,0 +1,74 @@
+'use client';
+
+import { useSuspenseQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useTRPC } from '@/app/_trpc/client';
+import styles from './database.module.css';
+import { formatCount, formatUtc } from './format';
+import { Problems } from './problems';
+
+const facts = (f: { messageCount: number; channels: string[]; lastMessageAt: Date | null }) =>
+  `${formatCount(f.messageCount)} messages · ${f.channels.join(', ') || 'no channel'} · last ${f.lastMessageAt ? formatUtc(f.lastMessageAt) : 'never'}`;
+
+/** Migration 0010's thread summaries against the messages of the threads written to last. */
+export function ThreadSummaryCheck() {
+  const trpc = useTRPC();
+  const { data, refetch, isFetching } = useSuspenseQuery(trpc.database.threadSummaries.queryOptions());
+  const check = data.ok ? data.data : null;
+  const r = check?.checked ? check : null;
+  return (
+    <section className={`card ${styles.section}`} aria-labelledby="threads-h">
+      <div className={styles.sectionHead}>
+        <h2 id="threads-h">Thread summaries</h2>
+        <button type="button" className="btn" onClick={() => refetch()} disabled={isFetching}>
+          {isFetching ? 'Checking…' : 'Check again'}
+        </button>
+      </div>
+      <Problems problems={data.problems} title="Could not check the thread summaries" />
+      {check && !check.checked && <Problems problems={[check.reason]} title="Not checked" />}
+      {r && (
+        <>
+          <p style={{ margin: 0 }} role="status">
+            {r.mismatches.length === 0 ? (
+              <span className="badge badge-ok">✓ Consistent</span>
+            ) : (
+              <span className="badge badge-danger">✖ {r.mismatches.length === 100 ? '100+' : r.mismatches.length} stale</span>
+            )}{' '}
+            {r.mismatches.length === 0
+              ? `The ${formatCount(r.threads)} threads of the newest ${formatCount(r.messages)} messages show the counts, channels and last messages their messages give.`
+              : `Some threads of the newest ${formatCount(r.messages)} messages show a stale count, channel list or last message in the conversation list: a writer turned migration 0010's triggers off (app.thread_summaries). This repairs them:`}
+          </p>
+          {r.mismatches.length > 0 && (
+            <pre className="mono" style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
+              SELECT shared_threads_summary_refresh(array(SELECT shared_threads_summary_drift(NULL)));
+            </pre>
+          )}
+          {r.mismatches.length > 0 && (
+            <div className="table-wrap">
+              <table className={`table ${styles.stackTable}`}>
+                <thead>
+                  <tr>
+                    <th scope="col">Thread</th>
+                    <th scope="col">Shown</th>
+                    <th scope="col">Its messages</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.mismatches.map((m) => (
+                    <tr key={m.threadId}>
+                      <td className="mono">
+                        <Link href={`/conversations/${m.threadId}`}>{m.threadId}</Link>
+                      </td>
+                      <td data-label="Shown">{facts(m.stored)}</td>
+                      <td data-label="Its messages">{facts(m.actual)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
