@@ -32,17 +32,20 @@
 -- Whoever bypasses owns the consistency: shared_threads_summary_refresh(ids) recomputes any thread.
 
 -- The summaries of the given threads as their messages make them (a thread without messages: 0,
--- '{}', NULL, NULL). Reads only; a handful of index probes a thread.
+-- '{}', NULL, NULL). Reads only: one pass over each thread's messages for the count and channels
+-- (shared_thread_messages_thread_id_idx), one index probe for the newest.
 CREATE FUNCTION shared_threads_summary_of(p_ids uuid[])
   RETURNS TABLE (id uuid, message_count integer, channels text[], last_message_at timestamptz, last_message_preview text)
   LANGUAGE sql STABLE
   AS $$
-  SELECT x.id,
-         (SELECT count(*)::int FROM shared_thread_messages m WHERE m.thread_id = x.id),
-         ARRAY(SELECT c FROM unnest(ARRAY['web', 'sms', 'voice']) AS c
-               WHERE EXISTS (SELECT 1 FROM shared_thread_messages m WHERE m.thread_id = x.id AND m.channel = c)),
+  SELECT x.id, a.n,
+         ARRAY(SELECT c FROM unnest(ARRAY['web', 'sms', 'voice']) AS c WHERE c = ANY (a.channels)),
          l.created_at, left(l.body, 160)
     FROM (SELECT DISTINCT u.id FROM unnest(p_ids) AS u(id)) x
+    CROSS JOIN LATERAL (
+      SELECT count(*)::int AS n, array_agg(DISTINCT m.channel) AS channels
+        FROM shared_thread_messages m WHERE m.thread_id = x.id
+    ) a
     LEFT JOIN LATERAL (
       SELECT m.created_at, m.body FROM shared_thread_messages m
        WHERE m.thread_id = x.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1
