@@ -4,7 +4,7 @@ import { useSuspenseQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './database.module.css';
 import { formatCount, formatUtc } from './format';
-import { Problems } from './problems';
+import { CheckSection } from './check-section';
 
 const money = (cents: number) => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
@@ -14,15 +14,15 @@ export function RollupCheck() {
   const check = data.ok ? data.data : null;
   const r = check?.checked ? check.result : null;
   return (
-    <section className={`card ${styles.section}`} aria-labelledby="rollup-h">
-      <div className={styles.sectionHead}>
-        <h2 id="rollup-h">Cost rollup consistency</h2>
-        <button type="button" className="btn" onClick={() => refetch()} disabled={isFetching}>
-          {isFetching ? 'Checking…' : 'Check again'}
-        </button>
-      </div>
-      <Problems problems={data.problems} title="Could not check the rollup" />
-      {check && !check.checked && <Problems problems={[check.reason]} title="Not checked" />}
+    <CheckSection
+      id="rollup-h"
+      title="Cost rollup consistency"
+      problems={data.problems}
+      problemTitle="Could not check the rollup"
+      skipped={check && !check.checked ? check.reason : null}
+      onRecheck={() => refetch()}
+      checking={isFetching}
+    >
       {r && (
         <>
           <p style={{ margin: 0 }} role="status">
@@ -91,6 +91,6 @@ export function RollupCheck() {
           )}
         </>
       )}
-    </section>
+    </CheckSection>
   );
 }

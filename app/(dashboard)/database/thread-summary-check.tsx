@@ -5,10 +5,13 @@ import Link from 'next/link';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './database.module.css';
 import { formatCount, formatUtc } from './format';
-import { Problems } from './problems';
+import { CheckSection } from './check-section';
+import { SqlBlock } from './sql-block';
 
 const facts = (f: { messageCount: number; channels: string[]; lastMessageAt: Date | null }) =>
   `${formatCount(f.messageCount)} messages · ${f.channels.join(', ') || 'no channel'} · last ${f.lastMessageAt ? formatUtc(f.lastMessageAt) : 'never'}`;
+
+const REPAIR = 'SELECT shared_threads_summary_refresh(array(SELECT shared_threads_summary_drift(NULL)));';
 
 /** Migration 0010's thread summaries against the messages of the threads written to last. */
 export function ThreadSummaryCheck() {
@@ -17,15 +20,15 @@ export function ThreadSummaryCheck() {
   const check = data.ok ? data.data : null;
   const r = check?.checked ? check : null;
   return (
-    <section className={`card ${styles.section}`} aria-labelledby="threads-h">
-      <div className={styles.sectionHead}>
-        <h2 id="threads-h">Thread summaries</h2>
-        <button type="button" className="btn" onClick={() => refetch()} disabled={isFetching}>
-          {isFetching ? 'Checking…' : 'Check again'}
-        </button>
-      </div>
-      <Problems problems={data.problems} title="Could not check the thread summaries" />
-      {check && !check.checked && <Problems problems={[check.reason]} title="Not checked" />}
+    <CheckSection
+      id="threads-h"
+      title="Thread summaries"
+      problems={data.problems}
+      problemTitle="Could not check the thread summaries"
+      skipped={check && !check.checked ? check.reason : null}
+      onRecheck={() => refetch()}
+      checking={isFetching}
+    >
       {r && (
         <>
           <p style={{ margin: 0 }} role="status">
@@ -36,13 +39,9 @@ export function ThreadSummaryCheck() {
             )}{' '}
             {r.mismatches.length === 0
               ? `The ${formatCount(r.threads)} threads of the newest ${formatCount(r.messages)} messages show the counts, channels and last messages their messages give.`
-              : `Some threads of the newest ${formatCount(r.messages)} messages show a stale count, channel list or last message in the conversation list: a writer turned migration 0010's triggers off (app.thread_summaries). This repairs them:`}
+              : `Some threads of the newest ${formatCount(r.messages)} messages show a stale count, channel list or last message in the conversation list: a writer turned migration 0010's triggers off (app.thread_summaries). The statement below repairs them.`}
           </p>
-          {r.mismatches.length > 0 && (
-            <pre className="mono" style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
-              SELECT shared_threads_summary_refresh(array(SELECT shared_threads_summary_drift(NULL)));
-            </pre>
-          )}
+          {r.mismatches.length > 0 && <SqlBlock label="Repair" wrap sql={REPAIR} />}
           {r.mismatches.length > 0 && (
             <div className="table-wrap">
               <table className={`table ${styles.stackTable}`}>
@@ -69,6 +68,6 @@ export function ThreadSummaryCheck() {
           )}
         </>
       )}
-    </section>
+    </CheckSection>
   );
 }
