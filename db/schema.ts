@@ -53,6 +53,8 @@ export interface SharedThreadsTable {
   message_count: ColumnType<number, number | undefined, number>;
   last_message_at: TimestampNullable;
   last_message_preview: string | null;
+  /** Direction of the newest message, kept with the summary (thread_waiting migration). */
+  last_direction: ColumnType<Direction | null, Direction | null | undefined, Direction | null>;
   linked_at: TimestampNullable;
   created_at: Timestamp;
 }
@@ -69,6 +71,8 @@ export interface SharedThreadMessagesTable {
   voice_transcript: string | null;
   voice_recording_url: string | null;
   created_at: Timestamp;
+  /** Generated from body and voice_transcript (message_search migration): never written. */
+  search_vector: ColumnType<string, never, never>;
 }
 
 export interface AppointmentsTable {

@@ -2,7 +2,8 @@ import { type CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
 import { costByServiceQuery, periodBounds } from './analytics';
 import { customerAppointmentsQuery, searchCustomersQuery } from './bookings';
-import { listThreadsQuery, threadHistoryQuery } from './conversations';
+import { threadHistoryQuery } from './conversations';
+import { listThreadsQuery } from './conversations-list';
 import {
   blockingLocks,
   describeError,
