@@ -14,6 +14,11 @@ export type ThreadStatus = (typeof THREAD_STATUSES)[number];
 export const MATCH_KINDS = ['name', 'phone', 'email'] as const;
 export type MatchKind = (typeof MATCH_KINDS)[number];
 
+// Private-use characters mark the matched words in a search snippet: they cannot be confused with
+// anything a customer typed, and the client splits on them (no HTML travels).
+export const MARK_START = '\uE000';
+export const MARK_END = '\uE001';
+
 export const LIST_PAGE_SIZE = 30;
 export const HISTORY_PAGE_SIZE = 50;
 export const SEARCH_PAGE_SIZE = 20;
@@ -144,4 +149,13 @@ export function listInputFromUrl(p: ListUrlState) {
 export function messageSearchInputFromUrl(p: ListUrlState) {
   const q = p.q.trim().slice(0, MESSAGE_SEARCH_MAX);
   return /[\p{L}\p{N}]/u.test(q) ? { q, limit: SEARCH_PAGE_SIZE, customerId: p.customer && p.customer > 0 ? p.customer : null } : null;
+}
+
+/** A thread's history input for its URL: `?m=<message id>` (a search hit) or `?date=YYYY-MM-DD`. */
+export function historyInputFromUrl(threadId: string, params: { get(name: string): string | null }) {
+  const m = params.get('m');
+  const date = params.get('date');
+  const messageId = m && /^[1-9]\d{0,15}$/.test(m) ? Number(m) : null;
+  const day = !messageId && date && DAY.test(date) && daySchema.safeParse(date).success ? date : null;
+  return { threadId, limit: HISTORY_PAGE_SIZE, aroundMessageId: messageId, aroundDay: day };
 }

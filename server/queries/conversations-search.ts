@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '@/db/client';
 import type { Channel, Direction } from '@/db/schema';
+import { MARK_END, MARK_START } from '@/lib/contract/conversations';
 
 /**
  * Ranked among the newest CANDIDATES matches, not all of them: a common word ("call") matches a
@@ -10,10 +11,6 @@ import type { Channel, Direction } from '@/db/schema';
  */
 export const CANDIDATES = 200;
 
-// Private-use characters mark the matched words in a snippet: they cannot be confused with
-// anything a customer typed that the browser would render (the client splits on them; no HTML).
-export const MARK_START = '\uE000';
-export const MARK_END = '\uE001';
 // Bounded work: ts_headline runs on the page's hits only (never on candidates), over at most the
 // first 5,000 characters of a long transcript.
 const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=22, MinWords=8, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;

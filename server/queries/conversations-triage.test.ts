@@ -7,7 +7,8 @@ import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/databa
 import { threadHistory, threadHistoryAround } from './conversations';
 import { decodeMessageCursor } from './conversations-cursors';
 import { countThreadsQuery, listThreads, listThreadsQuery, type ListThreadsParams } from './conversations-list';
-import { CANDIDATES, MARK_END, MARK_START, messageSearch, messageSearchQuery } from './conversations-search';
+import { MARK_END, MARK_START } from '@/lib/contract/conversations';
+import { CANDIDATES, messageSearch, messageSearchQuery } from './conversations-search';
 
 let scratch: ScratchDatabase;
 let db: Db;

@@ -1,13 +1,16 @@
+import { on } from 'node:events';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import {
   cursorSchema,
   historyInputSchema,
+  liveInputSchema,
   listInputSchema,
   messageSearchInputSchema,
   threadIdSchema,
 } from '@/lib/contract/conversations';
 import { businessTimeZone } from '../env';
+import { conversationsFeed, type FeedEvent } from '../live/conversations-feed';
 import { decodeMessageCursor, decodeThreadCursor } from '../queries/conversations-cursors';
 import { listThreads } from '../queries/conversations-list';
 import { messageSearch } from '../queries/conversations-search';
@@ -34,9 +37,6 @@ const listInput = listInputSchema
 
 const historyInput = historyInputSchema
   .extend({ cursor: cursorOf(decodeMessageCursor) })
-  .refine((i) => !(i.cursor && (i.aroundMessageId || i.aroundDay)), {
-    message: 'Give a cursor or a point to open the thread at, not both.',
-  })
   .refine((i) => !(i.aroundMessageId && i.aroundDay), { message: 'Open the thread at a message or at a day, not both.' });
 
 const NOT_FOUND = () => new TRPCError({ code: 'NOT_FOUND', message: 'No conversation has this id.' });
@@ -76,12 +76,13 @@ export const conversationsRouter = createRouter({
   /**
    * A thread's messages, newest first. By default its newest page, then older pages by
    * `nextCursor`; `direction: 'backward'` with `prevCursor` gives newer ones; `aroundMessageId`
-   * (a search hit) or `aroundDay` (jump to date) open it at that point.
+   * (a search hit) or `aroundDay` (jump to date) open it at that point; with a cursor they are
+   * ignored, so useInfiniteQuery can page on from the point it opened at.
    */
   history: authedProcedure.input(historyInput).query(async ({ ctx, input }) => {
     const { threadId, limit } = input;
     let page;
-    if (input.aroundMessageId || input.aroundDay) {
+    if (!input.cursor && (input.aroundMessageId || input.aroundDay)) {
       const at = input.aroundMessageId
         ? { messageId: input.aroundMessageId }
         : { day: input.aroundDay!, timeZone: businessTimeZone() };
@@ -97,5 +98,22 @@ export const conversationsRouter = createRouter({
     // An empty page is either an empty thread or no thread at all: only then look the thread up.
     if (page.messages.length === 0 && !(await threadById(ctx.db, threadId))) throw NOT_FOUND();
     return page;
+  }),
+
+  /**
+   * Server-sent events: which threads got new messages (`current` when the open thread did), or
+   * `resync` after the feed reconnected (notifications may have been missed: refetch).
+   */
+  live: authedProcedure.input(liveInputSchema).subscription(async function* ({ input, signal }) {
+    const feed = conversationsFeed();
+    try {
+      for await (const [event] of on(feed, 'event', { signal })) {
+        const e = event as FeedEvent;
+        if (e.kind === 'resync') yield { kind: 'resync' as const, threadIds: [] as string[], current: true };
+        else yield { kind: 'threads' as const, threadIds: e.threadIds, current: !!input.threadId && e.threadIds.includes(input.threadId) };
+      }
+    } catch (error) {
+      if (!signal?.aborted) throw error; // the browser went away: a normal end
+    }
   }),
 });
