@@ -6,6 +6,7 @@ import { customerAppointments } from '@/server/queries/bookings';
 import { threadHistory } from '@/server/queries/conversations';
 import { otpRateLimitCounts } from '@/server/queries/identity';
 import { GUIDE } from './claims';
+import { conversationOperations } from './operations-conversations';
 import type { GuideClaim } from './types';
 import { type BenchOperation, interleave, spread } from './measure';
 
@@ -79,7 +80,7 @@ const otpRateLimit: BenchOp<{ destination: string; now: Date }> = {
 };
 
 export function benchOperations(): BenchOp[] {
-  return [history, bookings, ...analyticsOperations(), otpRateLimit];
+  return [history, bookings, ...analyticsOperations(), otpRateLimit, ...conversationOperations()];
 }
 
 /**
