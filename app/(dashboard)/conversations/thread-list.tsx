@@ -209,6 +209,17 @@ function ThreadResults({
   ) : null;
 
   const filtered = Boolean(input.channel || q.trim() || input.customerId || input.status || input.waiting || input.from || input.to);
+  if (threads.length === 0 && q.trim() && messageSearchInputFromUrl(params)) {
+    // The message search below may still find it: one quiet line, not a page-sized empty state.
+    return (
+      <>
+        {customerChip}
+        <p className="muted" style={{ margin: 0 }} data-testid="no-thread-match">
+          No customer name, phone or email matches “{q.trim()}”{input.customerId || input.status || input.waiting || input.from || input.to || input.channel ? ' with these filters' : ''}.
+        </p>
+      </>
+    );
+  }
   if (threads.length === 0) {
     return (
       <>

@@ -201,8 +201,14 @@ function Messages({ threadId, timeZone }: { threadId: string; timeZone: string }
   }, []);
 
   // The day of the message at the top of the view, pinned while scrolling through a long thread.
-  const topItem = items.find((i) => i.end > virtualizer.scrollOffset! + 8) ?? items[0];
-  const stickyDay = topItem && messages[topItem.index] ? formatDay(messages[topItem.index]!.createdAt, timeZone) : null;
+  // Hidden while that day's own divider is on screen at the top, so the two never overlap.
+  const offset = virtualizer.scrollOffset ?? 0;
+  const topItem = items.find((i) => i.end > offset + 8) ?? items[0];
+  const topMessage = topItem ? messages[topItem.index] : undefined;
+  const topPrev = topItem && topItem.index > 0 ? messages[topItem.index - 1] : undefined;
+  const dividerShowing =
+    !!topItem && (!topPrev || dayKey(topPrev.createdAt, timeZone) !== dayKey(topMessage!.createdAt, timeZone)) && topItem.start >= offset - 4;
+  const stickyDay = topMessage && !dividerShowing ? formatDay(topMessage.createdAt, timeZone) : null;
 
   const olderLabel = isFetchingNextPage ? 'Loading older messages…' : 'Load older messages';
   const toNewest = () => {
