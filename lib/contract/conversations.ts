@@ -1,5 +1,7 @@
 import { createLoader, parseAsBoolean, parseAsInteger, parseAsString, parseAsStringLiteral } from 'nuqs/server';
 import { z } from 'zod';
+import { isDay } from '@/lib/business-day';
+import { isoDay, parseAsDay } from './common';
 
 /**
  * The conversations contract: enums, zod inputs and the list's URL parsers, imported by the
@@ -38,9 +40,10 @@ export const limitSchema = (fallback: number) =>
     .default(fallback);
 
 /** A calendar day in the business time zone, as `<input type="date">` gives it. */
-export const daySchema = z.iso.date({ message: 'Dates must look like 2026-01-31.' });
+export const daySchema = isoDay;
 
 // PostgreSQL text cannot hold NUL; other control characters never belong in a search.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
 /** The opaque cursor of a previous page (the router decodes it; a bad one is BAD_REQUEST). */
@@ -113,8 +116,8 @@ export const listSearchParams = {
   customer: parseAsInteger,
   status: parseAsStringLiteral(THREAD_STATUSES),
   waiting: parseAsBoolean.withDefault(false),
-  from: parseAsString,
-  to: parseAsString,
+  from: parseAsDay,
+  to: parseAsDay,
 };
 export const loadListSearchParams = createLoader(listSearchParams);
 
@@ -128,8 +131,6 @@ export interface ListUrlState {
   to: string | null;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /** The list procedure's input for the URL's filters (malformed URL values are dropped, not sent). */
 export function listInputFromUrl(p: ListUrlState) {
   const search = p.q.trim().slice(0, 100);
@@ -139,8 +140,8 @@ export function listInputFromUrl(p: ListUrlState) {
     customerId: p.customer && p.customer > 0 ? p.customer : null,
     status: p.status,
     waiting: p.waiting || null,
-    from: p.from && DAY.test(p.from) && daySchema.safeParse(p.from).success ? p.from : null,
-    to: p.to && DAY.test(p.to) && daySchema.safeParse(p.to).success ? p.to : null,
+    from: p.from && isDay(p.from) ? p.from : null,
+    to: p.to && isDay(p.to) ? p.to : null,
     limit: LIST_PAGE_SIZE,
   };
 }
@@ -156,6 +157,6 @@ export function historyInputFromUrl(threadId: string, params: { get(name: string
   const m = params.get('m');
   const date = params.get('date');
   const messageId = m && /^[1-9]\d{0,15}$/.test(m) ? Number(m) : null;
-  const day = !messageId && date && DAY.test(date) && daySchema.safeParse(date).success ? date : null;
+  const day = !messageId && date && isDay(date) ? date : null;
   return { threadId, limit: HISTORY_PAGE_SIZE, aroundMessageId: messageId, aroundDay: day };
 }
