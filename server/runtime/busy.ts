@@ -19,8 +19,17 @@ const TOO_MANY_CONNECTIONS = '53300';
 
 /** Why a database error means "busy, try again", or null when it is a real failure. */
 export function busyReason(err: unknown, limits: { lockTimeoutMs: number; statementTimeoutMs: number; poolWaitMs: number }): string | null {
+  // Libraries wrap: better-auth's "Failed to get session" carries the pool's timeout as its cause.
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const reason = ownBusyReason(e, limits);
+    if (reason) return reason;
+  }
+  return null;
+}
+
+function ownBusyReason(err: unknown, limits: { lockTimeoutMs: number; statementTimeoutMs: number; poolWaitMs: number }): string | null {
   const e = err as { code?: string; message?: string } | null;
-  if (!e) return null;
+  if (!e || typeof e !== 'object') return null;
   if (e instanceof BulkheadFull) return e.message;
   if (e.code === LOCK_NOT_AVAILABLE) return `a table it reads is locked by another session (waited ${limits.lockTimeoutMs} ms for the lock)`;
   if (e.code === QUERY_CANCELED) return `its query ran longer than the ${limits.statementTimeoutMs} ms statement timeout`;
