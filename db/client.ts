@@ -3,6 +3,7 @@ import {
   type DatabaseConnection,
   type Driver,
   Kysely,
+  type KyselyConfig,
   PostgresDialect,
   type QueryResult,
   type TransactionSettings,
@@ -29,6 +30,8 @@ export interface DbOptions {
   poolWaitMs?: number;
   /** Sent in the startup packet: PgBouncer tracks application_name, so this one is allowed. */
   applicationName?: string;
+  /** Kysely's query log hook (tests count where queries ran). */
+  log?: KyselyConfig['log'];
 }
 
 /** pg-pool's message when no connection came within `connectionTimeoutMillis`. */
@@ -52,7 +55,7 @@ export function createDb(url: string, options: DbOptions = {}): Kysely<Database>
   const pool = createPool(url, options);
   const limits = limitStatements(options);
   const dialect = limits ? new LimitedPostgresDialect({ pool }, limits) : new PostgresDialect({ pool });
-  return new Kysely<Database>({ dialect });
+  return new Kysely<Database>({ dialect, log: options.log });
 }
 
 export type Db = Kysely<Database>;

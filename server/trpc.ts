@@ -130,8 +130,11 @@ export const onReplica = t.middleware(async ({ ctx, next }) => {
   ctx.meta.node = picked.status.node;
   const result = await next({ ctx: { db: picked.db, dbNode: picked.status.node } });
   if (!result.ok && picked.status.node === 'replica' && isConnectionError(result.error.cause)) {
-    // The replica went away mid-request: the next request reads the primary (no error twice).
+    // The replica went away since the last check: this request reads the primary instead (a read
+    // is safe to run twice), and so do the next ones until a check finds the replica back.
     router.markDown(`the replica stopped answering: ${(result.error.cause as Error).message}`);
+    ctx.meta.node = 'primary';
+    return next({ ctx: { dbNode: 'primary' as DbNode } });
   }
   return result;
 });

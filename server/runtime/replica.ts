@@ -41,7 +41,11 @@ export function createReplicaRouter(options: {
 
   async function check(): Promise<void> {
     try {
-      const lagMs = await withTimeout(replicaLagMs(replica), checkTimeoutMs, `no answer within ${checkTimeoutMs} ms`);
+      const lagMs = await withTimeout(
+        primaryLsn(primary).then((lsn) => replicaLagMs(replica, lsn)),
+        checkTimeoutMs,
+        `no answer within ${checkTimeoutMs} ms`,
+      );
       status =
         lagMs === null
           ? { node: 'primary', lagMs: null, reason: 'the replica URL points at a primary (not in recovery)' }
@@ -71,19 +75,31 @@ export function createReplicaRouter(options: {
 }
 
 /**
- * Replay lag of a standby in ms: 0 when it has replayed all it received, else the age of the last
- * replayed transaction (so a paused replay shows a growing lag once the primary writes). Null when
- * the server is not in recovery.
+ * Replay lag of a standby in ms, or null when the server is not in recovery. 0 when it has replayed
+ * everything the primary had written when we asked (`primaryLsn`); otherwise the age of the last
+ * transaction it replayed, which grows while replay is paused or the stream is cut. (Comparing with
+ * the standby's own receive position alone would call a standby whose stream is down "caught up".)
  */
-export async function replicaLagMs(db: Db): Promise<number | null> {
+export async function replicaLagMs(db: Db, primaryLsn: string | null = null): Promise<number | null> {
   const { rows } = await sql<{ recovery: boolean; lag: number | null }>`
     select pg_is_in_recovery() as recovery,
-           case when pg_last_wal_receive_lsn() is not distinct from pg_last_wal_replay_lsn() then 0
+           case when ${primaryLsn}::pg_lsn is not null and pg_last_wal_replay_lsn() >= ${primaryLsn}::pg_lsn then 0
+                when ${primaryLsn}::pg_lsn is null and pg_last_wal_receive_lsn() is not distinct from pg_last_wal_replay_lsn() then 0
                 else coalesce(extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000, 0)
            end::float8 as lag`.execute(db);
   const row = rows[0];
   if (!row?.recovery) return null;
   return row.lag ?? 0;
+}
+
+/** The primary's current WAL position (null if it cannot say: then the standby's own view is used). */
+async function primaryLsn(db: Db): Promise<string | null> {
+  try {
+    const { rows } = await sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(db);
+    return rows[0]?.lsn ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
