@@ -15,7 +15,7 @@ import { decodeMessageCursor, decodeThreadCursor } from '../queries/conversation
 import { listThreads } from '../queries/conversations-list';
 import { messageSearch } from '../queries/conversations-search';
 import { threadById, threadHistory, threadHistoryAround } from '../queries/conversations';
-import { authedProcedure, createRouter } from '../trpc';
+import { authedProcedure, createRouter, onReplica } from '../trpc';
 
 /** An opaque cursor from a previous page; anything else is a BAD_REQUEST, never a database error. */
 function cursorOf<T>(decode: (s: string) => T | null) {
@@ -46,7 +46,7 @@ export const conversationsRouter = createRouter({
    * Threads, most recent activity first (waiting on us: oldest wait first), filtered by channel,
    * customer, status, waiting, last-activity dates, and a name/phone/email search.
    */
-  list: authedProcedure.input(listInput).query(({ ctx, input }) =>
+  list: authedProcedure.use(onReplica).input(listInput).query(({ ctx, input }) =>
     listThreads(ctx.db, {
       channel: input.channel,
       search: input.search,
@@ -63,6 +63,7 @@ export const conversationsRouter = createRouter({
 
   /** Messages and voice transcripts matching a web-search style query, best of the newest first. */
   searchMessages: authedProcedure
+    .use(onReplica)
     .input(messageSearchInputSchema)
     .query(({ ctx, input }) => messageSearch(ctx.db, { q: input.q, limit: input.limit, customerId: input.customerId })),
 
@@ -79,7 +80,7 @@ export const conversationsRouter = createRouter({
    * (a search hit) or `aroundDay` (jump to date) open it at that point; with a cursor they are
    * ignored, so useInfiniteQuery can page on from the point it opened at.
    */
-  history: authedProcedure.input(historyInput).query(async ({ ctx, input }) => {
+  history: authedProcedure.use(onReplica).input(historyInput).query(async ({ ctx, input }) => {
     const { threadId, limit } = input;
     let page;
     if (!input.cursor && (input.aroundMessageId || input.aroundDay)) {
