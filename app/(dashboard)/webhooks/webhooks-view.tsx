@@ -116,7 +116,7 @@ function QueueStats({ active, onPick }: { active: Status | null; onPick: (s: Sta
   const trpc = useTRPC();
   const { data } = useSuspenseQuery({ ...trpc.webhooks.stats.queryOptions(), refetchInterval: 15_000 });
   const now = data.now.getTime();
-  const age = data.oldestWaitingAt ? now - data.oldestWaitingAt.getTime() : null;
+  const age = data.oldestDueAt ? now - data.oldestDueAt.getTime() : null;
   const due = data.nextDueAt ? data.nextDueAt.getTime() - now : null;
   return (
     <div className={styles.stats}>
@@ -142,7 +142,7 @@ function QueueStats({ active, onPick }: { active: Status | null; onPick: (s: Sta
         </button>
       ))}
       <div className={`card ${styles.stat}`}>
-        <span className="stat-label" title="Age of the oldest pending or failed event">
+        <span className="stat-label" title="How long the longest-waiting due event has waited for a worker">
           Queue age
         </span>
         <span className="stat-value">{age === null ? '—' : formatDuration(age)}</span>
