@@ -96,8 +96,8 @@ export interface WebhookListItem {
  * the webhooks_recovery migration's webhook_events_job_id_idx / webhook_events_customer_id_idx,
  * whose expressions are the same SQL functions. A date range alone: webhook_events_received_at_idx.
  */
-export async function listWebhookEvents(db: Db, p: ListParams): Promise<{ events: WebhookListItem[]; nextCursor: number | null }> {
-  const rows = await db
+export function listQuery(db: Db, p: ListParams) {
+  return db
     .selectFrom('webhook_events')
     .select([
       'id',
@@ -124,8 +124,11 @@ export async function listWebhookEvents(db: Db, p: ListParams): Promise<{ events
     .$if(!!p.to, (qb) => qb.where('received_at', '<=', p.to!))
     .$if(p.cursor != null, (qb) => qb.where('id', '<', p.cursor!))
     .orderBy('id', 'desc')
-    .limit(p.limit + 1)
-    .execute();
+    .limit(p.limit + 1);
+}
+
+export async function listWebhookEvents(db: Db, p: ListParams): Promise<{ events: WebhookListItem[]; nextCursor: number | null }> {
+  const rows = await listQuery(db, p).execute();
   const events = rows.slice(0, p.limit);
   return { events, nextCursor: rows.length > p.limit ? events[events.length - 1]!.id : null };
 }
