@@ -75,6 +75,6 @@ export async function webhookSecretFinding(db: Db): Promise<WebhookSecretFinding
     title: `${row.n.toLocaleString('en-US')} ${row.n === 1 ? 'delivery' : 'deliveries'} rejected for bad signature in the last hour: is the secret right?`,
     detail:
       'HousecallPro signs each webhook with a shared secret. If HOUSECALLPRO_WEBHOOK_SECRET differs from the one in HousecallPro, every real delivery is refused.',
-    href: '/webhooks?view=rejected',
+    href: '/webhooks#rejected-heading',
   };
 }

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../testing/harness';
+import { webhookSecretFinding } from '../queries/webhooks-rejections';
+import { recordRejection } from '../webhooks/rejections';
 import { drain } from '../webhooks/worker';
 
 let h: Harness;
@@ -170,6 +172,31 @@ describe('bulk replay', () => {
     expect(await admin.webhooks.bulkReplayCancel({ id: job.id })).toMatchObject({ status: 'done', cancelledBy: null });
     await expect(admin.webhooks.bulkReplayCancel({ id: 999_999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await h.db.deleteFrom('webhook_events').where('provider_event_id', 'like', 'bulk_dead_%').execute();
+  });
+});
+
+describe('rejected deliveries', () => {
+  it('counts by reason and lists the latest; the Database page finding asks about the secret', async () => {
+    expect(await webhookSecretFinding(h.db)).toBeNull();
+    for (let i = 0; i < 3; i++) {
+      await recordRejection(h.db, { reason: 'bad_signature', detail: 'Signature does not match.', sourceIp: '198.51.100.4', rawBody: Buffer.from(`{"n":${i}}`), bodyBytes: 7 });
+    }
+    await recordRejection(h.db, { reason: 'too_large', detail: 'Body larger than 262144 bytes.', sourceIp: null, rawBody: null, bodyBytes: 300_000 });
+    const admin = await h.callerAs('admin');
+    const { counts, latest } = await admin.webhooks.rejections({});
+    expect(counts).toEqual([
+      { reason: 'bad_signature', lastHour: 3, lastDay: 3 },
+      { reason: 'stale_timestamp', lastHour: 0, lastDay: 0 },
+      { reason: 'bad_body', lastHour: 0, lastDay: 0 },
+      { reason: 'too_large', lastHour: 1, lastDay: 1 },
+    ]);
+    expect(latest.map((r) => r.reason)).toEqual(['too_large', 'bad_signature', 'bad_signature', 'bad_signature']);
+    expect(latest[1]).toMatchObject({ sourceIp: '198.51.100.4', bodySha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await admin.webhooks.rejections({ reason: 'too_large' })).latest).toHaveLength(1);
+    expect(await webhookSecretFinding(h.db)).toMatchObject({
+      count: 3,
+      title: '3 deliveries rejected for bad signature in the last hour: is the secret right?',
+    });
   });
 });
 
