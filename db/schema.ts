@@ -133,14 +133,14 @@ export type WebhookReplayJobStatus = 'running' | 'done' | 'cancelled' | 'failed'
 export interface WebhookReplayJobsTable {
   id: Id;
   created_by: string;
-  created_at: Generated<Date>;
+  created_at: Timestamp;
   filter: ColumnType<unknown, string, string>;
   up_to_id: number;
   expected: number;
   queued: ColumnType<number, number | undefined, number>;
   cursor_id: ColumnType<number, number | undefined, number>;
   status: ColumnType<WebhookReplayJobStatus, WebhookReplayJobStatus | undefined, WebhookReplayJobStatus>;
-  heartbeat_at: Generated<Date>;
+  heartbeat_at: Timestamp;
   finished_at: TimestampNullable;
   cancelled_by: string | null;
   error: string | null;
