@@ -67,10 +67,12 @@ export function BulkReplay({ timeZone }: { timeZone: string }) {
     refetchInterval: (q) => (start.isPending || q.state.data?.some((j) => j.status === 'running') ? 1000 : false),
   });
   const running = jobs.data?.filter((j) => j.status === 'running') ?? [];
+  // Open by the admin, and always while a replay runs (its progress and Cancel live inside).
+  const [open, setOpen] = useState(false);
 
   return (
     <section className="card" aria-labelledby="bulk-heading">
-      <details className={styles.bulk} open={start.isPending || running.length > 0 || undefined}>
+      <details className={styles.bulk} open={open || start.isPending || running.length > 0} onToggle={(e) => setOpen(e.currentTarget.open)}>
         <summary>
           <h2 id="bulk-heading" style={{ display: 'inline', fontSize: '1.05rem' }}>
             Bulk replay
