@@ -128,6 +128,43 @@ export interface WebhookEventsTable {
   received_at: Timestamp;
   processed_at: TimestampNullable;
   errors: ColumnType<WebhookErrorEntry[], string | undefined, string>;
+  /** Last put back in the queue by hand (webhooks_recovery migration). */
+  replayed_at: TimestampNullable;
+}
+
+export type WebhookReplayJobStatus = 'running' | 'done' | 'cancelled' | 'failed';
+/** A bulk replay (webhooks_recovery migration): audit row and progress in one. */
+export interface WebhookReplayJobsTable {
+  id: Id;
+  created_by: string;
+  created_at: Timestamp;
+  filter: ColumnType<unknown, string, string>;
+  up_to_id: number;
+  expected: number;
+  queued: ColumnType<number, number | undefined, number>;
+  cursor_id: ColumnType<number, number | undefined, number>;
+  status: ColumnType<WebhookReplayJobStatus, WebhookReplayJobStatus | undefined, WebhookReplayJobStatus>;
+  heartbeat_at: Timestamp;
+  finished_at: TimestampNullable;
+  cancelled_by: string | null;
+  error: string | null;
+}
+
+export type WebhookRejectionReason = 'bad_signature' | 'stale_timestamp' | 'bad_body' | 'too_large';
+/** A refused delivery (webhooks_recovery migration); capped per minute and reason. */
+export interface WebhookRejectionsTable {
+  id: Id;
+  received_at: Timestamp;
+  reason: WebhookRejectionReason;
+  detail: string;
+  source_ip: string | null;
+  body_sha256: string | null;
+  body_bytes: number;
+}
+export interface WebhookRejectionCountsTable {
+  minute: Date;
+  reason: WebhookRejectionReason;
+  n: number;
 }
 
 export interface AttributionDataTable {
@@ -187,6 +224,9 @@ export interface Database {
   api_usage: ApiUsageTable;
   shared_thread_pending_links: SharedThreadPendingLinksTable;
   webhook_events: WebhookEventsTable;
+  webhook_replay_jobs: WebhookReplayJobsTable;
+  webhook_rejections: WebhookRejectionsTable;
+  webhook_rejection_counts: WebhookRejectionCountsTable;
   attribution_data: AttributionDataTable;
 }
 
