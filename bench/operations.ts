@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '@/db/client';
 import { DEFAULT_TIME_ZONE } from '@/db/seed';
-import { costByService, costByServiceRaw, costTodayRawQuery, periodBounds } from '@/server/queries/analytics';
+import { costByService } from '@/server/queries/analytics';
+import { periodBounds } from '@/server/queries/analytics-shape';
+import { costByServiceRaw, costTodayRawQuery } from './analytics-raw';
 import { customerAppointments } from '@/server/queries/bookings';
 import { threadHistory } from '@/server/queries/conversations';
 import { otpRateLimitCounts } from '@/server/queries/identity';
@@ -114,7 +116,7 @@ const costByServiceRawOp: BenchOp<{ now: Date }> = {
   label: `${GUIDE.operations.costByService.label} (raw aggregate)`,
   claim: GUIDE.operations.costByService.claim,
   guidePlan: GUIDE.operations.costByService.plan,
-  queryFunction: 'server/queries/analytics.ts#costByServiceRaw',
+  queryFunction: 'bench/analytics-raw.ts#costByServiceRaw',
   expectedIndexes: ['api_usage_analytics_idx'],
   inputs: analyticsInputs,
   run: (db, i) => costByServiceRaw(db, costParams(i)),
@@ -128,7 +130,7 @@ const costByServiceRawOp: BenchOp<{ now: Date }> = {
 const costTodayRawOp: BenchOp<{ now: Date }> = {
   key: 'costTodayRaw',
   label: "Admin cost analytics: one day's rows from api_usage (issue 11's today read)",
-  queryFunction: 'server/queries/analytics.ts#costTodayRawQuery',
+  queryFunction: 'bench/analytics-raw.ts#costTodayRawQuery',
   expectedIndexes: ['api_usage_analytics_idx'],
   inputs: analyticsInputs,
   run: (db, i) => costTodayRawQuery(DEFAULT_TIME_ZONE, periodBounds(1, DEFAULT_TIME_ZONE, i.now)).execute(db),

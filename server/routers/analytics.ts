@@ -1,21 +1,10 @@
-import { z } from 'zod';
+import { costByServiceInput } from '@/lib/contract/analytics';
 import { costByService } from '../queries/analytics';
 import { businessTimeZone } from '../env';
 import { adminProcedure, createRouter } from '../trpc';
 
-export const costByServiceInput = z
-  .strictObject({
-    days: z
-      .number({ message: 'days must be a whole number of days from 1 to 365' })
-      .int('days must be a whole number of days from 1 to 365')
-      .min(1, 'days must be at least 1')
-      .max(365, 'days can be at most 365')
-      .default(30),
-  })
-  .prefault({});
-
 export const analyticsRouter = createRouter({
-  /** API cost per service for the last `days` business days (today included) and the N days before. Admins only. */
+  /** API cost per service for the last `days` complete business days, the N days before, and today so far. Admins only. */
   costByService: adminProcedure
     .input(costByServiceInput)
     // The zone is the server's (validated at start by env()); the query checks it against the

@@ -26,7 +26,7 @@ export function CostReportView({
   const { data: report } = useSuspenseQuery(trpc.analytics.costByService.queryOptions({ days }));
   const hiddenSet = useMemo(() => new Set(hidden), [hidden]);
   // Colours follow the service's place in the full list, so hiding one never recolours the others.
-  const visible = report.services.map((s, index) => ({ ...s, index })).filter((s) => !hiddenSet.has(s.service));
+  const visible = report.services.filter((s) => !hiddenSet.has(s.service));
   const toggle = (service: string) =>
     onHiddenChange(hiddenSet.has(service) ? hidden.filter((s) => s !== service) : [...hidden, service]);
 
@@ -43,9 +43,10 @@ export function CostReportView({
   };
 
   return (
-    <div className={`stack ${stale ? styles.stale : ''}`}>
+    <div className={`${styles.report} ${stale ? styles.stale : ''}`}>
       <p className="muted" style={{ margin: 0 }}>
-        {formatDay(report.period.from)} – {formatDayLong(report.period.to)} · today is included and still open · days run midnight to
+        {report.period.days} complete days, {formatDay(report.period.from)} – {formatDayLong(report.period.to)}, compared with the{' '}
+        {report.period.days} complete days before; today ({formatDay(report.today.day)}) is shown apart, still open. Days run midnight to
         midnight in <strong>{report.timeZone}</strong>, the business time zone.
       </p>
       {report.source === 'raw' && (
@@ -62,7 +63,7 @@ export function CostReportView({
         </EmptyState>
       ) : (
         <>
-          <section className="card" aria-labelledby="cost-chart-title">
+          <section className={`card ${styles.chartSection}`} aria-labelledby="cost-chart-title">
             <h2 id="cost-chart-title">Daily cost by service</h2>
             <CostChart report={report} hidden={hiddenSet} onToggle={toggle} />
           </section>
