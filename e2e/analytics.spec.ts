@@ -44,3 +44,44 @@ for (const days of [30, 7]) {
     await expect(page.getByTestId('service-row').first()).toBeVisible();
   });
 }
+
+test('an admin sets a monthly budget and sees spend and projection against it; the chart has a table view', async ({ page }) => {
+  await withDb((c) => c.query(`delete from cost_budgets where service in ('*', 'openai')`));
+  try {
+    await page.goto('/analytics?days=7');
+    await expect(page.getByRole('figure', { name: /Stacked bar chart of the daily cost/ })).toBeVisible();
+    await expect(page.getByTestId('cost-change')).toContainText('vs the 7 complete days before');
+    await expect(page.getByTestId('cost-today')).toContainText('still open');
+
+    await page.getByRole('button', { name: 'View as table' }).click();
+    await expect(page.getByTestId('daily-table').locator('tbody tr')).toHaveCount(7);
+    await page.getByRole('button', { name: 'View as chart' }).click();
+
+    const form = page.getByRole('form', { name: 'Set a monthly budget' });
+    await form.getByLabel('Service').selectOption('*');
+    await form.getByLabel('Monthly budget ($)').fill('1,500.50');
+    await form.getByRole('button', { name: 'Save budget' }).click();
+    const row = page.getByTestId('budget-row').filter({ hasText: 'All services' });
+    await expect(row).toContainText('$1,500.50');
+    const stored = await withDb((c) => c.query<{ monthly_cents: string }>(`select monthly_cents::text from cost_budgets where service = '*'`));
+    expect(stored.rows[0]?.monthly_cents).toBe('150050');
+
+    await form.getByLabel('Monthly budget ($)').fill('abc');
+    await form.getByRole('button', { name: 'Save budget' }).click();
+    await expect(page.getByRole('alert')).toContainText('Enter the monthly budget in dollars');
+
+    for (const [name, width, height] of [['desktop', 1280, 900], ['phone', 390, 844]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({ path: `e2e/out/analytics-${name}.png`, fullPage: true });
+    }
+    // On a phone the chart comes before the cards.
+    const chartTop = (await page.getByTestId('cost-chart').boundingBox())!.y;
+    const cardsTop = (await page.getByTestId('cost-total').boundingBox())!.y;
+    expect(chartTop).toBeLessThan(cardsTop);
+
+    await row.getByRole('button', { name: /Remove/ }).click();
+    await expect(page.getByTestId('budget-row')).toHaveCount(0);
+  } finally {
+    await withDb((c) => c.query(`delete from cost_budgets where service in ('*', 'openai')`));
+  }
+});

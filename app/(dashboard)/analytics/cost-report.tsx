@@ -1,12 +1,15 @@
 'use client';
 
 import { useSuspenseQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { EmptyState } from '@/app/_components/states';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './analytics.module.css';
+import { AlertHistory } from './alert-history';
+import { BudgetPanel } from './budget-panel';
 import { CostChart } from './cost-chart';
 import { CostSummary } from './cost-summary';
+import { DailyTable } from './daily-table';
 import { costCsv, csvFileName } from './csv';
 import { formatDay, formatDayLong } from './format';
 import { ServiceTable } from './service-table';
@@ -25,6 +28,7 @@ export function CostReportView({
   const trpc = useTRPC();
   const { data: report } = useSuspenseQuery(trpc.analytics.costByService.queryOptions({ days }));
   const hiddenSet = useMemo(() => new Set(hidden), [hidden]);
+  const [asTable, setAsTable] = useState(false);
   // Colours follow the service's place in the full list, so hiding one never recolours the others.
   const visible = report.services.filter((s) => !hiddenSet.has(s.service));
   const toggle = (service: string) =>
@@ -64,8 +68,13 @@ export function CostReportView({
       ) : (
         <>
           <section className={`card ${styles.chartSection}`} aria-labelledby="cost-chart-title">
-            <h2 id="cost-chart-title">Daily cost by service</h2>
-            <CostChart report={report} hidden={hiddenSet} onToggle={toggle} />
+            <div className={styles.sectionHead}>
+              <h2 id="cost-chart-title">Daily cost by service</h2>
+              <button type="button" className="btn" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
+                {asTable ? 'View as chart' : 'View as table'}
+              </button>
+            </div>
+            {asTable ? <DailyTable report={report} hidden={hiddenSet} /> : <CostChart report={report} hidden={hiddenSet} onToggle={toggle} />}
           </section>
           <section className="card" aria-labelledby="cost-table-title">
             <div className={styles.sectionHead}>
@@ -78,6 +87,14 @@ export function CostReportView({
           </section>
         </>
       )}
+      <section className="card" aria-labelledby="budgets-title" id="budgets">
+        <h2 id="budgets-title">Monthly budgets</h2>
+        <BudgetPanel services={report.services.map((s) => s.service)} />
+      </section>
+      <section className="card" aria-labelledby="alerts-title">
+        <h2 id="alerts-title">Alert history</h2>
+        <AlertHistory />
+      </section>
     </div>
   );
 }
