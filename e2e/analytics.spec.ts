@@ -68,7 +68,7 @@ test('an admin sets a monthly budget and sees spend and projection against it; t
 
     await form.getByLabel('Monthly budget ($)').fill('abc');
     await form.getByRole('button', { name: 'Save budget' }).click();
-    await expect(page.getByRole('alert')).toContainText('Enter the monthly budget in dollars');
+    await expect(page.getByRole('alert').filter({ hasText: 'Enter the monthly budget in dollars' })).toBeVisible();
 
     for (const [name, width, height] of [['desktop', 1280, 900], ['phone', 390, 844]] as const) {
       await page.setViewportSize({ width, height });

@@ -1,8 +1,17 @@
 import { TRPCError } from '@trpc/server';
-import { alertHistoryInput, costByServiceInput, deleteBudgetInput, setBudgetInput } from '@/lib/contract/analytics';
+import {
+  alertHistoryInput,
+  costByServiceInput,
+  customerCostInput,
+  deleteBudgetInput,
+  setBudgetInput,
+  threadCostInput,
+  topSpendersInput,
+} from '@/lib/contract/analytics';
 import { costByService } from '../queries/analytics';
 import { activeAlerts, alertHistory } from '../queries/analytics-alerts';
 import { budgetStatus, deleteBudget, setBudget } from '../queries/analytics-budgets';
+import { customerCost, threadCost, topSpenders } from '../queries/analytics-spenders';
 import { businessTimeZone } from '../env';
 import { adminProcedure, createRouter } from '../trpc';
 
@@ -30,4 +39,21 @@ export const analyticsRouter = createRouter({
 
   /** This month's alerts and today's spikes: the dashboard banner. */
   activeAlerts: adminProcedure.query(({ ctx }) => activeAlerts(ctx.db, { timeZone: businessTimeZone() })),
+
+  /** The threads and customers that cost most over the last `days` complete days, with their share. */
+  topSpenders: adminProcedure.input(topSpendersInput).query(({ ctx, input }) => topSpenders(ctx.db, { ...input, timeZone: businessTimeZone() })),
+
+  /** A conversation's API cost over the last 30 complete days (the thread header). */
+  threadCost: adminProcedure.input(threadCostInput).query(async ({ ctx, input }) => {
+    const r = await threadCost(ctx.db, { threadId: input.threadId, days: 30, timeZone: businessTimeZone() });
+    if (!r) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such conversation' });
+    return r;
+  }),
+
+  /** A customer's API cost over the last 30 complete days, over all their conversations (the customer card). */
+  customerCost: adminProcedure.input(customerCostInput).query(async ({ ctx, input }) => {
+    const r = await customerCost(ctx.db, { customerId: input.customerId, days: 30, timeZone: businessTimeZone() });
+    if (!r) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such customer' });
+    return r;
+  }),
 });
