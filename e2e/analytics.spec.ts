@@ -56,6 +56,9 @@ test('an admin sets a monthly budget and sees spend and projection against it; t
     await page.getByRole('button', { name: 'View as table' }).click();
     await expect(page.getByTestId('daily-table').locator('tbody tr')).toHaveCount(7);
     await page.getByRole('button', { name: 'View as chart' }).click();
+    // Who drives the cost: linked customers and conversations.
+    await expect(page.getByTestId('top-customers').locator('tbody a').first()).toHaveAttribute('href', /^\/bookings\?customer=\d+$/);
+    await expect(page.getByTestId('top-threads').locator('tbody a').first()).toHaveAttribute('href', /^\/conversations\/[0-9a-f-]{36}$/);
 
     const form = page.getByRole('form', { name: 'Set a monthly budget' });
     await form.getByLabel('Service').selectOption('*');

@@ -13,6 +13,7 @@ import { DailyTable } from './daily-table';
 import { costCsv, csvFileName } from './csv';
 import { formatDay, formatDayLong } from './format';
 import { ServiceTable } from './service-table';
+import { TopSpenders } from './top-spenders';
 
 export function CostReportView({
   days,
@@ -87,6 +88,10 @@ export function CostReportView({
           </section>
         </>
       )}
+      <section className="card" aria-labelledby="spenders-title">
+        <h2 id="spenders-title">Who drives the cost: top customers and conversations, last {report.period.days} complete days</h2>
+        <TopSpenders days={days} />
+      </section>
       <section className="card" aria-labelledby="budgets-title" id="budgets">
         <h2 id="budgets-title">Monthly budgets</h2>
         <BudgetPanel services={report.services.map((s) => s.service)} />
