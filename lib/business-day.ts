@@ -1,27 +1,29 @@
-/**
- * Business-day arithmetic: days are calendar days in the business's time zone, carried as
- * `YYYY-MM-DD` strings (never Dates), so nothing shifts a day in the browser's or server's zone and
- * a 23- or 25-hour DST day is still one day. The zone is always passed in.
- */
+import { TZDate } from '@date-fns/tz';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+// Calendar days in the business's time zone, as "YYYY-MM-DD" strings. The zone is always passed in
+// (the server reads it from the environment once; a client receives it from the page), so this
+// module has no server code and both sides compute the same days. Routers never do date arithmetic:
+// they call `dayBounds` / `startOfBusinessDay` with what their contract validated.
 
-/** The calendar day (YYYY-MM-DD) of `at` in `timeZone`. */
-export function businessDay(at: Date, timeZone: string): string {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timeZone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real calendar day "2026-03-09" (2026-02-30 and years before 1970 are not). */
+export function isDay(v: string): boolean {
+  if (!DAY.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v && v >= '1970-01-01';
 }
 
-/** Calendar arithmetic on YYYY-MM-DD (no zone involved: a day is a day). */
+/** Calendar arithmetic on YYYY-MM-DD (no zone involved: a day is a day, whatever DST does). */
 export function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
+}
+
+/** How many days [from, to] holds, both ends included ("2026-03-01".."2026-03-01" is 1). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
 /** The days from `from` to `to`, both included, in order. */
@@ -31,14 +33,39 @@ export function dayRange(from: string, to: string): string[] {
   return out;
 }
 
-/** First and last day of the month `day` falls in. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day of the instant `at` in `timeZone` (defaults to now: "today"). */
+export function businessDay(timeZone: string, at: Date = new Date()): string {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** The instant `day` + `plusDays` begins in `timeZone` (local midnight; DST-aware). */
+export function startOfBusinessDay(day: string, timeZone: string, plusDays = 0): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(new TZDate(y, m - 1, d + plusDays, timeZone).getTime());
+}
+
+/**
+ * Whole days as a half-open range of instants: [start of `from`, start of the day after `to`).
+ * A missing end stays open (null).
+ */
+export function dayBounds(range: { from?: string | null; to?: string | null }, timeZone: string): { from: Date | null; to: Date | null } {
+  return {
+    from: range.from ? startOfBusinessDay(range.from, timeZone) : null,
+    to: range.to ? startOfBusinessDay(range.to, timeZone, 1) : null,
+  };
+}
+
+/** First and last day of the month `day` falls in, and how many days it has. */
 export function monthBounds(day: string): { start: string; end: string; days: number } {
   const start = `${day.slice(0, 8)}01`;
   const end = addDays(`${addDays(start, 31).slice(0, 8)}01`, -1);
   return { start, end, days: Number(end.slice(8, 10)) };
-}
-
-/** "2025-11" for any day of November 2025: the key of a monthly budget period. */
-export function monthKey(day: string): string {
-  return day.slice(0, 7);
 }

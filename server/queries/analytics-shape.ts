@@ -93,7 +93,7 @@ export interface DayRow {
 
 /** N complete days ending yesterday, the N before them, this month, and the last 7 complete days. */
 export function periodBounds(days: number, timeZone: string, now: Date): Bounds {
-  const today = businessDay(now, timeZone);
+  const today = businessDay(timeZone, now);
   const to = addDays(today, -1);
   const from = addDays(today, -days);
   const previousFrom = addDays(from, -days);

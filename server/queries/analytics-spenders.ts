@@ -17,7 +17,7 @@ interface Window {
 }
 
 function bounds({ timeZone, now = new Date(), days }: Window) {
-  const today = businessDay(now, timeZone);
+  const today = businessDay(timeZone, now);
   return { from: addDays(today, -days), to: addDays(today, -1), today };
 }
 const start = (day: string, tz: string) => sql`(${day}::date::timestamp AT TIME ZONE ${tz})`;

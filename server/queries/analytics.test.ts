@@ -192,7 +192,7 @@ describe('costByService', () => {
     ];
     for (const at of cases) {
       const now = new Date(at);
-      const today = businessDay(now, TZ);
+      const today = businessDay(TZ, now);
       const r = await rolledBack(async (trx) => {
         await sql`
           INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at)
@@ -262,7 +262,7 @@ describe('business days', () => {
   });
 
   it('businessDay() cuts instants like PostgreSQL does', () => {
-    for (const [at, day] of probes) expect(businessDay(new Date(at), TZ), at).toBe(day);
+    for (const [at, day] of probes) expect(businessDay(TZ, new Date(at)), at).toBe(day);
   });
 
   it('the rollup puts rows stamped around midnight and across DST changes on their local day', async () => {

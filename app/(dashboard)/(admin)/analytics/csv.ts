@@ -1,17 +1,6 @@
 import { serviceUnit } from '@/lib/contract/analytics';
+import { csvDocument } from '@/lib/csv';
 import { formatPercent } from './format';
-
-/**
- * One CSV field, quoted when it holds a comma, quote or line break. A value starting with = + - @
- * (or tab/CR) would run as a formula in a spreadsheet: it gets a leading apostrophe (OWASP "CSV
- * injection"). Service names come from whatever wrote api_usage.
- */
-export function csvField(value: string | number): string {
-  if (typeof value === 'number') return String(value);
-  let s = value;
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export interface CsvService {
   service: string;
@@ -62,9 +51,15 @@ export function costCsv(days: readonly string[], services: readonly CsvService[]
     const cells = wholeCents(days.map((_, i) => s.daily[i] ?? 0));
     return { s, cells, cost: cells.reduce((a, c) => a + c, 0) };
   });
-  const lines = rows.map(({ s, cells, cost }) =>
-    [s.service, centsToDollars(cost), s.calls, s.units, serviceUnit(s.service), formatPercent(s.share), ...cells.map(centsToDollars)].map(csvField).join(','),
-  );
+  const lines = rows.map(({ s, cells, cost }) => [
+    s.service,
+    centsToDollars(cost),
+    s.calls,
+    s.units,
+    serviceUnit(s.service),
+    formatPercent(s.share),
+    ...cells.map(centsToDollars),
+  ]);
   const columnTotals = days.map((_, i) => rows.reduce((a, r) => a + r.cells[i]!, 0));
   const total = [
     'Total',
@@ -76,7 +71,7 @@ export function costCsv(days: readonly string[], services: readonly CsvService[]
     formatPercent(services.reduce((a, s) => a + s.share, 0)),
     ...columnTotals.map(centsToDollars),
   ];
-  return `${[header.map(csvField).join(','), ...lines, total.map(csvField).join(',')].join('\r\n')}\r\n`;
+  return csvDocument([header, ...lines, total]);
 }
 
 /** "api-costs_2025-10-22_to_2025-11-20_America-Chicago.csv" */

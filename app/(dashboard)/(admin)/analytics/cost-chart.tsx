@@ -24,7 +24,7 @@ export function CostChart({ report, hidden, onToggle }: { report: CostReport; hi
   return (
     <div data-testid="cost-chart" ref={ref} className={styles.chart}>
       <div className={styles.legend} role="group" aria-label="Services shown in the chart">
-        {report.services.map((s, i) => (
+        {report.services.map((s) => (
           <button
             key={s.service}
             type="button"
