@@ -1,7 +1,10 @@
 import { sql } from 'kysely';
 import type { Db } from '@/db/client';
 import { DEFAULT_TIME_ZONE } from '@/db/seed';
-import { costByService, costByServiceRaw, costTodayRawQuery, periodBounds } from '@/server/queries/analytics';
+import { costByService } from '@/server/queries/analytics';
+import { periodBounds } from '@/server/queries/analytics-shape';
+import { customerCost, topSpenders } from '@/server/queries/analytics-spenders';
+import { costByServiceRaw, costTodayRawQuery } from './analytics-raw';
 import { customerAppointments } from '@/server/queries/bookings';
 import { threadHistory } from '@/server/queries/conversations';
 import { otpRateLimitCounts } from '@/server/queries/identity';
@@ -115,7 +118,7 @@ const costByServiceRawOp: BenchOp<{ now: Date }> = {
   label: `${GUIDE.operations.costByService.label} (raw aggregate)`,
   claim: GUIDE.operations.costByService.claim,
   guidePlan: GUIDE.operations.costByService.plan,
-  queryFunction: 'server/queries/analytics.ts#costByServiceRaw',
+  queryFunction: 'bench/analytics-raw.ts#costByServiceRaw',
   expectedIndexes: ['api_usage_analytics_idx'],
   inputs: analyticsInputs,
   run: (db, i) => costByServiceRaw(db, costParams(i)),
@@ -129,12 +132,37 @@ const costByServiceRawOp: BenchOp<{ now: Date }> = {
 const costTodayRawOp: BenchOp<{ now: Date }> = {
   key: 'costTodayRaw',
   label: "Admin cost analytics: one day's rows from api_usage (issue 11's today read)",
-  queryFunction: 'server/queries/analytics.ts#costTodayRawQuery',
+  queryFunction: 'bench/analytics-raw.ts#costTodayRawQuery',
   expectedIndexes: ['api_usage_analytics_idx'],
   inputs: analyticsInputs,
   run: (db, i) => costTodayRawQuery(DEFAULT_TIME_ZONE, periodBounds(1, DEFAULT_TIME_ZONE, i.now)).execute(db),
 };
 
+/** Issue 21: the customers and conversations that cost most over 30 complete days (target: 5 ms median at 1M rows). */
+const topSpendersOp: BenchOp<{ now: Date }> = {
+  key: 'topSpenders',
+  label: 'Cost analytics: top customers and conversations by cost, 30 days',
+  queryFunction: 'server/queries/analytics-spenders.ts#topSpenders',
+  expectedIndexes: ['api_usage_thread_cost_idx'],
+  inputs: analyticsInputs,
+  run: (db, i) => topSpenders(db, { days: 30, timeZone: DEFAULT_TIME_ZONE, now: i.now, limit: 10 }),
+};
+
+/** Issue 21: one customer's 30-day cost over all their conversations (the customer card). */
+const customerCostOp: BenchOp<{ now: Date; customerId: number }> = {
+  key: 'customerCost',
+  label: "Cost analytics: one customer's 30-day API cost (customer card)",
+  queryFunction: 'server/queries/analytics-spenders.ts#customerCost',
+  expectedIndexes: ['api_usage_thread_cost_idx'],
+  inputs: async (db, count) => {
+    const base = await analyticsInputs(db, count);
+    const { rows } = await sql<{ id: number }>`
+      SELECT customer_id::int AS id FROM shared_threads WHERE customer_id IS NOT NULL ORDER BY hashint8(customer_id) LIMIT ${count}`.execute(db);
+    return base.map((b, k) => ({ ...b, customerId: rows[k % Math.max(1, rows.length)]?.id ?? 1 }));
+  },
+  run: (db, i) => customerCost(db, { days: 30, timeZone: DEFAULT_TIME_ZONE, now: i.now, customerId: i.customerId }),
+};
+
 function analyticsOperations(): BenchOp[] {
-  return [costByServiceOp, costByServiceRawOp, costTodayRawOp];
+  return [costByServiceOp, costByServiceRawOp, costTodayRawOp, topSpendersOp, customerCostOp];
 }

@@ -62,3 +62,10 @@ export function dayBounds(range: { from?: string | null; to?: string | null }, t
     to: range.to ? startOfBusinessDay(range.to, timeZone, 1) : null,
   };
 }
+
+/** First and last day of the month `day` falls in, and how many days it has. */
+export function monthBounds(day: string): { start: string; end: string; days: number } {
+  const start = `${day.slice(0, 8)}01`;
+  const end = addDays(`${addDays(start, 31).slice(0, 8)}01`, -1);
+  return { start, end, days: Number(end.slice(8, 10)) };
+}

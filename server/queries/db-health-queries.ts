@@ -1,6 +1,7 @@
 import { type CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
-import { costByServiceQuery, periodBounds } from './analytics';
+import { costByServiceQuery } from './analytics';
+import { periodBounds } from './analytics-shape';
 import { customerAppointmentsQuery, searchCustomersQuery } from './bookings';
 import { threadHistoryQuery } from './conversations';
 import { listThreadsQuery } from './conversations-list';

@@ -2,6 +2,7 @@
 
 import { useSuspenseQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { CustomerApiCost } from '@/app/_components/api-cost';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './bookings.module.css';
 import { formatPhone } from '@/lib/format-phone';
@@ -20,6 +21,7 @@ export function CustomerCard({ customerId, timeZone }: { customerId: number; tim
         <span className="muted">
           Customer #{c.id} · since {formatMonth(c.created_at, timeZone)}
         </span>
+        <CustomerApiCost customerId={c.id} />
       </div>
       <dl className={styles.details}>
         <div>

@@ -1,5 +1,6 @@
 'use client';
 
+import { ThreadApiCost } from '@/app/_components/api-cost';
 import { useQueryClient, useSuspenseInfiniteQuery, useSuspenseQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Link from 'next/link';
@@ -72,6 +73,7 @@ function ThreadHeader({ threadId, timeZone }: { threadId: string; timeZone: stri
           {phone && <span className="mono">{formatPhone(phone)}</span>}
           {t.customerEmail && <span>{t.customerEmail}</span>}
           {!t.customerId && <span>Not linked to a customer yet</span>}
+          <ThreadApiCost threadId={threadId} />
         </div>
         <div className="row">
           {t.channels.map((c) => (
