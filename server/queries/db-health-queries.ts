@@ -15,6 +15,9 @@ import {
 } from './db-health-guard';
 import { type AnalyzeSummary, captureStatement, explainAnalyzePlan, explainPlan, type PlanSummary } from './db-health-plans';
 import { otpRateLimitCounts } from './identity';
+import { scheduleListQuery, scheduleWindow } from './schedule';
+import { businessDayOf } from '@/lib/business-day';
+import { businessTimeZone } from '../env';
 
 /**
  * The queries the dashboard runs, each compiled by the same function its router calls (the
@@ -145,6 +148,33 @@ export const APP_QUERIES: readonly AppQuery[] = [
       return r ? { params: { destination: r.destination, now: r.at }, describe: `destination ${r.destination} at ${r.at.toISOString()}` } : null;
     },
     compile: (db, p: { destination: string; now: Date }) => captureStatement(db, (spy) => otpRateLimitCounts(spy, p)),
+  }),
+  define({
+    id: 'schedule.day',
+    label: "Schedule: today's bookings (first page)",
+    source: 'server/queries/schedule.ts · scheduleListQuery',
+    tables: ['appointments', 'customers'],
+    expects: ['appointments_date_idx'],
+    async pick() {
+      const timeZone = businessTimeZone();
+      const date = businessDayOf(new Date(), timeZone);
+      return { params: { date, timeZone }, describe: `${date} in ${timeZone}, 50 per page` };
+    },
+    compile: (db, p: { date: string; timeZone: string }) => scheduleListQuery(db, { ...scheduleWindow({ view: 'day', date: p.date }, p.timeZone), limit: 50 }).compile(),
+  }),
+  define({
+    id: 'schedule.weekStatus',
+    label: 'Schedule: this week, confirmed only (first page)',
+    source: 'server/queries/schedule.ts · scheduleListQuery',
+    tables: ['appointments', 'customers'],
+    expects: ['appointments_status_idx'],
+    async pick() {
+      const timeZone = businessTimeZone();
+      const date = businessDayOf(new Date(), timeZone);
+      return { params: { date, timeZone }, describe: `the week of ${date} in ${timeZone}, status confirmed, 50 per page` };
+    },
+    compile: (db, p: { date: string; timeZone: string }) =>
+      scheduleListQuery(db, { ...scheduleWindow({ view: 'week', date: p.date }, p.timeZone), status: 'confirmed', limit: 50 }).compile(),
   }),
 ];
 

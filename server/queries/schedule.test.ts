@@ -5,6 +5,7 @@ import { seedDatabase } from '@/db/seed/index';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
 import { businessDayOf } from '@/lib/business-day';
 import { decodeCursor } from '@/lib/contract/appointments';
+import { readIndexSection } from './db-health-indexes';
 import { explainPlan } from './db-health-plans';
 import { scheduleDayCounts, scheduleDayCountsQuery, scheduleFacets, scheduleListQuery, schedulePage, scheduleWindow } from './schedule';
 
@@ -201,5 +202,26 @@ describe('plans: the guide indexes serve the schedule', () => {
     const plan = await explainPlan(s.db, scheduleDayCountsQuery(s.db, { ...window('week'), status: 'scheduled', timeZone: TZ, now: anchor }).compile());
     expect(plan.indexes, plan.lines.join('\n')).toContain('appointments_status_idx');
     expect(plan.seqScans.map((x) => x.table), plan.lines.join('\n')).toEqual([]);
+  });
+});
+
+describe('the Database page after the schedule has run', () => {
+  it("no longer calls the guide's date and status indexes unused", { timeout: 60_000 }, async () => {
+    const w = scheduleWindow({ view: 'week', date: anchorDay }, TZ);
+    const kinds = async (name: string) => (await readIndexSection(s.db)).data.indexes.find((i) => i.name === name)?.findings.map((f) => f.kind);
+    // This scratch database's counters from zero (the tests above used the indexes): both unused.
+    await sql`select pg_stat_reset()`.execute(s.db);
+    for (const name of ['appointments_date_idx', 'appointments_status_idx']) {
+      await expect.poll(() => kinds(name), { timeout: 10_000, interval: 500 }).toContain('unused');
+    }
+    await schedulePage(s.db, { ...scheduleWindow({ view: 'day', date: anchorDay }, TZ), limit: 50 });
+    await schedulePage(s.db, { ...w, status: 'confirmed', limit: 50 });
+    // Scan counts reach pg_stat_user_indexes when the backend flushes them: PostgreSQL 15 does so
+    // at most once a second, and an idle backend within 10 s.
+    for (const name of ['appointments_date_idx', 'appointments_status_idx']) {
+      await expect
+        .poll(() => kinds(name), { message: name, timeout: 25_000, interval: 1000 })
+        .toEqual(expect.not.arrayContaining(['unused']));
+    }
   });
 });
