@@ -49,7 +49,7 @@ test('staff open today, filter by a technician, and open a booking’s customer'
   // Open the first booking's customer: their bookings page with the card.
   const first = rows.first();
   const name = await first.getByRole('link').first().innerText();
-  await first.getByRole('link', { name }).click();
+  await first.getByRole('link', { name, exact: true }).click();
   await expect(page).toHaveURL(/\/bookings\?customer=\d+/);
   await expect(page.getByTestId('customer-card')).toContainText(name);
 });

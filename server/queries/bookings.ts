@@ -11,6 +11,8 @@ import type { AppointmentStatus, Database } from '@/db/schema';
  *  - phone:  only digits and phone punctuation, 3+ digits: infix on the phone's digits (trigram).
  *  - email:  contains "@": infix on email (trigram).
  *  - text:   3+ letters/digits: infix on name or email (trigram).
+ *  - words:  two or more words, one of them 3+ letters ("kim warren", "warren k"): every word starts
+ *            a word of the name, in any order (trigram on the longer words, the rest as a filter).
  *  - prefix: 1-2 letters/digits ("j", "Jo", "o'b"): whole-name prefix (B-tree customers_name_prefix_idx).
  *  - none:   nothing an index can serve (too few digits, only punctuation): no query, a hint.
  */
@@ -18,6 +20,7 @@ export type CustomerSearchPlan =
   | { kind: 'phone'; digits: string; e164Prefixes: string[] }
   | { kind: 'email'; text: string }
   | { kind: 'text'; text: string }
+  | { kind: 'words'; text: string; words: string[]; indexed: string[] }
   | { kind: 'prefix'; text: string }
   | { kind: 'none'; hint: string };
 
@@ -42,6 +45,9 @@ export function planCustomerSearch(input: string): CustomerSearchPlan {
       ? { kind: 'email', text }
       : { kind: 'none', hint: 'Type a few more characters of the email address.' };
   }
+  const words = text.split(' ').filter((w) => /[\p{L}\p{N}]/u.test(w));
+  const indexed = words.filter((w) => w.replace(/[^\p{L}\p{N}]/gu, '').length >= MIN_INFIX);
+  if (words.length >= 2 && indexed.length > 0) return { kind: 'words', text, words, indexed };
   if (alnum >= MIN_INFIX) return { kind: 'text', text };
   if (alnum >= 1) return { kind: 'prefix', text };
   return { kind: 'none', hint: 'Type a few letters of a name, or digits of a phone number.' };
@@ -106,6 +112,22 @@ function candidates(db: Db, plan: SearchPlan, limit: number) {
           .limit(cap),
       };
     }
+    case 'words': {
+      // Each word begins a word of the name: " " || lower(name) LIKE "% word%". The trigram index
+      // finds the names holding the longer words; the word-start test filters those rows.
+      const spaced = sql<string>`' ' || lower(${sql.ref('customers.name')})`;
+      return {
+        sure: namePrefix(plan.text),
+        sample: base()
+          .where((eb) =>
+            eb.and([
+              ...plan.indexed.map((w) => eb('customers.name', 'ilike', `%${escapeLike(w)}%`)),
+              ...plan.words.map((w) => eb(spaced, 'like', `% ${escapeLike(w)}%`)),
+            ]),
+          )
+          .limit(cap),
+      };
+    }
     case 'email':
       return {
         sure: base().where('customers.email', '=', plan.text),
@@ -136,6 +158,9 @@ function rankOf(plan: SearchPlan) {
         WHEN ${name} LIKE ${`${t}%`} OR ${email} LIKE ${`${t}%`} THEN 1
         WHEN ${name} LIKE ${`% ${t}%`} THEN 2 ELSE 3 END`;
     }
+    case 'words':
+      // Typed in the name's own order first, then any order.
+      return sql<number>`CASE WHEN ${name} LIKE ${`${escapeLike(plan.text)}%`} THEN 1 ELSE 2 END`;
     case 'email':
       return sql<number>`CASE WHEN ${email} = ${plan.text} THEN 0 WHEN ${email} LIKE ${`${escapeLike(plan.text)}%`} THEN 1 ELSE 3 END`;
     case 'phone':
