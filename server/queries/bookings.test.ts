@@ -489,6 +489,27 @@ describe('searchCustomers', () => {
     }
   });
 
+  it('"Show more" pages through every match once, in contract order, namesakes included', async () => {
+    const namesake = all.find((c) => all.filter((d) => d.name === c.name).length >= 3)!;
+    let checked = 0;
+    for (const q of ['mar', 'kowal', 'j', 'smi', 'warren k', namesake.name, '@hotmail', '972']) {
+      const matches = oracle(q);
+      if (planCustomerSearch(q).kind !== 'prefix' && matches.length > SEARCH_MATCH_CAP) continue;
+      const ids: number[] = [];
+      let cursor = null;
+      for (let pages = 0; pages < 400; pages++) {
+        const res: Awaited<ReturnType<typeof searchCustomers>> = await searchCustomers(s.db, { q, limit: 7, cursor, now });
+        ids.push(...res.items.map((r) => r.id));
+        cursor = res.nextCursor;
+        if (!cursor || ids.length >= 140) break;
+      }
+      expect(ids, q).toEqual(matches.slice(0, ids.length).map((m) => m.id));
+      expect(ids.length, q).toBe(Math.min(matches.length, ids.length >= 140 ? ids.length : matches.length));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(4);
+  });
+
   it('uses the trigram, prefix and appointment indexes, never a Seq Scan', async () => {
     const cases: Array<[string, string[]]> = [
       ['kowal', ['customers_name_trgm_idx', 'customers_email_trgm_idx']],

@@ -67,8 +67,24 @@ export interface CustomerMatch {
   upcoming_count: number;
 }
 
+/** Where the next page of a search starts: after this row in (rank, name, id) order. */
+export interface CustomerSearchCursor {
+  rank: number;
+  sortName: string;
+  id: number;
+}
+
+export interface SearchParams {
+  q: string;
+  limit: number;
+  cursor?: CustomerSearchCursor | null;
+  now?: Date;
+}
+
 export interface CustomerSearchResult {
   items: CustomerMatch[];
+  /** Pass back as cursor for the next matches ("Show more"); null when there are no more. */
+  nextCursor: CustomerSearchCursor | null;
   /**
    * For the person typing: why nothing was searched (too short, only punctuation), or that more
    * customers match than are ranked (keep typing). Null when the list is complete.
@@ -95,10 +111,21 @@ const CUSTOMER_COLUMNS = ['customers.id', 'customers.name', 'customers.phone', '
  * and limited (whole-name prefix) or unique (exact email/phone). `sample`: fragment matches from the
  * trigram GIN indexes, at most SEARCH_MATCH_CAP + 1 (the +1 tells that the cap was reached).
  */
-function candidates(db: Db, plan: SearchPlan, limit: number) {
+function candidates(db: Db, plan: SearchPlan, limit: number, after: CustomerSearchCursor | null) {
   const base = () => db.selectFrom('customers').select(CUSTOMER_COLUMNS);
+  // A later page starts the ordered prefix range at the cursor's name (still one range scan).
   const namePrefix = (text: string) =>
-    base().where(nameC, 'like', `${escapeLike(text)}%`).orderBy(nameC).orderBy('customers.id').limit(limit);
+    base()
+      .where(nameC, 'like', `${escapeLike(text)}%`)
+      .$if(!!after, (qb) =>
+        qb
+          .where(nameC, '>=', sql<string>`${after!.sortName} COLLATE "C"`)
+          // Namesakes: past the cursor's id too, or a page of already-seen "John Smith"s could fill the limit.
+          .where(sql<boolean>`(${nameC}, ${sql.ref('customers.id')}) > (${after!.sortName} COLLATE "C", ${after!.id})`),
+      )
+      .orderBy(nameC)
+      .orderBy('customers.id')
+      .limit(limit);
   const cap = SEARCH_MATCH_CAP + 1;
   switch (plan.kind) {
     case 'prefix':
@@ -170,11 +197,12 @@ function rankOf(plan: SearchPlan) {
 }
 
 /** The compiled search query, for EXPLAIN in tests and the database page (null: nothing to run). */
-export function searchCustomersQuery(db: Db, params: { q: string; limit: number; now?: Date }) {
+export function searchCustomersQuery(db: Db, params: SearchParams) {
   const plan = planCustomerSearch(params.q);
   if (plan.kind === 'none') return null;
   const now = params.now ?? new Date();
-  const { sure, sample } = candidates(db, plan, params.limit);
+  const after = params.cursor ?? null;
+  const { sure, sample } = candidates(db, plan, params.limit, after);
   const ranked = db
     .with('sure', () => sure)
     .with('sample', () => sample ?? sure.where(sql<boolean>`false`))
@@ -190,6 +218,11 @@ export function searchCustomersQuery(db: Db, params: { q: string; limit: number;
       // Uncorrelated: computed once. More than the cap means the ranking saw only part of the matches.
       sql<number>`(SELECT count(*)::int FROM sample)`.as('sampled'),
     ])
+    .$if(!!after, (qb) =>
+      qb.where(
+        sql<boolean>`(${rankOf(plan)}, lower(${sql.ref('u.name')}) COLLATE "C", ${sql.ref('u.id')}) > (${after!.rank}, ${after!.sortName} COLLATE "C", ${after!.id})`,
+      ),
+    )
     .orderBy('rank')
     .orderBy('sort_name')
     .orderBy('u.id')
@@ -202,6 +235,8 @@ export function searchCustomersQuery(db: Db, params: { q: string; limit: number;
       'c.phone',
       'c.email',
       'c.sampled',
+      'c.rank',
+      'c.sort_name',
       eb
         .selectFrom('appointments')
         .select(sql<number>`count(*)::int`.as('n'))
@@ -221,13 +256,17 @@ export function searchCustomersQuery(db: Db, params: { q: string; limit: number;
 // most cap + limit rows; then appointments_customer_id_idx once per returned row (upcoming count).
 // (For a fragment in a third of all rows, e.g. "gmail", the planner may scan customers in order and
 // stop at cap + 1 matches instead: bounded too, ~2,600 rows read at 100k customers.)
-export async function searchCustomers(db: Db, params: { q: string; limit: number; now?: Date }): Promise<CustomerSearchResult> {
+export async function searchCustomers(db: Db, params: SearchParams): Promise<CustomerSearchResult> {
   const plan = planCustomerSearch(params.q);
-  if (plan.kind === 'none') return { items: [], hint: plan.hint };
-  const rows = await searchCustomersQuery(db, params)!.execute();
+  if (plan.kind === 'none') return { items: [], nextCursor: null, hint: plan.hint };
+  // One row more than asked says whether there is a next page.
+  const rows = await searchCustomersQuery(db, { ...params, limit: params.limit + 1 })!.execute();
   const capped = rows.some((r) => r.sampled > SEARCH_MATCH_CAP);
+  const page = rows.slice(0, params.limit);
+  const last = page[page.length - 1];
   return {
-    items: rows.map((r) => ({ id: r.id, name: r.name, phone: r.phone, email: r.email, upcoming_count: r.upcoming_count ?? 0 })),
+    items: page.map((r) => ({ id: r.id, name: r.name, phone: r.phone, email: r.email, upcoming_count: r.upcoming_count ?? 0 })),
+    nextCursor: rows.length > params.limit && last ? { rank: Number(last.rank), sortName: last.sort_name, id: last.id } : null,
     hint: capped ? `More than ${SEARCH_MATCH_CAP.toLocaleString('en-US')} customers match. Keep typing to narrow the list.` : null,
   };
 }

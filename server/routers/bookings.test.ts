@@ -77,8 +77,19 @@ describe('staff and admin both see bookings', () => {
 
   it('explains instead of searching when the text is too short to use an index', async () => {
     const caller = await h.callerAs('staff');
-    expect(await caller.bookings.searchCustomers({ q: '31' })).toEqual({ items: [], hint: expect.stringMatching(/3 digits/) });
-    expect(await caller.bookings.searchCustomers({ q: '%_' })).toEqual({ items: [], hint: expect.any(String) });
+    expect(await caller.bookings.searchCustomers({ q: '31' })).toEqual({ items: [], nextCursor: null, hint: expect.stringMatching(/3 digits/) });
+    expect(await caller.bookings.searchCustomers({ q: '%_' })).toEqual({ items: [], nextCursor: null, hint: expect.any(String) });
+  });
+
+  it('pages a search with the cursor it hands out, and refuses a forged one', async () => {
+    const caller = await h.callerAs('staff');
+    const first = await caller.bookings.searchCustomers({ q: 'example', limit: 1 });
+    expect(first.items).toHaveLength(1);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await caller.bookings.searchCustomers({ q: 'example', limit: 1, cursor: first.nextCursor });
+    expect(second.items.map((c) => c.id)).not.toContain(first.items[0]!.id);
+    await expect(caller.bookings.searchCustomers({ q: 'e', cursor: { rank: 9, sortName: 'x', id: 1 } as never })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(caller.bookings.searchCustomers({ q: 'e', cursor: 'abc' as never })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/cursor is malformed/) });
   });
 
   it('treats LIKE wildcards as literal characters', async () => {

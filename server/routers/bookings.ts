@@ -52,6 +52,18 @@ function dayBounds(range: { from?: string | null; to?: string | null }) {
 const searchInput = z.strictObject({
   q: z.string({ error: 'q must be text' }).trim().min(1, 'Type something to search').max(100, 'Search text is too long (100 characters at most)'),
   limit: limit(10),
+  /** The previous page's nextCursor ("Show more"). */
+  cursor: z
+    .strictObject(
+      {
+        rank: z.number().int().min(0).max(3),
+        sortName: z.string().max(200),
+        id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+      },
+      { error: 'cursor is malformed' },
+    )
+    .nullish(),
+  direction: z.literal('forward', { error: 'Only forward paging is supported' }).optional(),
 });
 
 const customerInput = z.strictObject({ customerId });

@@ -65,6 +65,17 @@ export function Appointments({
 
   const filtered = Boolean(shownStatus || range.from || range.to);
 
+  // A customer with nothing upcoming opens on a tab that has bookings: once, when their page opens
+  // (this component is keyed by customer), never against a tab chosen afterwards.
+  const opened = useRef(true);
+  useEffect(() => {
+    if (!opened.current) return;
+    opened.current = false;
+    if (tab !== 'upcoming' || counts.upcoming > 0 || filtered) return;
+    const next = counts.past > 0 ? 'past' : counts.cancelled > 0 ? 'cancelled' : null;
+    if (next) setParams({ tab: next, status: null });
+  }, [tab, counts, filtered, setParams]);
+
   return (
     <section className={`card ${styles.appointments}`} aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`} className="sr-only">
