@@ -1,48 +1,54 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, businessDayOf, dayRange, isIsoDay, isoWeekday, startOfDay, weekStart } from './business-day';
+import { addDays, businessDay, dayBounds, dayRange, daysBetween, isDay, isoWeekday, startOfBusinessDay, weekStart } from './business-day';
 
 describe('business days', () => {
-  it('knows real calendar days', () => {
-    expect(isIsoDay('2024-02-29')).toBe(true);
-    expect(isIsoDay('2025-02-29')).toBe(false);
-    expect(isIsoDay('2025-13-01')).toBe(false);
-    expect(isIsoDay('2025-1-01')).toBe(false);
-    expect(isIsoDay('')).toBe(false);
+  it('does calendar arithmetic across months, leap days and DST without a zone', () => {
+    expect(addDays('2026-02-28', 1)).toBe('2026-03-01');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDays('2026-03-08', 1)).toBe('2026-03-09');
+    expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
+    expect(daysBetween('2026-03-01', '2026-03-01')).toBe(1);
+    expect(daysBetween('2026-03-01', '2026-03-31')).toBe(31);
+    expect(dayRange('2026-02-27', '2026-03-01')).toEqual(['2026-02-27', '2026-02-28', '2026-03-01']);
   });
 
-  it('adds days across month and year ends', () => {
-    expect(addDays('2026-01-30', 3)).toBe('2026-02-02');
-    expect(addDays('2025-12-31', 1)).toBe('2026-01-01');
-    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+  it('knows a real day from a lookalike', () => {
+    expect(isDay('2026-03-09')).toBe(true);
+    expect(isDay('2026-02-30')).toBe(false);
+    expect(isDay('2026-3-9')).toBe(false);
+    expect(isDay('1969-12-31')).toBe(false);
+  });
+
+  it('reads "today" in the zone it is given', () => {
+    const at = new Date('2026-03-09T03:30:00Z');
+    expect(businessDay('UTC', at)).toBe('2026-03-09');
+    expect(businessDay('America/Chicago', at)).toBe('2026-03-08');
+  });
+
+  it('starts a day at local midnight, including the short DST day', () => {
+    // 2026-03-08 in Chicago is 23 hours long (clocks spring forward at 02:00).
+    expect(startOfBusinessDay('2026-03-08', 'America/Chicago').toISOString()).toBe('2026-03-08T06:00:00.000Z');
+    expect(startOfBusinessDay('2026-03-08', 'America/Chicago', 1).toISOString()).toBe('2026-03-09T05:00:00.000Z');
+    expect(dayBounds({ from: '2026-03-08', to: '2026-03-08' }, 'America/Chicago')).toEqual({
+      from: new Date('2026-03-08T06:00:00Z'),
+      to: new Date('2026-03-09T05:00:00Z'),
+    });
+    expect(dayBounds({ from: null }, 'UTC')).toEqual({ from: null, to: null });
   });
 
   it('finds the Monday of a week, across a month boundary', () => {
     expect(isoWeekday('2026-03-01')).toBe(7); // a Sunday
     expect(weekStart('2026-03-01')).toBe('2026-02-23');
     expect(weekStart('2026-02-23')).toBe('2026-02-23');
+    expect(weekStart('2026-01-01')).toBe('2025-12-29');
   });
 
-  it('cuts days at local midnight, 23 and 25 hours long on DST days', () => {
-    const tz = 'America/Chicago';
-    expect(startOfDay('2026-03-09', tz).toISOString()).toBe('2026-03-09T05:00:00.000Z');
-    expect(startOfDay('2026-03-08', tz).toISOString()).toBe('2026-03-08T06:00:00.000Z');
-    const spring = dayRange('2026-03-08', 1, tz);
-    expect((spring.to.getTime() - spring.from.getTime()) / 3_600_000).toBe(23);
-    const fall = dayRange('2026-11-01', 1, tz);
-    expect((fall.to.getTime() - fall.from.getTime()) / 3_600_000).toBe(25);
-    const week = dayRange('2026-03-02', 7, tz);
-    expect((week.to.getTime() - week.from.getTime()) / 3_600_000).toBe(7 * 24 - 1);
-  });
-
-  it('a zone whose midnight is skipped starts the day at 01:00', () => {
+  it('a fall-back day is 25 hours, and a zone whose midnight is skipped starts the day at 01:00', () => {
+    const fall = startOfBusinessDay('2026-11-01', 'America/Chicago', 1).getTime() - startOfBusinessDay('2026-11-01', 'America/Chicago').getTime();
+    expect(fall / 3_600_000).toBe(25);
     // Santiago moves 00:00 -> 01:00 on the first Sunday of September 2026.
-    const start = startOfDay('2026-09-06', 'America/Santiago');
-    expect(businessDayOf(start, 'America/Santiago')).toBe('2026-09-06');
-    expect(businessDayOf(new Date(start.getTime() - 1), 'America/Santiago')).toBe('2026-09-05');
-  });
-
-  it('names the business day of an instant', () => {
-    expect(businessDayOf(new Date('2026-03-09T04:59:59.999Z'), 'America/Chicago')).toBe('2026-03-08');
-    expect(businessDayOf(new Date('2026-03-09T05:00:00.000Z'), 'America/Chicago')).toBe('2026-03-09');
+    const start = startOfBusinessDay('2026-09-06', 'America/Santiago');
+    expect(businessDay('America/Santiago', start)).toBe('2026-09-06');
+    expect(businessDay('America/Santiago', new Date(start.getTime() - 1))).toBe('2026-09-05');
   });
 });

@@ -1,60 +1,74 @@
 import { TZDate } from '@date-fns/tz';
 
-// Calendar days of the business ("2026-03-08") and the instants that bound them. The time zone is
-// always passed in (the server reads BUSINESS_TIME_ZONE once and hands it down), so a test can pin
-// any zone and the browser formats with the same one the server queried with.
+// Calendar days in the business's time zone, as "YYYY-MM-DD" strings. The zone is always passed in
+// (the server reads it from the environment once; a client receives it from the page), so this
+// module has no server code and both sides compute the same days. Routers never do date arithmetic:
+// they call `dayBounds` / `startOfBusinessDay` with what their contract validated.
 
-export type IsoDay = string;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A real calendar day written "YYYY-MM-DD" (2026-02-30 is not one). */
-export function isIsoDay(s: string): boolean {
-  const m = ISO_DAY.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === s;
+/** A real calendar day "2026-03-09" (2026-02-30 and years before 1970 are not). */
+export function isDay(v: string): boolean {
+  if (!DAY.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v && v >= '1970-01-01';
 }
 
-function parts(day: IsoDay): [number, number, number] {
-  const m = ISO_DAY.exec(day);
-  if (!m) throw new RangeError(`Not a calendar day: ${day}`);
-  return [Number(m[1]), Number(m[2]), Number(m[3])];
+/** Calendar arithmetic on YYYY-MM-DD (no zone involved: a day is a day, whatever DST does). */
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
 }
 
-/** Calendar arithmetic on the day itself (no time zone involved: a day is a day, DST or not). */
-export function addDays(day: IsoDay, n: number): IsoDay {
-  const [y, m, d] = parts(day);
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+/** How many days [from, to] holds, both ends included ("2026-03-01".."2026-03-01" is 1). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
-/** 1 = Monday .. 7 = Sunday. */
-export function isoWeekday(day: IsoDay): number {
-  const [y, m, d] = parts(day);
-  return new Date(Date.UTC(y, m - 1, d)).getUTCDay() || 7;
+/** The days from `from` to `to`, both included, in order. */
+export function dayRange(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
 }
 
-/** The Monday of the ISO week holding `day`. */
-export function weekStart(day: IsoDay): IsoDay {
-  return addDays(day, 1 - isoWeekday(day));
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day of the instant `at` in `timeZone` (defaults to now: "today"). */
+export function businessDay(timeZone: string, at: Date = new Date()): string {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** The instant `day` + `plusDays` begins in `timeZone` (local midnight; DST-aware). */
+export function startOfBusinessDay(day: string, timeZone: string, plusDays = 0): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(new TZDate(y, m - 1, d + plusDays, timeZone).getTime());
 }
 
 /**
- * The instant the business day begins: local midnight in `timeZone`. On a day whose midnight does
- * not exist (a DST jump at 00:00, as in America/Santiago), the first instant that does.
+ * Whole days as a half-open range of instants: [start of `from`, start of the day after `to`).
+ * A missing end stays open (null).
  */
-export function startOfDay(day: IsoDay, timeZone: string): Date {
-  const [y, m, d] = parts(day);
-  return new Date(new TZDate(y, m - 1, d, timeZone).getTime());
+export function dayBounds(range: { from?: string | null; to?: string | null }, timeZone: string): { from: Date | null; to: Date | null } {
+  return {
+    from: range.from ? startOfBusinessDay(range.from, timeZone) : null,
+    to: range.to ? startOfBusinessDay(range.to, timeZone, 1) : null,
+  };
 }
 
-/** [first day 00:00, the day after the last 00:00) in `timeZone`: 23, 24 or 25 hours a day. */
-export function dayRange(first: IsoDay, days: number, timeZone: string): { from: Date; to: Date } {
-  return { from: startOfDay(first, timeZone), to: startOfDay(addDays(first, days), timeZone) };
+/** 1 = Monday .. 7 = Sunday. */
+export function isoWeekday(day: string): number {
+  return new Date(`${day}T00:00:00Z`).getUTCDay() || 7;
 }
 
-/** The business day an instant falls on. */
-export function businessDayOf(at: Date, timeZone: string): IsoDay {
-  // en-CA prints YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+/** The Monday of the ISO week holding `day` (the schedule's weeks run Monday to Sunday). */
+export function weekStart(day: string): string {
+  return addDays(day, 1 - isoWeekday(day));
 }

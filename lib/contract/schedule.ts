@@ -1,6 +1,6 @@
 import { createParser, parseAsString, parseAsStringLiteral } from 'nuqs/server';
 import { z } from 'zod';
-import { isIsoDay } from '@/lib/business-day';
+import { isDay } from '@/lib/business-day';
 import { APPOINTMENT_STATUSES, appointmentStatus, cursorInput } from './appointments';
 
 // The Schedule page's contract: the procedure inputs and the URL (?view=week&date=2026-03-02
@@ -18,7 +18,7 @@ const MIN_YEAR = 2000;
 const MAX_YEAR = 2100;
 
 export function isScheduleDay(s: string): boolean {
-  if (!isIsoDay(s)) return false;
+  if (!isDay(s)) return false;
   const y = Number(s.slice(0, 4));
   return y >= MIN_YEAR && y <= MAX_YEAR;
 }

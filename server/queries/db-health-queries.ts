@@ -16,7 +16,7 @@ import {
 import { type AnalyzeSummary, captureStatement, explainAnalyzePlan, explainPlan, type PlanSummary } from './db-health-plans';
 import { otpRateLimitCounts } from './identity';
 import { scheduleListQuery, scheduleWindow } from './schedule';
-import { businessDayOf } from '@/lib/business-day';
+import { businessDay } from '@/lib/business-day';
 import { businessTimeZone } from '../env';
 
 /**
@@ -157,7 +157,7 @@ export const APP_QUERIES: readonly AppQuery[] = [
     expects: ['appointments_date_idx'],
     async pick() {
       const timeZone = businessTimeZone();
-      const date = businessDayOf(new Date(), timeZone);
+      const date = businessDay(timeZone, new Date());
       return { params: { date, timeZone }, describe: `${date} in ${timeZone}, 50 per page` };
     },
     compile: (db, p: { date: string; timeZone: string }) => scheduleListQuery(db, { ...scheduleWindow({ view: 'day', date: p.date }, p.timeZone), limit: 50 }).compile(),
@@ -170,7 +170,7 @@ export const APP_QUERIES: readonly AppQuery[] = [
     expects: ['appointments_status_idx'],
     async pick() {
       const timeZone = businessTimeZone();
-      const date = businessDayOf(new Date(), timeZone);
+      const date = businessDay(timeZone, new Date());
       return { params: { date, timeZone }, describe: `the week of ${date} in ${timeZone}, status confirmed, 50 per page` };
     },
     compile: (db, p: { date: string; timeZone: string }) =>

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '@/db/migrator';
 import { seedDatabase } from '@/db/seed/index';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
-import { businessDayOf } from '@/lib/business-day';
+import { businessDay } from '@/lib/business-day';
 import { decodeCursor } from '@/lib/contract/appointments';
 import { readIndexSection } from './db-health-indexes';
 import { explainPlan } from './db-health-plans';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   await runMigrations(s.db);
   const report = await seedDatabase(s.db, { scale: '100k', seed: 1 });
   anchor = report.anchor;
-  anchorDay = businessDayOf(anchor, TZ);
+  anchorDay = businessDay(TZ, anchor);
   const [a, b] = await s.db
     .insertInto('customers')
     .values([{ name: 'Ann Kim' }, { name: "Bob O'Brien" }])

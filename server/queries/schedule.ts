@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
 import type { AppointmentStatus, Database } from '@/db/schema';
-import { addDays, dayRange, weekStart } from '@/lib/business-day';
+import { addDays, startOfBusinessDay, weekStart } from '@/lib/business-day';
 import { ATTENTION, type AppointmentCursor, encodeCursor, needsAttention } from '@/lib/contract/appointments';
 import { type ScheduleFilters, VIEW_DAYS } from '@/lib/contract/schedule';
 
@@ -19,7 +19,7 @@ export interface ScheduleWindow {
 export function scheduleWindow(f: Pick<ScheduleFilters, 'view' | 'date'>, timeZone: string): ScheduleWindow {
   const first = f.view === 'week' ? weekStart(f.date) : f.date;
   const n = VIEW_DAYS[f.view];
-  return { days: Array.from({ length: n }, (_, i) => addDays(first, i)), ...dayRange(first, n, timeZone) };
+  return { days: Array.from({ length: n }, (_, i) => addDays(first, i)), from: startOfBusinessDay(first, timeZone), to: startOfBusinessDay(first, timeZone, n) };
 }
 
 export interface ScheduleQueryParams {

@@ -6,7 +6,7 @@ import { useEffect } from 'react';
 import { dateTimeFormat } from '@/app/_components/date-format';
 import { EmptyState } from '@/app/_components/states';
 import { useTRPC } from '@/app/_trpc/client';
-import { businessDayOf, startOfDay } from '@/lib/business-day';
+import { businessDay, startOfBusinessDay } from '@/lib/business-day';
 import { STATUS_LABELS } from '@/lib/contract/appointments';
 import type { ScheduleFilters } from '@/lib/contract/schedule';
 import { formatDuration, formatMoney, formatTime, STATUS_STYLES } from '../bookings/format';
@@ -32,7 +32,7 @@ export function Agenda({ input, timeZone, filtered }: { input: ScheduleFilters; 
 
   const groups: { day: string; items: typeof items }[] = [];
   for (const item of items) {
-    const day = businessDayOf(item.date, timeZone);
+    const day = businessDay(timeZone, item.date);
     const last = groups[groups.length - 1];
     if (last?.day === day) last.items.push(item);
     else groups.push({ day, items: [item] });
@@ -41,9 +41,9 @@ export function Agenda({ input, timeZone, filtered }: { input: ScheduleFilters; 
   return (
     <div className="stack">
       {groups.map((g) => (
-        <section key={g.day} className="card" aria-label={dateTimeFormat(timeZone, { weekday: 'long', month: 'long', day: 'numeric' }).format(startOfDay(g.day, timeZone))}>
+        <section key={g.day} className="card" aria-label={dateTimeFormat(timeZone, { weekday: 'long', month: 'long', day: 'numeric' }).format(startOfBusinessDay(g.day, timeZone))}>
           {input.view === 'week' && (
-            <h3 className={styles.groupTitle}>{dateTimeFormat(timeZone, { weekday: 'long', month: 'long', day: 'numeric' }).format(startOfDay(g.day, timeZone))}</h3>
+            <h3 className={styles.groupTitle}>{dateTimeFormat(timeZone, { weekday: 'long', month: 'long', day: 'numeric' }).format(startOfBusinessDay(g.day, timeZone))}</h3>
           )}
           <ol className={styles.agenda}>
             {g.items.map((b) => {

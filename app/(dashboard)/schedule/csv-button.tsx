@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { dateTimeFormat } from '@/app/_components/date-format';
 import { useTRPCClient } from '@/app/_trpc/client';
-import { businessDayOf } from '@/lib/business-day';
+import { businessDay } from '@/lib/business-day';
 import type { ScheduleFilters } from '@/lib/contract/schedule';
 import { scheduleCsv, scheduleCsvFileName } from './csv';
 
@@ -22,7 +22,7 @@ export function CsvButton({ input, timeZone }: { input: ScheduleFilters; timeZon
         cursor = page.nextCursor;
       } while (cursor);
       const time = dateTimeFormat(timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-      const csv = scheduleCsv(items.map((b) => ({ ...b, day: businessDayOf(b.date, timeZone), time: time.format(b.date) })));
+      const csv = scheduleCsv(items.map((b) => ({ ...b, day: businessDay(timeZone, b.date), time: time.format(b.date) })));
       const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
       const a = document.createElement('a');
       a.href = url;

@@ -1,5 +1,5 @@
 import type { AppointmentStatus } from '@/db/schema';
-import { csvText } from '@/lib/csv';
+import { csvDocument } from '@/lib/csv';
 import { STATUS_LABELS } from '@/lib/contract/appointments';
 import type { ScheduleFilters } from '@/lib/contract/schedule';
 
@@ -20,7 +20,7 @@ export interface CsvBooking {
 
 /** The view as a spreadsheet: one row a booking, local date and time, amounts in dollars. */
 export function scheduleCsv(items: readonly CsvBooking[]): string {
-  return csvText([
+  return csvDocument([
     ['date', 'time', 'duration_min', 'customer', 'phone', 'service', 'technician', 'status', 'amount_usd', 'needs_attention', 'customer_id', 'booking_id'],
     ...items.map((b) => [
       b.day,

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import type { SearchParams } from 'nuqs/server';
 import { createLoader } from 'nuqs/server';
 import { getQueryClient, HydrateClient, trpc } from '@/app/_trpc/server';
-import { businessDayOf } from '@/lib/business-day';
+import { businessDay } from '@/lib/business-day';
 import { scheduleInput, scheduleSearchParams } from '@/lib/contract/schedule';
 import { businessTimeZone } from '@/server/env';
 import { describeTimeZone } from '../bookings/format';
@@ -17,7 +17,7 @@ export default async function SchedulePage({ searchParams }: { searchParams: Pro
   const timeZone = businessTimeZone();
   // "Today" is the business day now, decided once here and handed to the client, so the server's
   // render and the browser's hydration ask for the same day.
-  const today = businessDayOf(new Date(), timeZone);
+  const today = businessDay(timeZone, new Date());
   const input = scheduleInput(await loadScheduleSearchParams(searchParams), today);
   const qc = getQueryClient();
   const q = scheduleQueries(trpc, input);

@@ -3,7 +3,7 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { dateTimeFormat } from '@/app/_components/date-format';
 import { useTRPC } from '@/app/_trpc/client';
-import { startOfDay } from '@/lib/business-day';
+import { startOfBusinessDay } from '@/lib/business-day';
 import type { ScheduleFilters } from '@/lib/contract/schedule';
 import { scheduleQueries } from './queries';
 import styles from './schedule.module.css';
@@ -12,7 +12,7 @@ import styles from './schedule.module.css';
 export function WeekStrip({ input, today, timeZone, onPickDay }: { input: ScheduleFilters; today: string; timeZone: string; onPickDay(day: string): void }) {
   const trpc = useTRPC();
   const { data } = useSuspenseQuery(scheduleQueries(trpc, input).summary);
-  const label = (day: string, opts: Intl.DateTimeFormatOptions) => dateTimeFormat(timeZone, opts).format(startOfDay(day, timeZone));
+  const label = (day: string, opts: Intl.DateTimeFormatOptions) => dateTimeFormat(timeZone, opts).format(startOfBusinessDay(day, timeZone));
   const total = data.days.reduce((a, d) => a + d.total, 0);
   const attention = data.days.reduce((a, d) => a + d.needsAttention, 0);
   const summary = `${total.toLocaleString('en-US')} ${total === 1 ? 'booking' : 'bookings'}${attention ? `, ${attention.toLocaleString('en-US')} need${attention === 1 ? 's' : ''} attention` : ''}`;
