@@ -52,6 +52,7 @@ test('staff open today, filter by a technician, and open a booking’s customer'
   await first.getByRole('link', { name, exact: true }).click();
   await expect(page).toHaveURL(/\/bookings\?customer=\d+/);
   await expect(page.getByTestId('customer-card')).toContainText(name);
+  await expect(page.getByTestId('service-address')).toBeVisible();
 });
 
 test('the week view counts each day and reads on a phone', async ({ page }) => {

@@ -288,7 +288,7 @@ describe('customerById', () => {
       SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM shared_threads t WHERE t.customer_id = c.id) ORDER BY id LIMIT 1`.execute(s.db);
     for (const id of [...rows.map((r) => r.customer_id), withoutThreads.rows[0]!.id]) {
       const expected = await sql<Record<string, unknown>>`
-        SELECT id, name, phone, email, housecallpro_id, created_at,
+        SELECT id, name, phone, email, housecallpro_id, service_address, created_at,
           (SELECT count(*)::int FROM shared_threads t WHERE t.customer_id = c.id) AS thread_count,
           (SELECT t.id FROM shared_threads t WHERE t.customer_id = c.id AND t.last_message_at IS NOT NULL
             ORDER BY t.last_message_at DESC LIMIT 1) AS latest_thread_id
@@ -296,6 +296,16 @@ describe('customerById', () => {
       expect(await customerById(s.db, { customerId: id })).toEqual(expected.rows[0]);
     }
     expect(rows.length).toBeGreaterThan(0);
+  });
+
+  it('the seed gives nearly every customer a service address, one line', async () => {
+    const { rows } = await sql<{ total: number; with_address: number; one_line: number }>`
+      SELECT count(*)::int AS total, count(service_address)::int AS with_address,
+             count(*) FILTER (WHERE service_address ~ '^[0-9]+ .+, .+, TX 75[0-9]{3}$')::int AS one_line FROM customers`.execute(s.db);
+    const r = rows[0]!;
+    expect(r.with_address / r.total).toBeGreaterThan(0.9);
+    expect(r.with_address).toBeLessThan(r.total);
+    expect(r.one_line).toBe(r.with_address);
   });
 
   it('is null for an unknown id, and customerExists agrees', async () => {

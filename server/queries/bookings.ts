@@ -281,6 +281,7 @@ export interface CustomerCard {
   phone: string | null;
   email: string | null;
   housecallpro_id: string | null;
+  service_address: string | null;
   created_at: Date;
   thread_count: number;
   /** The customer's conversation with the most recent message, for a direct link. */
@@ -296,6 +297,7 @@ export function customerByIdQuery(db: Db, params: { customerId: number }) {
       'customers.phone',
       'customers.email',
       'customers.housecallpro_id',
+      'customers.service_address',
       'customers.created_at',
       eb
         .selectFrom('shared_threads')

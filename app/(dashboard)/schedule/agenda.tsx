@@ -60,7 +60,7 @@ export function Agenda({ input, timeZone, filtered }: { input: ScheduleFilters; 
                     </Link>
                     <span className="muted">
                       {b.serviceType} ·{' '}
-                      <Link href={`/conversations?q=${encodeURIComponent(b.customerName)}`} aria-label={`Conversations with ${b.customerName}`}>
+                      <Link href={`/conversations?customer=${b.customerId}`} aria-label={`Conversations with ${b.customerName}`}>
                         Conversations
                       </Link>
                     </span>
