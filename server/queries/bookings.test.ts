@@ -3,20 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '@/db/migrator';
 import type { AppointmentStatus } from '@/db/schema';
 import { seedDatabase } from '@/db/seed/index';
+import { type AppointmentCursor, decodeCursor, encodeCursor } from '@/lib/contract/appointments';
+import { BOOKING_TABS, type BookingTab } from '@/lib/contract/bookings';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
 import {
-  type AppointmentCursor,
   appointmentTabCounts,
   appointmentTabCountsQuery,
-  BOOKING_TABS,
-  type BookingTab,
   customerAppointments,
   customerAppointmentsQuery,
   customerById,
   customerByIdQuery,
   customerExists,
-  decodeCursor,
-  encodeCursor,
   escapeLike,
   planCustomerSearch,
   SEARCH_MATCH_CAP,
@@ -83,6 +80,7 @@ async function directAppointments(p: {
   customerId: number;
   tab: BookingTab;
   status?: AppointmentStatus | null;
+  technician?: string | null;
   from?: Date | null;
   to?: Date | null;
 }) {
@@ -97,6 +95,7 @@ async function directAppointments(p: {
     SELECT ${APPT_COLUMNS} FROM appointments
     WHERE customer_id = ${p.customerId} AND ${tabCond}
       AND (${p.status ?? null}::text IS NULL OR status = ${p.status ?? null})
+      AND (${p.technician ?? null}::text IS NULL OR technician = ${p.technician ?? null})
       AND (${p.from ?? null}::timestamptz IS NULL OR date >= ${p.from ?? null})
       AND (${p.to ?? null}::timestamptz IS NULL OR date < ${p.to ?? null})
     ORDER BY ${order}`.execute(s.db);
@@ -208,6 +207,28 @@ describe('customerAppointments', () => {
       const expected = await directAppointments({ customerId, tab: 'past', from, to });
       expect(await allPages({ customerId, tab: 'past', from, to, limit: 4, now })).toEqual(expected);
     }
+  });
+
+  it('filters by technician, with the tab counts counting the same rows', async () => {
+    const busiest = await customersWith(sql`true`, 3);
+    let nonEmpty = 0;
+    for (const customerId of busiest) {
+      const { rows } = await sql<{ technician: string }>`
+        SELECT technician FROM appointments WHERE customer_id = ${customerId} AND technician IS NOT NULL
+        GROUP BY technician ORDER BY count(*) DESC, technician LIMIT 1`.execute(s.db);
+      const technician = rows[0]!.technician;
+      const counts = await appointmentTabCounts(s.db, { customerId, technician, now });
+      for (const tab of BOOKING_TABS) {
+        const expected = await directAppointments({ customerId, tab, technician });
+        const got = await allPages({ customerId, tab, technician, limit: 3, now });
+        expect(got, `customer ${customerId} ${tab} ${technician}`).toEqual(expected);
+        expect(counts[tab], tab).toBe(expected.length);
+        nonEmpty += expected.length;
+      }
+      // A name that differs only by a quote matches nothing.
+      expect(await allPages({ customerId, tab: 'past', technician: `${technician}'`, limit: 3, now })).toEqual([]);
+    }
+    expect(nonEmpty).toBeGreaterThan(0);
   });
 
   it('pages neither skip nor repeat rows that share a start time or differ by a microsecond', async () => {

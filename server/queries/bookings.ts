@@ -1,6 +1,8 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
 import type { AppointmentStatus, Database } from '@/db/schema';
+import { type AppointmentCursor, encodeCursor } from '@/lib/contract/appointments';
+import type { BookingTab } from '@/lib/contract/bookings';
 
 // ---------------------------------------------------------------------------------------------
 // Customer typeahead
@@ -333,51 +335,13 @@ export async function customerExists(db: Db, params: { customerId: number }): Pr
 // A customer's appointments, tabbed
 // ---------------------------------------------------------------------------------------------
 
-/**
- * The tabs partition a customer's appointments: every appointment is in exactly one tab.
- *  - cancelled: status = 'cancelled', whatever the date.
- *  - upcoming:  not cancelled and date >= now (soonest first).
- *  - past:      not cancelled and date <  now (newest first). This includes a job started earlier today
- *               and still in_progress, and a scheduled/confirmed job whose date passed without an
- *               update: it shows with its status so staff can see it needs attention, never vanishes.
- * The split is by the appointment's start (`date`), on one `now` per request.
- */
-export type BookingTab = 'upcoming' | 'past' | 'cancelled';
-export const BOOKING_TABS: readonly BookingTab[] = ['upcoming', 'past', 'cancelled'];
-
-/** Statuses a tab can contain (the status filter offers these). */
-export const TAB_STATUSES: Record<BookingTab, readonly AppointmentStatus[]> = {
-  upcoming: ['scheduled', 'confirmed', 'in_progress'],
-  past: ['completed', 'no_show', 'in_progress', 'scheduled', 'confirmed'],
-  cancelled: ['cancelled'],
-};
-
-export interface AppointmentCursor {
-  /** The row's date as exact UTC text (microseconds): a JS Date would lose them and skip rows. */
-  date: string;
-  id: number;
-}
-
-const CURSOR_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)_([1-9]\d{0,15})$/;
-export const CURSOR_PATTERN = CURSOR_RE;
-
-export function encodeCursor(c: AppointmentCursor): string {
-  return `${c.date}_${c.id}`;
-}
-
-/** null when malformed (the router turns that into BAD_REQUEST). */
-export function decodeCursor(s: string): AppointmentCursor | null {
-  const m = CURSOR_RE.exec(s);
-  if (!m) return null;
-  const id = Number(m[2]);
-  if (!Number.isSafeInteger(id) || Number.isNaN(Date.parse(m[1]!))) return null;
-  return { date: m[1]!, id };
-}
+// The tabs and the statuses they hold: lib/contract/bookings.ts (BOOKING_TABS, TAB_STATUSES).
 
 export interface CustomerAppointmentsParams {
   customerId: number;
   tab: BookingTab;
   status?: AppointmentStatus | null;
+  technician?: string | null;
   /** Inclusive lower bound on `date`. */
   from?: Date | null;
   /** Exclusive upper bound on `date`. */
@@ -400,6 +364,23 @@ export interface AppointmentRow {
 }
 
 type AppointmentEb = ExpressionBuilder<Database, 'appointments'>;
+
+interface AppointmentFilters {
+  customerId: number;
+  technician?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+/** What narrows a customer's appointments, shared by the list and the tab counts (so they always agree). */
+function customerFilters(eb: AppointmentEb, p: AppointmentFilters) {
+  return eb.and([
+    eb('appointments.customer_id', '=', p.customerId),
+    ...(p.technician ? [eb('appointments.technician', '=', p.technician)] : []),
+    ...(p.from ? [eb('appointments.date', '>=', p.from)] : []),
+    ...(p.to ? [eb('appointments.date', '<', p.to)] : []),
+  ]);
+}
 
 function tabFilter(eb: AppointmentEb, tab: BookingTab, now: Date) {
   if (tab === 'cancelled') return eb('appointments.status', '=', 'cancelled');
@@ -429,11 +410,9 @@ export function customerAppointmentsQuery(db: Db, p: CustomerAppointmentsParams)
       'appointments.housecallpro_job_id',
       dateKey.as('date_key'),
     ])
-    .where('appointments.customer_id', '=', p.customerId)
+    .where((eb) => customerFilters(eb, p))
     .where((eb) => tabFilter(eb, p.tab, now))
     .$if(!!p.status, (qb) => qb.where('appointments.status', '=', p.status!))
-    .$if(!!p.from, (qb) => qb.where('appointments.date', '>=', p.from!))
-    .$if(!!p.to, (qb) => qb.where('appointments.date', '<', p.to!))
     .$if(!!cursor, (qb) =>
       qb.where((eb) =>
         eb(
@@ -470,7 +449,7 @@ export interface TabCounts {
   cancelled: number;
 }
 
-export function appointmentTabCountsQuery(db: Db, p: { customerId: number; from?: Date | null; to?: Date | null; now?: Date }) {
+export function appointmentTabCountsQuery(db: Db, p: AppointmentFilters & { now?: Date }) {
   const now = p.now ?? new Date();
   return db
     .selectFrom('appointments')
@@ -479,16 +458,14 @@ export function appointmentTabCountsQuery(db: Db, p: { customerId: number; from?
       sql<number>`count(*) FILTER (WHERE ${tabFilter(eb, 'past', now)})::int`.as('past'),
       sql<number>`count(*) FILTER (WHERE ${tabFilter(eb, 'cancelled', now)})::int`.as('cancelled'),
     ])
-    .where('appointments.customer_id', '=', p.customerId)
-    .$if(!!p.from, (qb) => qb.where('appointments.date', '>=', p.from!))
-    .$if(!!p.to, (qb) => qb.where('appointments.date', '<', p.to!));
+    .where((eb) => customerFilters(eb, p));
 }
 
 // Index: appointments_customer_id_idx: one (Bitmap) Index Scan of the customer's rows, one Aggregate
 // with three FILTERed counts (the tab labels); the date range, when set, is an Index Cond.
 export async function appointmentTabCounts(
   db: Db,
-  p: { customerId: number; from?: Date | null; to?: Date | null; now?: Date },
+  p: AppointmentFilters & { now?: Date },
 ): Promise<TabCounts> {
   const row = await appointmentTabCountsQuery(db, p).executeTakeFirstOrThrow();
   return { upcoming: row.upcoming, past: row.past, cancelled: row.cancelled };

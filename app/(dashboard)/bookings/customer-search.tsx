@@ -5,7 +5,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './bookings.module.css';
 import { formatPhone } from '@/lib/format-phone';
-import { SEARCH_LIMIT } from './search-params';
+import { SEARCH_LIMIT } from '@/lib/contract/bookings';
 
 export interface PickedCustomer {
   id: number;
