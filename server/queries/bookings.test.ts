@@ -14,12 +14,8 @@ import {
   customerById,
   customerByIdQuery,
   customerExists,
-  escapeLike,
-  planCustomerSearch,
-  SEARCH_MATCH_CAP,
-  searchCustomers,
-  searchCustomersQuery,
 } from './bookings';
+import { escapeLike, planCustomerSearch, SEARCH_MATCH_CAP, searchCustomers, searchCustomersQuery } from './bookings-search';
 
 let s: ScratchDatabase;
 let now: Date;

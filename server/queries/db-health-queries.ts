@@ -1,7 +1,8 @@
 import { type CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
 import { costByServiceQuery, periodBounds } from './analytics';
-import { customerAppointmentsQuery, searchCustomersQuery } from './bookings';
+import { customerAppointmentsQuery } from './bookings';
+import { searchCustomersQuery } from './bookings-search';
 import { listThreadsQuery, threadHistoryQuery } from './conversations';
 import {
   blockingLocks,
@@ -90,7 +91,7 @@ export const APP_QUERIES: readonly AppQuery[] = [
   define({
     id: 'bookings.searchCustomers',
     label: 'Customer search (typeahead)',
-    source: 'server/queries/bookings.ts · searchCustomersQuery',
+    source: 'server/queries/bookings-search.ts · searchCustomersQuery',
     tables: ['customers', 'appointments'],
     expects: ['customers_name_trgm_idx', 'appointments_customer_id_idx'],
     async pick(trx) {

@@ -3,7 +3,8 @@ import { dayBounds as businessDayBounds } from '@/lib/business-day';
 import { decodeCursor } from '@/lib/contract/appointments';
 import { byCustomerInput, customerInput, searchCustomersInput, tabCountsInput } from '@/lib/contract/bookings';
 import { businessTimeZone } from '../env';
-import { appointmentTabCounts, customerAppointments, customerById, customerExists, searchCustomers } from '../queries/bookings';
+import { appointmentTabCounts, customerAppointments, customerById, customerExists } from '../queries/bookings';
+import { searchCustomers } from '../queries/bookings-search';
 import { authedProcedure, createRouter } from '../trpc';
 
 /** [from 00:00, the day after `to` 00:00) in the business time zone, as instants. */
