@@ -5,7 +5,7 @@ import { byCustomerInput, customerInput, searchCustomersInput, tabCountsInput } 
 import { businessTimeZone } from '../env';
 import { appointmentTabCounts, customerAppointments, customerById, customerExists } from '../queries/bookings';
 import { searchCustomers } from '../queries/bookings-search';
-import { authedProcedure, createRouter } from '../trpc';
+import { authedProcedure, createRouter, onReplica } from '../trpc';
 
 /** [from 00:00, the day after `to` 00:00) in the business time zone, as instants. */
 const dayBounds = (range: { from?: string | null; to?: string | null }) => businessDayBounds(range, businessTimeZone());
@@ -24,14 +24,14 @@ export const bookingsRouter = createRouter({
   }),
 
   /** Appointment counts for the tab labels (within the date range, when one is set). */
-  tabCounts: authedProcedure.input(tabCountsInput).query(async ({ ctx, input }) => {
+  tabCounts: authedProcedure.use(onReplica).input(tabCountsInput).query(async ({ ctx, input }) => {
     const counts = await appointmentTabCounts(ctx.db, { customerId: input.customerId, technician: input.technician ?? null, ...dayBounds(input) });
     if (counts.upcoming + counts.past + counts.cancelled === 0 && !(await customerExists(ctx.db, input))) throw notFound(input.customerId);
     return counts;
   }),
 
   /** One page of a customer's appointments in a tab, keyset-paged (pass nextCursor back as cursor). */
-  byCustomer: authedProcedure.input(byCustomerInput).query(async ({ ctx, input }) => {
+  byCustomer: authedProcedure.use(onReplica).input(byCustomerInput).query(async ({ ctx, input }) => {
     // The contract has checked the cursor's shape, so it decodes.
     const cursor = input.cursor ? decodeCursor(input.cursor) : null;
     const page = await customerAppointments(ctx.db, {
