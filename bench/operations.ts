@@ -8,6 +8,8 @@ import { costByServiceRaw, costTodayRawQuery } from './analytics-raw';
 import { customerAppointments } from '@/server/queries/bookings';
 import { threadHistory } from '@/server/queries/conversations';
 import { otpRateLimitCounts } from '@/server/queries/identity';
+import { scheduleDayCounts, scheduleFacets, schedulePage, scheduleWindow } from '@/server/queries/schedule';
+import { APPOINTMENT_STATUSES } from '@/lib/contract/appointments';
 import { GUIDE } from './claims';
 import { conversationOperations } from './operations-conversations';
 import type { GuideClaim } from './types';
@@ -83,7 +85,7 @@ const otpRateLimit: BenchOp<{ destination: string; now: Date }> = {
 };
 
 export function benchOperations(): BenchOp[] {
-  return [history, bookings, ...analyticsOperations(), otpRateLimit, ...conversationOperations()];
+  return [history, bookings, ...analyticsOperations(), otpRateLimit, ...conversationOperations(), ...scheduleOperations()];
 }
 
 /**
@@ -165,4 +167,67 @@ const customerCostOp: BenchOp<{ now: Date; customerId: number }> = {
 
 function analyticsOperations(): BenchOp[] {
   return [costByServiceOp, costByServiceRawOp, costTodayRawOp, topSpendersOp, customerCostOp];
+}
+
+/**
+ * Business days of the seeded range, from the quietest to the busiest (Sundays, far-future days,
+ * summer weekdays), spread and interleaved: the schedule's day and week views over all of them.
+ */
+async function scheduleDays(db: Db, count: number): Promise<string[]> {
+  const { rows } = await sql<{ day: string }>`
+    select to_char((date at time zone ${DEFAULT_TIME_ZONE})::date, 'YYYY-MM-DD') as day
+      from appointments group by 1 order by count(*), 1`.execute(db);
+  return interleave(spread(rows, count)).map((r) => r.day);
+}
+
+const schedulePageParams = (i: { view: 'day' | 'week'; date: string; status?: (typeof APPOINTMENT_STATUSES)[number] }) => ({
+  ...scheduleWindow(i, DEFAULT_TIME_ZONE),
+  status: i.status ?? null,
+  limit: 50,
+});
+
+/** The Schedule page's first screen for one day: the first 50 bookings in time order. */
+const scheduleDay: BenchOp<{ view: 'day'; date: string }> = {
+  key: 'scheduleDay',
+  label: 'Schedule: one day, first page of 50 (all customers)',
+  queryFunction: 'server/queries/schedule.ts#schedulePage',
+  expectedIndexes: ['appointments_date_idx'],
+  async inputs(db, count) {
+    return (await scheduleDays(db, count)).map((date) => ({ view: 'day' as const, date }));
+  },
+  run: (db, i) => schedulePage(db, schedulePageParams(i)),
+  http: { procedure: 'schedule.list', input: (i) => ({ view: 'day', date: i.date }) },
+};
+
+/** One week filtered by a status (each status in turn): the guide's "status filtering" index. */
+const scheduleWeekStatus: BenchOp<{ view: 'week'; date: string; status: (typeof APPOINTMENT_STATUSES)[number] }> = {
+  key: 'scheduleWeekStatus',
+  label: 'Schedule: one week with a status filter, first page of 50',
+  queryFunction: 'server/queries/schedule.ts#schedulePage',
+  expectedIndexes: ['appointments_status_idx'],
+  async inputs(db, count) {
+    return (await scheduleDays(db, count)).map((date, k) => ({ view: 'week' as const, date, status: APPOINTMENT_STATUSES[k % APPOINTMENT_STATUSES.length]! }));
+  },
+  run: (db, i) => schedulePage(db, schedulePageParams(i)),
+  http: { procedure: 'schedule.list', input: (i) => ({ view: 'week', date: i.date, status: i.status }) },
+};
+
+/** The week's header: bookings per day and the filter menus (every booking of the week read once). */
+const scheduleWeekSummary: BenchOp<{ view: 'week'; date: string }> = {
+  key: 'scheduleWeekSummary',
+  label: 'Schedule: one week, counts per day and filter choices',
+  queryFunction: 'server/queries/schedule.ts#scheduleDayCounts',
+  expectedIndexes: ['appointments_date_idx'],
+  async inputs(db, count) {
+    return (await scheduleDays(db, count)).map((date) => ({ view: 'week' as const, date }));
+  },
+  run: (db, i) => {
+    const w = scheduleWindow(i, DEFAULT_TIME_ZONE);
+    return Promise.all([scheduleDayCounts(db, { ...w, timeZone: DEFAULT_TIME_ZONE }), scheduleFacets(db, w)]);
+  },
+  http: { procedure: 'schedule.summary', input: (i) => ({ view: 'week', date: i.date }) },
+};
+
+function scheduleOperations(): BenchOp[] {
+  return [scheduleDay, scheduleWeekStatus, scheduleWeekSummary];
 }

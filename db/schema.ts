@@ -37,6 +37,8 @@ export interface CustomersTable {
   phone: string | null;
   email: string | null;
   housecallpro_id: string | null;
+  /** Where the work is done, one line ("4821 Maple St, Plano, TX 75024"); null when unknown. */
+  service_address: string | null;
   /** HousecallPro's updated_at of the record last applied (0008): older events never overwrite it. */
   source_updated_at: TimestampNullable;
   created_at: Timestamp;

@@ -25,6 +25,18 @@ export function CustomerCard({ customerId, timeZone }: { customerId: number; tim
       </div>
       <dl className={styles.details}>
         <div>
+          <dt>Service address</dt>
+          <dd data-testid="service-address">
+            {c.service_address ? (
+              <a href={`https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(c.service_address)}`} target="_blank" rel="noreferrer">
+                {c.service_address}
+              </a>
+            ) : (
+              <span className="muted">none on file</span>
+            )}
+          </dd>
+        </div>
+        <div>
           <dt>Phone</dt>
           <dd>{c.phone ? <a href={`tel:${c.phone}`} className="mono">{formatPhone(c.phone)}</a> : <span className="muted">none on file</span>}</dd>
         </div>
