@@ -45,7 +45,7 @@ function start(dir: string, port: number): void {
 
 export function stopCluster(which: 'primary' | 'replica'): void {
   const dir = which === 'primary' ? PRIMARY_DIR : REPLICA_DIR;
-  run('pg_ctl', ['-D', dir, '-m', 'immediate', '-w', 'stop']);
+  run('pg_ctl', ['-D', dir, '-m', 'fast', '-w', 'stop']);
 }
 
 export function startCluster(which: 'primary' | 'replica'): void {

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '@/db/client';
 import { migrate } from '@/db/connect';
 import { createScratchDatabase } from '@/db/testing/database';
-import { pooledUrl } from '@/db/testing/pgbouncer';
 import { seedDatabase } from '@/db/seed/index';
 import { drain } from '../webhooks/worker';
 import { createHarness, type Harness } from '../testing/harness';

@@ -183,16 +183,25 @@ describe('read replica', () => {
   }, 60_000);
 
   it('/api/ready turns unready with the primary stopped and ready when it returns', async () => {
-    expect(await checkReadiness(primary)).toMatchObject({ ready: true });
-    stopCluster('primary');
+    // Its own pool: the app's pools stay off the primary while it is down.
+    const probe = createDb(withDatabase(admin.primaryAdminUrl, name), { ...DEFAULT_LIMITS, max: 1 });
     try {
-      const started = performance.now();
-      const r = await checkReadiness(primary);
-      expect(r.ready).toBe(false);
-      expect(performance.now() - started).toBeLessThan(1_500);
+      expect(await checkReadiness(probe)).toMatchObject({ ready: true });
+      await probe.destroy();
+      const down = createDb(withDatabase(admin.primaryAdminUrl, name), { ...DEFAULT_LIMITS, max: 1 });
+      stopCluster('primary');
+      try {
+        const started = performance.now();
+        const r = await checkReadiness(down);
+        expect(r.ready).toBe(false);
+        expect(performance.now() - started).toBeLessThan(1_500);
+      } finally {
+        startCluster('primary');
+      }
+      await waitForReplica(async () => (await checkReadiness(down)).ready, 20_000);
+      await down.destroy();
     } finally {
-      startCluster('primary');
+      await probe.destroy().catch(() => {});
     }
-    await waitForReplica(async () => (await checkReadiness(primary)).ready, 20_000);
   }, 60_000);
 });
