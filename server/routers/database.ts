@@ -1,15 +1,13 @@
 import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
+import { explainAnalyzeInput } from '@/lib/contract/database';
 import { businessTimeZone } from '../env';
 import { readSection } from '../queries/db-health-guard';
 import { readIndexSection } from '../queries/db-health-indexes';
-import { APP_QUERIES, explainAnalyzeQuery, readQueryPlans } from '../queries/db-health-queries';
+import { explainAnalyzeQuery, readQueryPlans } from '../queries/db-health-queries';
 import { readSlowQueries, readTableSection } from '../queries/db-health';
 import { readRollupCheck, ROLLUP_GUARD } from '../queries/db-health-rollup';
 import { readThreadSummaryCheck, THREAD_GUARD } from '../queries/db-health-threads';
 import { adminProcedure, createRouter } from '../trpc';
-
-const queryIds = APP_QUERIES.map((q) => q.id) as [string, ...string[]];
 
 /**
  * The database health page, admins only. Each section is its own procedure so one slow or locked
@@ -47,7 +45,7 @@ export const databaseRouter = createRouter({
    * A mutation: it runs the statement, on demand, and must never be cached or refetched by itself.
    */
   explainAnalyze: adminProcedure
-    .input(z.strictObject({ id: z.enum(queryIds, { message: `id must be one of ${queryIds.join(', ')}` }) }))
+    .input(explainAnalyzeInput)
     .mutation(async ({ ctx, input }) => {
       const report = await explainAnalyzeQuery(ctx.db, input.id);
       if (!report) throw new TRPCError({ code: 'NOT_FOUND', message: `No registered query ${input.id}.` });
