@@ -172,7 +172,25 @@ export interface AuthSessionTable {
   updatedAt: Timestamp;
 }
 
+/** migrations db_admin_actions: the Database page's cancel/terminate audit trail. */
+export interface DbAdminActionsTable {
+  id: Id;
+  at: Timestamp;
+  actor_id: string;
+  actor_email: string;
+  action: 'cancel' | 'terminate';
+  target_pid: number;
+  target_user: string | null;
+  target_application: string | null;
+  target_state: string | null;
+  target_query: string | null;
+  target_query_start: Date | null;
+  succeeded: boolean;
+  detail: string | null;
+}
+
 export interface Database {
+  db_admin_actions: DbAdminActionsTable;
   auth_user: AuthUserTable;
   auth_account: AuthAccountTable;
   auth_session: AuthSessionTable;

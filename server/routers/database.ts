@@ -1,5 +1,7 @@
 import { TRPCError } from '@trpc/server';
-import { explainAnalyzeInput } from '@/lib/contract/database';
+import { backendActionInput, explainAnalyzeInput } from '@/lib/contract/database';
+import { readActivity, signalBackend } from '../queries/db-health-activity';
+import { readOverview } from '../queries/db-health-overview';
 import { businessTimeZone } from '../env';
 import { readSection } from '../queries/db-health-guard';
 import { readIndexSection } from '../queries/db-health-indexes';
@@ -14,6 +16,22 @@ import { adminProcedure, createRouter } from '../trpc';
  * section never holds back the others; each answers with what it could not read instead of failing.
  */
 export const databaseRouter = createRouter({
+  /** The verdict and every check, each with its evidence and the SQL to run. */
+  overview: adminProcedure.query(({ ctx }) => readSection('the overview', () => readOverview(ctx.db))),
+
+  /** Client sessions of this database, and the latest cancel/terminate actions. */
+  activity: adminProcedure.query(({ ctx }) => readSection('the activity', () => readActivity(ctx.db))),
+
+  /** Cancel a session's query or end the session; recorded in db_admin_actions whatever the outcome. */
+  signalBackend: adminProcedure.input(backendActionInput).mutation(async ({ ctx, input }) => {
+    const result = await signalBackend(ctx.db, input, ctx.user);
+    if (result.outcome === 'not-found') {
+      throw new TRPCError({ code: 'NOT_FOUND', message: `No client session with pid ${input.pid} in this database (it may have ended).` });
+    }
+    if (result.outcome === 'refused') throw new TRPCError({ code: 'BAD_REQUEST', message: result.reason });
+    return result;
+  }),
+
   /** Indexes with findings (redundant, unused, invalid, bloated, covering-index visibility) and fix SQL. */
   indexes: adminProcedure.query(({ ctx }) => readSection('the indexes', () => readIndexSection(ctx.db))),
 
