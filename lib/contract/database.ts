@@ -1,3 +1,4 @@
+import { createLoader, parseAsStringLiteral } from 'nuqs/server';
 import { z } from 'zod';
 
 // The Database page's contract: its sections (the `tab` URL parameter) and the inputs of its
@@ -5,6 +6,10 @@ import { z } from 'zod';
 
 export const DATABASE_TABS = ['overview', 'queries', 'indexes', 'tables', 'activity', 'consistency'] as const;
 export type DatabaseTab = (typeof DATABASE_TABS)[number];
+/** `?tab=`: which section the page shows; anything unknown reads as the Overview. */
+export const databaseSearchParams = { tab: parseAsStringLiteral(DATABASE_TABS).withDefault('overview') };
+export const loadDatabaseSearchParams = createLoader(databaseSearchParams);
+
 export const DATABASE_TAB_LABEL: Record<DatabaseTab, string> = {
   overview: 'Overview',
   queries: 'Queries',
