@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { backendActionInput, explainAnalyzeInput } from '@/lib/contract/database';
 import { readActivity, signalBackend } from '../queries/db-health-activity';
+import { readHistory } from '../queries/db-health-history';
 import { readOverview } from '../queries/db-health-overview';
 import { businessTimeZone } from '../env';
 import { readSection } from '../queries/db-health-guard';
@@ -18,6 +19,9 @@ import { adminProcedure, createRouter } from '../trpc';
 export const databaseRouter = createRouter({
   /** The verdict and every check, each with its evidence and the SQL to run. */
   overview: adminProcedure.query(({ ctx }) => readSection('the overview', () => readOverview(ctx.db))),
+
+  /** Statement timings and sizes over days (captured by the worker): what got slower since yesterday. */
+  history: adminProcedure.query(({ ctx }) => readSection('the history', () => readHistory(ctx.db))),
 
   /** Client sessions of this database, and the latest cancel/terminate actions. */
   activity: adminProcedure.query(({ ctx }) => readSection('the activity', () => readActivity(ctx.db))),

@@ -7,6 +7,7 @@ import { getQueryClient, HydrateClient, trpc } from '@/app/_trpc/server';
 import { DATABASE_TAB_LABEL, DATABASE_TABS, loadDatabaseSearchParams } from '@/lib/contract/database';
 import { Activity } from './activity';
 import styles from './database.module.css';
+import { QueryHistory, TableGrowth } from './history';
 import { IndexHealth } from './index-health';
 import { Overview } from './overview';
 import { QueryPlans } from './query-plans';
@@ -41,6 +42,7 @@ export default async function DatabasePage({ searchParams }: { searchParams: Pro
   if (tab === 'overview') void qc.prefetchQuery(trpc.database.overview.queryOptions());
   if (tab === 'queries') void qc.prefetchQuery(trpc.database.queryPlans.queryOptions());
   if (tab === 'queries') void qc.prefetchQuery(trpc.database.slowQueries.queryOptions());
+  if (tab === 'queries' || tab === 'tables') void qc.prefetchQuery(trpc.database.history.queryOptions());
   if (tab === 'indexes') void qc.prefetchQuery(trpc.database.indexes.queryOptions());
   if (tab === 'tables') void qc.prefetchQuery(trpc.database.tables.queryOptions());
   if (tab === 'activity') void qc.prefetchQuery(trpc.database.activity.queryOptions());
@@ -71,6 +73,9 @@ export default async function DatabasePage({ searchParams }: { searchParams: Pro
         )}
         {tab === 'queries' && (
           <>
+            <Region label="the history" rows={3}>
+              <QueryHistory />
+            </Region>
             <Region label="slow queries" rows={3}>
               <SlowQueries />
             </Region>
@@ -85,9 +90,14 @@ export default async function DatabasePage({ searchParams }: { searchParams: Pro
           </Region>
         )}
         {tab === 'tables' && (
-          <Region label="tables" rows={6}>
-            <TableHealth now={Date.now()} />
-          </Region>
+          <>
+            <Region label="table growth" rows={3}>
+              <TableGrowth />
+            </Region>
+            <Region label="tables" rows={6}>
+              <TableHealth now={Date.now()} />
+            </Region>
+          </>
         )}
         {tab === 'activity' && (
           <Region label="activity" rows={6}>
