@@ -166,3 +166,12 @@ describe('overview, activity and cancel/terminate', () => {
     }
   });
 });
+
+describe('history', () => {
+  it('staff FORBIDDEN; admin reads it (empty until the first capture)', async () => {
+    await expect((await h.callerAs('staff')).database.history()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const history = await (await h.callerAs('admin')).database.history();
+    if (!history.ok) throw new Error(history.problems.join('; '));
+    expect(history.data).toMatchObject({ capturedAt: null, slower: [], series: [], growth: [] });
+  });
+});
