@@ -23,12 +23,12 @@ test("the Overview's first screen shows the verdict and the redundant index find
 test('each section has its URL; Activity lists sessions with cancel and end buttons', async ({ page }) => {
   await page.goto('/database?tab=activity');
   await expect(page.getByRole('link', { name: 'Activity' })).toHaveAttribute('aria-current', 'page');
-  await expect(page.getByRole('heading', { name: 'Activity' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Activity', exact: true })).toBeVisible();
   await expect(page.getByText(/busy of \d+ sessions in this database/)).toBeVisible();
   await page.screenshot({ path: 'test-results/database-activity-1280.png' });
   await page.getByRole('link', { name: 'Indexes' }).click();
   await expect(page).toHaveURL(/tab=indexes/);
-  await expect(page.getByRole('heading', { name: 'Indexes' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Indexes', exact: true })).toBeVisible();
 });
 
 test('the Consistency tab finds the rollup and the thread summaries consistent with the seeded rows', async ({ page }) => {
