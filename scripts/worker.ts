@@ -10,6 +10,8 @@
 import { sql } from 'kysely';
 import { openDatabase } from '../db/connect';
 import { captureSnapshot, SNAPSHOT_INTERVAL_MS } from '../server/queries/db-health-history';
+import { resumeStaleReplayJobs } from '../server/queries/webhooks-replay';
+import { pruneRejections } from '../server/webhooks/rejections';
 import { DEFAULTS, drain, runWorker, type WorkerOptions } from '../server/webhooks/worker';
 
 function flag(name: string): number | undefined {
@@ -30,7 +32,7 @@ const options: WorkerOptions = {
   log: (line) => console.log(`${new Date().toISOString()} ${line}`),
 };
 
-const opened = await openDatabase({ max: 2, applicationName: 'webhook-worker' });
+const opened = await openDatabase({ max: 2, applicationName: 'webhook-worker', statementTimeoutMs: 15_000, lockTimeoutMs: 5_000 });
 if (opened.mode !== 'external') console.log('Embedded database: run a single worker only.');
 
 try {
@@ -48,8 +50,19 @@ if (process.argv.includes('--once')) {
   );
   await opened.close();
 } else {
+  // Once a minute: finish bulk replays whose request ended half-way, and prune old rejections.
+  const maintenance = setInterval(() => {
+    Promise.all([resumeStaleReplayJobs(opened.db), pruneRejections(opened.db)])
+      .then(([resumed, pruned]) => {
+        if (resumed || pruned) options.log!(`[worker] resumed ${resumed} bulk replays, pruned ${pruned} old rejections`);
+      })
+      .catch((err) => options.log!(`[worker] maintenance failed: ${err instanceof Error ? err.message : String(err)}`));
+  }, 60_000);
   const controller = new AbortController();
-  const stop = () => controller.abort();
+  const stop = () => {
+    clearInterval(maintenance);
+    controller.abort();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // The Database page's history (pg_stat_statements deltas, daily sizes): every 5 minutes.

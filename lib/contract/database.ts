@@ -28,6 +28,8 @@ export const APP_QUERY_IDS = [
   'bookings.byCustomer',
   'analytics.costByService',
   'identity.otpRateLimitCounts',
+  'schedule.day',
+  'schedule.weekStatus',
 ] as const;
 export type AppQueryId = (typeof APP_QUERY_IDS)[number];
 

@@ -1,12 +1,18 @@
 import { type CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
+import { businessDay } from '@/lib/business-day';
 import type { AppQueryId } from '@/lib/contract/database';
-import { costByServiceQuery, periodBounds } from './analytics';
-import { customerAppointmentsQuery, searchCustomersQuery } from './bookings';
-import { listThreadsQuery, threadHistoryQuery } from './conversations';
+import { businessTimeZone } from '../env';
+import { costByServiceQuery } from './analytics';
+import { periodBounds } from './analytics-shape';
+import { customerAppointmentsQuery } from './bookings';
+import { searchCustomersQuery } from './bookings-search';
+import { threadHistoryQuery } from './conversations';
+import { listThreadsQuery } from './conversations-list';
 import type { Trx } from './db-health-guard';
 import { captureStatement } from './db-health-plans';
 import { otpRateLimitCounts } from './identity';
+import { scheduleListQuery, scheduleWindow } from './schedule';
 
 /**
  * The queries the dashboard runs, each compiled by the same function its router calls (the
@@ -79,7 +85,7 @@ export const APP_QUERIES: readonly AppQuery[] = [
   define({
     id: 'bookings.searchCustomers',
     label: 'Customer search (typeahead)',
-    source: 'server/queries/bookings.ts · searchCustomersQuery',
+    source: 'server/queries/bookings-search.ts · searchCustomersQuery',
     tables: ['customers', 'appointments'],
     expects: ['customers_name_trgm_idx', 'appointments_customer_id_idx'],
     async pick(trx) {
@@ -139,6 +145,33 @@ export const APP_QUERIES: readonly AppQuery[] = [
       return r ? { params: { destination: r.destination, now: r.at }, describe: `destination ${r.destination} at ${r.at.toISOString()}` } : null;
     },
     compile: (db, p: { destination: string; now: Date }) => captureStatement(db, (spy) => otpRateLimitCounts(spy, p)),
+  }),
+  define({
+    id: 'schedule.day',
+    label: "Schedule: today's bookings (first page)",
+    source: 'server/queries/schedule.ts · scheduleListQuery',
+    tables: ['appointments', 'customers'],
+    expects: ['appointments_date_idx'],
+    async pick() {
+      const timeZone = businessTimeZone();
+      const date = businessDay(timeZone, new Date());
+      return { params: { date, timeZone }, describe: `${date} in ${timeZone}, 50 per page` };
+    },
+    compile: (db, p: { date: string; timeZone: string }) => scheduleListQuery(db, { ...scheduleWindow({ view: 'day', date: p.date }, p.timeZone), limit: 50 }).compile(),
+  }),
+  define({
+    id: 'schedule.weekStatus',
+    label: 'Schedule: this week, confirmed only (first page)',
+    source: 'server/queries/schedule.ts · scheduleListQuery',
+    tables: ['appointments', 'customers'],
+    expects: ['appointments_status_idx'],
+    async pick() {
+      const timeZone = businessTimeZone();
+      const date = businessDay(timeZone, new Date());
+      return { params: { date, timeZone }, describe: `the week of ${date} in ${timeZone}, status confirmed, 50 per page` };
+    },
+    compile: (db, p: { date: string; timeZone: string }) =>
+      scheduleListQuery(db, { ...scheduleWindow({ view: 'week', date: p.date }, p.timeZone), status: 'confirmed', limit: 50 }).compile(),
   }),
 ];
 

@@ -1,16 +1,5 @@
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { appRouter } from '@/server/root';
-import { createContext } from '@/server/trpc';
+import { handleTrpc } from '@/server/http/trpc-handler';
 
-const handler = (req: Request) =>
-  fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req,
-    router: appRouter,
-    createContext: () => createContext({ headers: req.headers }),
-    onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}:`, error.cause ?? error);
-    },
-  });
+const handler = (req: Request) => handleTrpc(req);
 
 export { handler as GET, handler as POST };
