@@ -215,7 +215,58 @@ export interface AuthSessionTable {
   updatedAt: Timestamp;
 }
 
+/** migrations db_admin_actions: the Database page's cancel/terminate audit trail. */
+export interface DbAdminActionsTable {
+  id: Id;
+  at: Timestamp;
+  actor_id: string;
+  actor_email: string;
+  action: 'cancel' | 'terminate';
+  target_pid: number;
+  target_user: string | null;
+  target_application: string | null;
+  target_state: string | null;
+  target_query: string | null;
+  target_query_start: Date | null;
+  succeeded: boolean;
+  detail: string | null;
+}
+
+/** migration stat_history: pg_stat_statements deltas every 5 minutes, sizes daily. */
+export interface DbStatementSnapshotsTable {
+  captured_at: Date;
+  queryid: string;
+  query: string;
+  calls: number;
+  total_ms: number;
+  rows: number;
+}
+export interface DbStatementCountersTable {
+  queryid: string;
+  calls: number;
+  total_ms: number;
+  rows: number;
+}
+export interface DbHistoryStateTable {
+  id: ColumnType<boolean, boolean | undefined, boolean>;
+  stats_reset: Date | null;
+  captured_at: Date | null;
+}
+export interface DbSizeSnapshotsTable {
+  captured_on: ColumnType<string, string, string>;
+  relation: string;
+  kind: 'table' | 'index';
+  table_name: string;
+  bytes: number;
+  estimated_rows: number | null;
+}
+
 export interface Database {
+  db_statement_snapshots: DbStatementSnapshotsTable;
+  db_statement_counters: DbStatementCountersTable;
+  db_history_state: DbHistoryStateTable;
+  db_size_snapshots: DbSizeSnapshotsTable;
+  db_admin_actions: DbAdminActionsTable;
   auth_user: AuthUserTable;
   auth_account: AuthAccountTable;
   auth_session: AuthSessionTable;

@@ -9,6 +9,7 @@
  */
 import { sql } from 'kysely';
 import { openDatabase } from '../db/connect';
+import { captureSnapshot, SNAPSHOT_INTERVAL_MS } from '../server/queries/db-health-history';
 import { resumeStaleReplayJobs } from '../server/queries/webhooks-replay';
 import { pruneRejections } from '../server/webhooks/rejections';
 import { DEFAULTS, drain, runWorker, type WorkerOptions } from '../server/webhooks/worker';
@@ -64,6 +65,16 @@ if (process.argv.includes('--once')) {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // The Database page's history (pg_stat_statements deltas, daily sizes): every 5 minutes.
+  const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+  const snapshot = () =>
+    captureSnapshot(opened.db).then(
+      (r) => log(`db snapshot: ${JSON.stringify(r)}`),
+      (e: Error) => log(`db snapshot failed: ${e.message}`),
+    );
+  const timer = setInterval(snapshot, SNAPSHOT_INTERVAL_MS);
+  controller.signal.addEventListener('abort', () => clearInterval(timer));
+  void snapshot();
   await runWorker(opened.db, { ...options, signal: controller.signal, pollMs: flag('poll-ms') ?? 1000 });
   await opened.close();
 }

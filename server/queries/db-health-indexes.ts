@@ -13,21 +13,9 @@ import {
   sqlState,
 } from './db-health-guard';
 import { migrationIndexOwners } from './db-health-owners';
-import { describeShape, findRedundant, type IndexShape } from './db-health-redundancy';
+import { type Finding, findingsFor, quoteIdent } from './db-health-index-findings';
+import { findRedundant, type IndexShape } from './db-health-redundancy';
 
-export type FindingKind = 'invalid' | 'building' | 'missing' | 'redundant' | 'unused' | 'bloated' | 'visibility';
-export type Severity = 'critical' | 'warning' | 'info';
-
-export interface Finding {
-  kind: FindingKind;
-  severity: Severity;
-  /** One line: why this is a problem. */
-  reason: string;
-  /** SQL (or a command) that fixes it, ready to copy; null when there is nothing to run. */
-  fix: string | null;
-  /** What to know before running the fix. */
-  note: string | null;
-}
 
 export interface IndexReport {
   name: string;
@@ -147,99 +135,6 @@ function shapeOf(r: IndexRow): IndexShape | null {
     options: split(r.indoption).map(Number),
     predicate: r.predicate,
   };
-}
-
-export function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-
-import { formatBytes } from '@/lib/format-bytes';
-
-export { formatBytes };
-
-/** The drop, shipped the way this repository changes its schema when a migration owns the index. */
-function dropFix(name: string, migration: string | null): { fix: string; note: string | null } {
-  const drop = `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(name)};`;
-  if (!migration) return { fix: drop, note: 'Run outside a transaction block (CONCURRENTLY); it does not block reads or writes.' };
-  return {
-    fix: `-- migrations/NNNN_drop_${name}.sql (+ a .down.sql that recreates it)\n${drop}`,
-    note: `Created by migration ${migration}: dropped by hand, the next \`npm run migrate\` rebuilds it as MISSING. Ship the drop as a new migration.`,
-  };
-}
-
-function findingsFor(
-  r: IndexRow,
-  ctx: {
-    migration: string | null;
-    redundantWith: IndexShape[] | undefined;
-    bloat: BloatEstimate | undefined;
-    bloatMin: { pct: number; bytes: number };
-    statsReset: Date | null;
-    inRecovery: boolean;
-  },
-): Finding[] {
-  const out: Finding[] = [];
-  const name = quoteIdent(r.name);
-  if (!r.valid) {
-    if (r.buildPid !== null) {
-      out.push({
-        kind: 'building',
-        severity: 'info',
-        reason: `Being built right now by pid ${r.buildPid} (${r.buildPhase}): INVALID until the concurrent build finishes.`,
-        fix: null,
-        note: 'Do not drop it: wait for the build to finish.',
-      });
-    } else {
-      const rebuild = ctx.migration
-        ? `-- then rebuild it from ${ctx.migration}:\n-- npm run migrate`
-        : `-- then rebuild it:\n${(r.definition ?? `-- (definition unavailable: table locked)`).replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY ')};`;
-      out.push({
-        kind: 'invalid',
-        severity: 'critical',
-        reason:
-          'INVALID: left by an interrupted or failed concurrent build (CREATE/REINDEX CONCURRENTLY). No query uses it, yet every write maintains it.',
-        fix: `DROP INDEX CONCURRENTLY IF EXISTS ${name};\n${rebuild}`,
-        note: [
-          ctx.migration ? `\`npm run migrate\` alone also does both steps for indexes of applied migrations.` : null,
-          r.unique ? 'A UNIQUE build fails on duplicate keys: remove the duplicates first or the rebuild fails again.' : null,
-        ]
-          .filter(Boolean)
-          .join(' ') || null,
-      });
-    }
-  }
-  if (r.valid && ctx.redundantWith?.length) {
-    const by = ctx.redundantWith[0]!;
-    const { fix, note } = dropFix(r.name, ctx.migration);
-    out.push({
-      kind: 'redundant',
-      severity: 'warning',
-      reason: `Redundant: ${describeShape(by)} starts with all of this index's columns and serves the same lookups, so this one only costs writes and space.`,
-      fix,
-      note,
-    });
-  }
-  if (r.valid && r.scans === 0 && !r.unique && !r.primary && !r.exclusion) {
-    const since = ctx.statsReset ? `since statistics were reset (${ctx.statsReset.toISOString()})` : 'since statistics began';
-    const { fix, note } = dropFix(r.name, ctx.migration);
-    out.push({
-      kind: 'unused',
-      severity: 'info',
-      reason: `Unused: no scans ${since} on this server.`,
-      fix,
-      note: `${ctx.inRecovery ? 'This server is a standby. ' : ''}Replicas keep their own counts: check pg_stat_user_indexes on each replica (and cover a full business cycle) before dropping. ${note ?? ''}`.trim(),
-    });
-  }
-  if (r.valid && ctx.bloat && ctx.bloat.bloatPct >= ctx.bloatMin.pct && ctx.bloat.bloatBytes >= ctx.bloatMin.bytes) {
-    out.push({
-      kind: 'bloated',
-      severity: 'warning',
-      reason: `Bloated: about ${ctx.bloat.bloatPct.toFixed(0)}% (${formatBytes(ctx.bloat.bloatBytes)}) of its ${formatBytes(ctx.bloat.realBytes)} is estimated to be empty space.`,
-      fix: `REINDEX INDEX CONCURRENTLY ${name};`,
-      note: 'Rebuilds without blocking reads or writes (needs room for a second copy while it runs). The estimate comes from statistics: as fresh as the last ANALYZE.',
-    });
-  }
-  return out;
 }
 
 export interface IndexSectionOptions {

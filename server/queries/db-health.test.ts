@@ -2,6 +2,7 @@ import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
+import { APP_QUERY_IDS } from '@/lib/contract/database';
 import { runMigrations } from '@/db/migrator';
 import { seedDatabase } from '@/db/seed/index';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
@@ -167,6 +168,11 @@ describe("the app's query plans", () => {
       expect(p.status, `${p.id}: ${p.problem}`).not.toMatch(/error|red|skipped/);
       expect(p.sql, p.id).toBeTruthy();
     }
+    expect(data.map((p) => p.id).sort()).toEqual([...APP_QUERY_IDS].sort());
+    // The cost page reads its rollup by design: not reading api_usage_analytics_idx is no warning.
+    const cost = data.find((p) => p.id === 'analytics.costByService')!;
+    expect(cost.status).toBe('ok');
+    expect(cost.plan!.indexes).not.toContain('api_usage_analytics_idx');
     const history = data.find((p) => p.id === 'conversations.history')!;
     expect(history.status).toBe('ok');
     expect(history.params).toMatch(/largest thread/);

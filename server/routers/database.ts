@@ -1,21 +1,41 @@
 import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
+import { backendActionInput, explainAnalyzeInput } from '@/lib/contract/database';
+import { readActivity, signalBackend } from '../queries/db-health-activity';
+import { readHistory } from '../queries/db-health-history';
+import { readOverview } from '../queries/db-health-overview';
 import { businessTimeZone } from '../env';
 import { readSection } from '../queries/db-health-guard';
 import { readIndexSection } from '../queries/db-health-indexes';
-import { APP_QUERIES, explainAnalyzeQuery, readQueryPlans } from '../queries/db-health-queries';
+import { explainAnalyzeQuery, readQueryPlans } from '../queries/db-health-queries';
 import { readSlowQueries, readTableSection } from '../queries/db-health';
 import { readRollupCheck, ROLLUP_GUARD } from '../queries/db-health-rollup';
 import { readThreadSummaryCheck, THREAD_GUARD } from '../queries/db-health-threads';
 import { adminProcedure, createRouter } from '../trpc';
-
-const queryIds = APP_QUERIES.map((q) => q.id) as [string, ...string[]];
 
 /**
  * The database health page, admins only. Each section is its own procedure so one slow or locked
  * section never holds back the others; each answers with what it could not read instead of failing.
  */
 export const databaseRouter = createRouter({
+  /** The verdict and every check, each with its evidence and the SQL to run. */
+  overview: adminProcedure.query(({ ctx }) => readSection('the overview', () => readOverview(ctx.db))),
+
+  /** Statement timings and sizes over days (captured by the worker): what got slower since yesterday. */
+  history: adminProcedure.query(({ ctx }) => readSection('the history', () => readHistory(ctx.db))),
+
+  /** Client sessions of this database, and the latest cancel/terminate actions. */
+  activity: adminProcedure.query(({ ctx }) => readSection('the activity', () => readActivity(ctx.db))),
+
+  /** Cancel a session's query or end the session; recorded in db_admin_actions whatever the outcome. */
+  signalBackend: adminProcedure.input(backendActionInput).mutation(async ({ ctx, input }) => {
+    const result = await signalBackend(ctx.db, input, ctx.user);
+    if (result.outcome === 'not-found') {
+      throw new TRPCError({ code: 'NOT_FOUND', message: `No client session with pid ${input.pid} in this database (it may have ended).` });
+    }
+    if (result.outcome === 'refused') throw new TRPCError({ code: 'BAD_REQUEST', message: result.reason });
+    return result;
+  }),
+
   /**
    * Where replica reads (procedures marked `.use(onReplica)`) go now and how far the replica is
    * behind. Read on the primary: table statistics and pg_stat_statements live there, not on a standby.
@@ -58,7 +78,7 @@ export const databaseRouter = createRouter({
    * A mutation: it runs the statement, on demand, and must never be cached or refetched by itself.
    */
   explainAnalyze: adminProcedure
-    .input(z.strictObject({ id: z.enum(queryIds, { message: `id must be one of ${queryIds.join(', ')}` }) }))
+    .input(explainAnalyzeInput)
     .mutation(async ({ ctx, input }) => {
       const report = await explainAnalyzeQuery(ctx.db, input.id);
       if (!report) throw new TRPCError({ code: 'NOT_FOUND', message: `No registered query ${input.id}.` });

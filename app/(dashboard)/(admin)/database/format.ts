@@ -52,3 +52,23 @@ export const KIND_LABEL: Record<Finding['kind'], string> = {
   visibility: 'Needs VACUUM',
 };
 export const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
+
+export type OverviewCheck = Data<Outputs['overview']>['checks'][number];
+export type ActivityData = Data<Outputs['activity']>;
+export type ActivitySession = ActivityData['sessions'][number];
+
+export const CHECK_STATUS = {
+  critical: { label: 'Critical', icon: '✖', badge: 'badge-danger' },
+  warning: { label: 'Warning', icon: '⚠', badge: 'badge-warn' },
+  info: { label: 'Info', icon: 'ℹ', badge: '' },
+  skipped: { label: 'Skipped', icon: '–', badge: '' },
+  ok: { label: 'OK', icon: '✓', badge: 'badge-ok' },
+} as const;
+
+/** "42 s", "3 min", "2 h". */
+export function formatSeconds(s: number | null): string {
+  if (s === null) return '—';
+  if (s < 90) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600)} h`;
+}

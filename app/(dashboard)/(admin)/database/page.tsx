@@ -1,8 +1,15 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
+import type { SearchParams } from 'nuqs/server';
 import { Suspense } from 'react';
 import { QueryBoundary, Skeleton } from '@/app/_components/states';
 import { getQueryClient, HydrateClient, trpc } from '@/app/_trpc/server';
+import { DATABASE_TAB_LABEL, DATABASE_TABS, loadDatabaseSearchParams } from '@/lib/contract/database';
+import { Activity } from './activity';
+import styles from './database.module.css';
+import { QueryHistory, TableGrowth } from './history';
 import { IndexHealth } from './index-health';
+import { Overview } from './overview';
 import { QueryPlans } from './query-plans';
 import { RollupCheck } from './rollup-check';
 import { ThreadSummaryCheck } from './thread-summary-check';
@@ -27,15 +34,20 @@ function Region({ label, rows = 6, children }: { label: string; rows?: number; c
   );
 }
 
-export default async function DatabasePage() {
-  // Not awaited: each section streams in on its own, so a slow or locked one holds back nothing.
+export default async function DatabasePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const { tab } = await loadDatabaseSearchParams(searchParams);
+  // Only the open tab's sections are read. Not awaited: each streams in on its own, so a slow or
+  // locked one holds back nothing.
   const qc = getQueryClient();
-  void qc.prefetchQuery(trpc.database.queryPlans.queryOptions());
-  void qc.prefetchQuery(trpc.database.indexes.queryOptions());
-  void qc.prefetchQuery(trpc.database.tables.queryOptions());
-  void qc.prefetchQuery(trpc.database.rollupConsistency.queryOptions());
-  void qc.prefetchQuery(trpc.database.threadSummaries.queryOptions());
-  void qc.prefetchQuery(trpc.database.slowQueries.queryOptions());
+  if (tab === 'overview') void qc.prefetchQuery(trpc.database.overview.queryOptions());
+  if (tab === 'queries') void qc.prefetchQuery(trpc.database.queryPlans.queryOptions());
+  if (tab === 'queries') void qc.prefetchQuery(trpc.database.slowQueries.queryOptions());
+  if (tab === 'queries' || tab === 'tables') void qc.prefetchQuery(trpc.database.history.queryOptions());
+  if (tab === 'indexes') void qc.prefetchQuery(trpc.database.indexes.queryOptions());
+  if (tab === 'tables') void qc.prefetchQuery(trpc.database.tables.queryOptions());
+  if (tab === 'activity') void qc.prefetchQuery(trpc.database.activity.queryOptions());
+  if (tab === 'consistency') void qc.prefetchQuery(trpc.database.rollupConsistency.queryOptions());
+  if (tab === 'consistency') void qc.prefetchQuery(trpc.database.threadSummaries.queryOptions());
   return (
     <HydrateClient>
       <div className="stack">
@@ -43,29 +55,65 @@ export default async function DatabasePage() {
           <div>
             <h1>Database health</h1>
             <p className="muted" style={{ margin: 0 }}>
-              Indexes, tables and the plans of the dashboard&apos;s own queries. Every read gives up after 0.5 s waiting for a lock, so
-              this page answers during migrations and says what it could not read.
+              Every read gives up after 0.5 s waiting for a lock, so this page answers during migrations and says what it could not read.
             </p>
           </div>
         </div>
-        <Region label="query plans" rows={6}>
-          <QueryPlans />
-        </Region>
-        <Region label="indexes" rows={8}>
-          <IndexHealth />
-        </Region>
-        <Region label="tables" rows={6}>
-          <TableHealth now={Date.now()} />
-        </Region>
-        <Region label="the rollup check" rows={3}>
-          <RollupCheck />
-        </Region>
-        <Region label="the thread summary check" rows={2}>
-          <ThreadSummaryCheck />
-        </Region>
-        <Region label="slow queries" rows={3}>
-          <SlowQueries />
-        </Region>
+        <nav className={styles.tabs} aria-label="Database sections">
+          {DATABASE_TABS.map((t) => (
+            <Link key={t} href={t === 'overview' ? '/database' : `/database?tab=${t}`} aria-current={t === tab ? 'page' : undefined} prefetch={false}>
+              {DATABASE_TAB_LABEL[t]}
+            </Link>
+          ))}
+        </nav>
+        {tab === 'overview' && (
+          <Region label="the overview" rows={8}>
+            <Overview />
+          </Region>
+        )}
+        {tab === 'queries' && (
+          <>
+            <Region label="the history" rows={3}>
+              <QueryHistory />
+            </Region>
+            <Region label="slow queries" rows={3}>
+              <SlowQueries />
+            </Region>
+            <Region label="query plans" rows={6}>
+              <QueryPlans />
+            </Region>
+          </>
+        )}
+        {tab === 'indexes' && (
+          <Region label="indexes" rows={8}>
+            <IndexHealth />
+          </Region>
+        )}
+        {tab === 'tables' && (
+          <>
+            <Region label="table growth" rows={3}>
+              <TableGrowth />
+            </Region>
+            <Region label="tables" rows={6}>
+              <TableHealth now={Date.now()} />
+            </Region>
+          </>
+        )}
+        {tab === 'activity' && (
+          <Region label="activity" rows={6}>
+            <Activity />
+          </Region>
+        )}
+        {tab === 'consistency' && (
+          <>
+            <Region label="the rollup check" rows={3}>
+              <RollupCheck />
+            </Region>
+            <Region label="the thread summary check" rows={2}>
+              <ThreadSummaryCheck />
+            </Region>
+          </>
+        )}
       </div>
     </HydrateClient>
   );
