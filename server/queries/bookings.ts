@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
+import { isCalendarInstant } from '@/lib/contract/hardening';
 import type { AppointmentStatus, Database } from '@/db/schema';
 
 // ---------------------------------------------------------------------------------------------
@@ -304,7 +305,8 @@ export function decodeCursor(s: string): AppointmentCursor | null {
   const m = CURSOR_RE.exec(s);
   if (!m) return null;
   const id = Number(m[2]);
-  if (!Number.isSafeInteger(id) || Number.isNaN(Date.parse(m[1]!))) return null;
+  // Date.parse accepts Feb 30 and year 0000, PostgreSQL does not: the calendar check is shared.
+  if (!Number.isSafeInteger(id) || !isCalendarInstant(m[1]!)) return null;
   return { date: m[1]!, id };
 }
 

@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
+import { isoDay } from '@/lib/contract/hardening';
 import { businessTimeZone } from '../env';
 import { conversionFunnel } from '../queries/attribution';
 import { adminProcedure, createRouter } from '../trpc';
@@ -8,7 +9,7 @@ import { adminProcedure, createRouter } from '../trpc';
 export const MAX_FUNNEL_DAYS = 366;
 
 // A calendar day in the business time zone ("2026-03-09"); the range covers whole days.
-const day = z.iso.date({ error: 'Dates must look like 2026-03-09' });
+const day = isoDay('Dates must look like 2026-03-09');
 
 /** Midnight starting `isoDay` + `plusDays` in the business time zone, as an instant. */
 function startOfBusinessDay(isoDay: string, plusDays = 0): Date {

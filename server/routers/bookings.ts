@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { isoDay } from '@/lib/contract/hardening';
 import { APPOINTMENT_STATUSES, type AppointmentStatus } from '@/db/schema';
 import { businessTimeZone } from '../env';
 import {
@@ -26,7 +27,7 @@ const limit = (fallback: number) =>
   z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(100, 'limit must be at most 100').default(fallback);
 
 // A calendar day in the business time zone ("2025-03-09"); the range covers whole days.
-const day = z.iso.date({ error: 'Dates must look like 2025-03-09' });
+const day = isoDay('Dates must look like 2025-03-09');
 
 const dateRange = {
   from: day.nullish(),
