@@ -6,6 +6,7 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
 import superjson from 'superjson';
+import { TRPC_MAX_BATCH } from '@/lib/contract/trpc-limits';
 import type { AppRouter } from '@/server/root';
 import { makeQueryClient } from './query-client';
 
@@ -22,7 +23,8 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson })],
+      // maxItems: the server refuses bigger batches (server/http/trpc-guard.ts).
+      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: TRPC_MAX_BATCH })],
     }),
   );
   return (
