@@ -172,6 +172,12 @@ export interface AuthSessionTable {
   updatedAt: Timestamp;
 }
 
+/** migrations/…_security_limits.sql: one counted sign-in or code request per row. */
+export interface SecurityLimitEventsTable {
+  bucket: string;
+  at: ColumnType<Date, Date | string | undefined, never>;
+}
+
 export interface Database {
   auth_user: AuthUserTable;
   auth_account: AuthAccountTable;
@@ -184,6 +190,7 @@ export interface Database {
   shared_thread_pending_links: SharedThreadPendingLinksTable;
   webhook_events: WebhookEventsTable;
   attribution_data: AttributionDataTable;
+  security_limit_events: SecurityLimitEventsTable;
 }
 
 export type Customer = Selectable<CustomersTable>;

@@ -24,8 +24,11 @@ const schema = z.object({
     }, 'BUSINESS_TIME_ZONE must be an IANA time zone such as America/Chicago'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-  /** Sign-in attempts allowed per client per minute. */
-  AUTH_SIGNIN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /**
+   * Requests per minute per address on the auth endpoints other than sign-in (a flood guard; the
+   * name is historical). Sign-in itself is limited by server/security/limits.ts.
+   */
+  AUTH_SIGNIN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   /**
    * Other origins the dashboard is served at (comma-separated URLs), besides BETTER_AUTH_URL's:
    * sign-in and tRPC changes are accepted only from these.

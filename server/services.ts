@@ -1,6 +1,7 @@
 import { createDb, type Db } from '@/db/client';
 import { type Auth, createAuth } from './auth';
 import { env } from './env';
+import { allowedOriginsFrom } from './http/trpc-guard';
 
 export interface Services {
   db: Db;
@@ -21,7 +22,8 @@ export function getServices(): Services {
     const auth = createAuth(db, {
       secret: e.BETTER_AUTH_SECRET,
       baseURL: e.BETTER_AUTH_URL,
-      signInLimitPerMinute: e.AUTH_SIGNIN_LIMIT_PER_MINUTE,
+      trustedOrigins: allowedOriginsFrom(e.BETTER_AUTH_URL, e.TRUSTED_ORIGINS),
+      requestsPerMinute: e.AUTH_SIGNIN_LIMIT_PER_MINUTE,
     });
     globalForServices.__services = { db, auth };
   }

@@ -5,6 +5,7 @@ import type { Db } from '@/db/client';
 import { findNul, NUL_MESSAGE } from '@/lib/contract/hardening';
 import type { Role } from '@/db/schema';
 import type { Auth } from './auth';
+import { clientAddress } from './security/client-address';
 import { getServices, type Services } from './services';
 
 export interface SessionUser {
@@ -19,6 +20,8 @@ export interface Context {
   auth: Auth;
   headers: Headers;
   user: SessionUser | null;
+  /** The client's address for rate limits (server/security/client-address.ts). */
+  clientAddress: string;
 }
 
 /**
@@ -37,7 +40,7 @@ export async function createContext(opts: { headers: Headers; services?: Service
         role: role === 'admin' ? 'admin' : 'staff',
       }
     : null;
-  return { db, auth, headers: opts.headers, user };
+  return { db, auth, headers: opts.headers, user, clientAddress: clientAddress(opts.headers) };
 }
 
 const t = initTRPC.context<Context>().create({

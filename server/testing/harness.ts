@@ -14,7 +14,7 @@ export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
 export interface Harness extends ScratchDatabase {
   services: Services;
   /** A tRPC caller as a real signed-in user (better-auth sign-in, session cookie in headers). */
-  callerAs(role: 'admin' | 'staff' | 'anonymous'): Promise<ReturnType<typeof createCaller>>;
+  callerAs(role: 'admin' | 'staff' | 'anonymous', options?: { clientAddress?: string }): Promise<ReturnType<typeof createCaller>>;
   /** The Cookie header of a real session for that role. */
   cookieFor(role: 'admin' | 'staff'): Promise<string>;
   /** Drop the cached cookie so the next call signs in afresh (after revoking sessions, say). */
@@ -39,7 +39,7 @@ export async function createHarness(prefix = 'api'): Promise<Harness> {
   const scratch = await createScratchDatabase(prefix);
   await runMigrations(scratch.db);
   await seedDemoUsers(scratch.db, TEST_PASSWORD);
-  const auth = createAuth(scratch.db, { secret: TEST_SECRET, baseURL: 'http://localhost:3000', signInLimitPerMinute: 1000 });
+  const auth = createAuth(scratch.db, { secret: TEST_SECRET, baseURL: 'http://localhost:3000', requestsPerMinute: 1000 });
   const services: Services = { db: scratch.db, auth };
   const cookies = new Map<string, string>();
 
@@ -92,8 +92,10 @@ export async function createHarness(prefix = 'api'): Promise<Harness> {
     cookieFor,
     forgetCookie: (role) => void cookies.delete(role),
     http,
-    async callerAs(role) {
+    async callerAs(role, options = {}) {
       const headers = new Headers();
+      // As the serving process sees it (server/security/client-address.ts): the last hop is the peer.
+      if (options.clientAddress) headers.set('x-forwarded-for', options.clientAddress);
       if (role !== 'anonymous') headers.set('cookie', await cookieFor(role));
       return createCaller(await createContext({ headers, services }));
     },
