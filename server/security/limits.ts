@@ -11,7 +11,7 @@ import { type BucketWindow, clearLimitEvents, limitCounts, lockBucket, recordLim
  * - per client address: 20 failures in 15 minutes, then wait for the window (password spraying);
  * - per account and client: from the 5th failure in an hour, wait 2, 4, 8... seconds, at most
  *   15 minutes (guessing one account from one place);
- * - per account, from every client: from the 10th failure in 15 minutes, wait 2, 4... up to 60
+ * - per account, from every client: from the 21st failure in 15 minutes, wait 2, 4... up to 60
  *   seconds between attempts (guessing one account from many places). A client that signed in to
  *   this account before (in the last 30 days) is exempt: someone else's failures elsewhere never
  *   keep a user out from where they usually sign in, and for anyone else the wait is a minute at
@@ -24,7 +24,7 @@ export const SIGN_IN_POLICY = {
   pairFree: 4,
   pairWindow: 60 * 60,
   pairMaxWait: 15 * 60,
-  accountFree: 9,
+  accountFree: 20,
   accountWindow: 15 * 60,
   accountMaxWait: 60,
   knownWindow: 30 * 24 * 3600,
