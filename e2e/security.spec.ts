@@ -99,3 +99,26 @@ test('the sign-in form at phone width, with its message', async ({ page }) => {
   await expect(page.locator('#login-error')).toBeVisible();
   await page.screenshot({ path: 'test-results/security-login-390.png', fullPage: true });
 });
+
+test('black box: a new X-Forwarded-For per wrong password does not escape the limit', async ({ request, baseURL }) => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const res = await request.post('/api/auth/sign-in/email', {
+      headers: { origin: baseURL!, 'x-forwarded-for': `203.0.113.${i}` },
+      data: { email: 'limits-e2e@example.com', password: `wrong-${i}` },
+    });
+    statuses.push(res.status());
+  }
+  expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+  expect(statuses.slice(5)).toEqual([429, 429]);
+});
+
+test('signing in at an address not configured for sign-in says so, with the URL to use', async ({ page, baseURL }) => {
+  const other = baseURL!.replace('127.0.0.1', 'localhost');
+  await page.goto(`${other}/login`);
+  await page.getByLabel('Email').fill('staff@example.com');
+  await page.getByLabel('Password').fill('whatever-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('#login-error')).toContainText(`This address (${other}) is not configured for sign-in. Sign in at ${baseURL}/login instead.`);
+  await page.screenshot({ path: 'test-results/security-login-wrong-origin-1280.png' });
+});
