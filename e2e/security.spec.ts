@@ -60,6 +60,28 @@ test.describe('signed in as admin', () => {
     }
   });
 
+  test('black box: NUL and impossible dates are 400 with a message, no PostgreSQL text; big batches are 400', async ({ page }) => {
+    const get = (proc: string, input: unknown) => page.request.get(`/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+    const cases: [string, unknown][] = [
+      ['bookings.searchCustomers', { q: 'smith\u0000' }],
+      ['bookings.byCustomer', { customerId: 1, tab: 'past', cursor: '2026-02-30T00:00:00.000000Z_1' }],
+      ['bookings.byCustomer', { customerId: 1, tab: 'past', cursor: '2026-04-31T00:00:00.000000Z_1' }],
+      ['bookings.byCustomer', { customerId: 1, tab: 'past', cursor: '0000-01-01T00:00:00.000000Z_1' }],
+      ['bookings.tabCounts', { customerId: 1, from: '2026-02-30' }],
+    ];
+    for (const [proc, input] of cases) {
+      const res = await get(proc, input);
+      const text = await res.text();
+      expect(res.status(), `${proc} ${JSON.stringify(input)}`).toBe(400);
+      expect(text).not.toMatch(/invalid byte sequence|out of range/);
+      expect(res.headers()['cache-control']).toBe('no-store');
+    }
+    const many = Array.from({ length: 50 }, () => 'session.me').join(',');
+    const res = await page.request.get(`/api/trpc/${many}?batch=1&input=%7B%7D`);
+    expect(res.status()).toBe(400);
+    expect(await res.text()).toContain('at most 10 calls');
+  });
+
   test('a tRPC mutation from another origin is refused', async ({ page }) => {
     const res = await page.request.post('/api/trpc/database.explainAnalyze', {
       headers: { origin: 'http://evil.example', 'content-type': 'application/json' },
