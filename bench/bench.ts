@@ -14,7 +14,7 @@ import { type BenchOp, benchOperations } from './operations';
 import { createBenchDatabase, type BenchDatabase } from './scratch';
 import { seedAt } from './seed';
 import { speedup } from './stats';
-import type { ApplyTiming, BenchResults, GrowthPoint, OperationResult, OperationSide, WriteCostRow } from './types';
+import type { ApplyTiming, BenchResults, GrowthPoint, OperationResult, OperationSide } from './types';
 import { type WritePlan, writeCost } from './writes';
 
 export interface BenchOptions {

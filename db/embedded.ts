@@ -74,7 +74,7 @@ export async function startEmbedded(
     await pglite?.close().catch(() => {});
     release();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(`Port ${port} is taken: set EMBEDDED_DB_PORT to a free port for the embedded database.`);
+      throw new Error(`Port ${port} is taken: set EMBEDDED_DB_PORT to a free port for the embedded database.`, { cause: err });
     }
     throw err;
   }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from './client';
-import { startEmbedded, type EmbeddedServer } from './embedded';
+import { startEmbedded } from './embedded';
 import { expectedIndexHealth, loadMigrationFiles, runMigrations } from './migrator';
 import { createdIndexes } from './sql-statements';
 import { createScratchDatabase, type ScratchDatabase } from './testing/database';

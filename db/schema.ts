@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 
 // pg type parsers (db/client.ts) turn int8 and numeric into JS numbers, so bigint ids, counts and
 // money sums arrive as `number`. Ids stay far below 2^53.

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { addDays } from '@/lib/business-day';
 import type { Db } from '../client';
 import { businessFraction, businessHours, lit, localTime } from './sql-kit';
 
@@ -76,12 +77,6 @@ export async function makeClock(db: Db, timeZone: string, anchor?: Date): Promis
 /** Monday = 0 .. Sunday = 6. */
 function isoWeekday(date: string): number {
   return (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
-}
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 function daysBetween(from: string, to: string): number {

@@ -35,7 +35,7 @@ export const safeText = (message = NUL_MESSAGE) => z.string().refine((s) => !s.i
  * A calendar day "YYYY-MM-DD" that exists (no Feb 30, no Apr 31) in years 0001..9999: zod's
  * iso.date checks the calendar, and PostgreSQL has no year 0000.
  */
-export function isoDay(message = 'Dates must look like 2026-03-09 and exist on the calendar') {
+export function calendarDay(message = 'Dates must look like 2026-03-09 and exist on the calendar') {
   return z.iso.date({ error: message }).refine((s) => Number(s.slice(0, 4)) >= 1, message);
 }
 

@@ -3,6 +3,7 @@ export type Destination = { type: 'phone'; value: string } | { type: 'email'; va
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 // The same rule as customers.email's CHECK, plus a sane length and no control characters.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const EMAIL = /^[^@\s\u0000-\u001f\u007f]+@[^@\s\u0000-\u001f\u007f]+\.[^@\s\u0000-\u001f\u007f]+$/;
 
 /**

@@ -4,15 +4,13 @@ import type { Db } from '@/db/client';
 import { loadMigrationFiles, runMigrations } from '@/db/migrator';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
 import { testSessions } from '@/db/testing/sessions';
+import { addDays, businessDay, dayRange } from '@/lib/business-day';
 import {
-  addDays,
-  businessDay,
   costByService,
   costByServiceQuery,
   costTodayRawQuery,
   costByServiceRaw,
   costByServiceRawQuery,
-  dayRange,
   periodBounds,
   rollupConsistency,
 } from './analytics';
@@ -211,7 +209,7 @@ describe('business days', () => {
   });
 
   it('businessDay() cuts instants like PostgreSQL does', () => {
-    for (const [at, day] of probes) expect(businessDay(new Date(at), TZ), at).toBe(day);
+    for (const [at, day] of probes) expect(businessDay(TZ, new Date(at)), at).toBe(day);
   });
 
   it('the rollup puts rows stamped around midnight and across DST changes on their local day', async () => {

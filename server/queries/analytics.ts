@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import { addDays, businessDay, dayRange } from '@/lib/business-day';
 import type { Db } from '@/db/client';
 
 /**
@@ -264,35 +265,8 @@ export async function rollupConsistency(db: Db, { from, to }: { from: string; to
 
 // ---- pure helpers (exported for tests) ----
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar day (YYYY-MM-DD) of `at` in `timeZone`. */
-export function businessDay(at: Date, timeZone: string): string {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timeZone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
-/** Calendar arithmetic on YYYY-MM-DD (no zone involved: a day is a day). */
-export function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-
-/** The days from `from` to `to`, both included, in order. */
-export function dayRange(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
-  return out;
-}
-
 export function periodBounds(days: number, timeZone: string, now: Date): Bounds {
-  const today = businessDay(now, timeZone);
+  const today = businessDay(timeZone, now);
   const from = addDays(today, -(days - 1));
   const previousFrom = addDays(from, -days);
   const monthStart = `${today.slice(0, 8)}01`;

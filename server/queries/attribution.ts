@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '@/db/client';
-
-export const FUNNEL_STEPS = ['visitors', 'firstMessage', 'identityLinked', 'bookingMade', 'jobCompleted'] as const;
-export type FunnelStep = (typeof FUNNEL_STEPS)[number];
+import type { FunnelStep } from '@/lib/contract/attribution';
 
 export interface FunnelCounts {
   visitors: number;

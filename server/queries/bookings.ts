@@ -22,7 +22,7 @@ export type CustomerSearchPlan =
   | { kind: 'prefix'; text: string }
   | { kind: 'none'; hint: string };
 
-const PHONE_LIKE = /^[+\d\s().\-]+$/;
+const PHONE_LIKE = /^[+\d\s().-]+$/;
 const MIN_INFIX = 3; // pg_trgm needs a trigram to look up
 
 export function planCustomerSearch(input: string): CustomerSearchPlan {

@@ -1,5 +1,6 @@
 import type { Db } from '@/db/client';
-import { addDays, businessDay, type RollupConsistency, rollupConsistency } from './analytics';
+import { addDays, businessDay } from '@/lib/business-day';
+import { type RollupConsistency, rollupConsistency } from './analytics';
 import { blockingLocks, describeLock, type Guard, guarded } from './db-health-guard';
 
 /** The window the health page checks: the last 90 business days, today included. */
@@ -18,7 +19,7 @@ export type RollupCheck = { checked: true; days: number; result: RollupConsisten
  * the reason, while a table it reads is locked.
  */
 export async function readRollupCheck(db: Db, timeZone: string, now = new Date(), guard = ROLLUP_GUARD): Promise<RollupCheck> {
-  const to = businessDay(now, timeZone);
+  const to = businessDay(timeZone, now);
   const from = addDays(to, -(ROLLUP_CHECK_DAYS - 1));
   const locks = (await guarded(db, blockingLocks, guard)).filter((l) => TABLES.includes(l.table));
   if (locks.length) return { checked: false, days: ROLLUP_CHECK_DAYS, reason: `Not checked: ${locks.map(describeLock).join('; ')}.` };

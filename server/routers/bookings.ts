@@ -1,8 +1,8 @@
-import { TZDate } from '@date-fns/tz';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { isoDay } from '@/lib/contract/hardening';
 import { APPOINTMENT_STATUSES, type AppointmentStatus } from '@/db/schema';
+import { dayBounds as businessDayBounds } from '@/lib/business-day';
+import { isoDay } from '@/lib/contract/common';
 import { businessTimeZone } from '../env';
 import {
   appointmentTabCounts,
@@ -26,12 +26,9 @@ const customerId = z
 const limit = (fallback: number) =>
   z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(100, 'limit must be at most 100').default(fallback);
 
-// A calendar day in the business time zone ("2025-03-09"); the range covers whole days.
-const day = isoDay('Dates must look like 2025-03-09');
-
 const dateRange = {
-  from: day.nullish(),
-  to: day.nullish(),
+  from: isoDay.nullish(),
+  to: isoDay.nullish(),
 };
 
 function checkRange(v: { from?: string | null; to?: string | null }, ctx: z.RefinementCtx) {
@@ -41,14 +38,7 @@ function checkRange(v: { from?: string | null; to?: string | null }, ctx: z.Refi
 }
 
 /** [from 00:00, the day after `to` 00:00) in the business time zone, as instants. */
-function dayBounds(range: { from?: string | null; to?: string | null }) {
-  const tz = businessTimeZone();
-  const at = (isoDay: string, plusDays: number) => {
-    const [y, m, d] = isoDay.split('-').map(Number) as [number, number, number];
-    return new Date(new TZDate(y, m - 1, d + plusDays, tz).getTime());
-  };
-  return { from: range.from ? at(range.from, 0) : null, to: range.to ? at(range.to, 1) : null };
-}
+const dayBounds = (range: { from?: string | null; to?: string | null }) => businessDayBounds(range, businessTimeZone());
 
 const searchInput = z.strictObject({
   q: z.string({ error: 'q must be text' }).trim().min(1, 'Type something to search').max(100, 'Search text is too long (100 characters at most)'),

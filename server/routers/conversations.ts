@@ -48,6 +48,7 @@ const listInput = z.strictObject({
     .string({ message: 'Search must be text.' })
     .max(100, 'Search can be at most 100 characters.')
     // PostgreSQL text cannot hold NUL; other control characters never belong in a name or phone.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'Search may not contain control characters.')
     .nullish(),
   limit: limit(30),

@@ -1,21 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costCsv, csvField, csvFileName } from './csv';
-
-describe('csvField', () => {
-  it('quotes commas, quotes and line breaks', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
-    expect(csvField(42)).toBe('42');
-  });
-
-  it('defuses spreadsheet formulas', () => {
-    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
-    expect(csvField('+1')).toBe("'+1");
-    expect(csvField('@sum')).toBe("'@sum");
-  });
-});
+import { costCsv, csvFileName } from './csv';
 
 describe('costCsv', () => {
   const days = ['2025-11-19', '2025-11-20'];

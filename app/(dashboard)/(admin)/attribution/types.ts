@@ -1,10 +1,11 @@
 import type { inferRouterOutputs } from '@trpc/server';
+import type { FunnelStep } from '@/lib/contract/attribution';
 import type { AppRouter } from '@/server/root';
 
 export type Funnel = inferRouterOutputs<AppRouter>['attribution']['funnel'];
 export type FunnelRow = Funnel['rows'][number];
 export type FunnelTotals = Funnel['totals'];
-export type StepKey = 'visitors' | 'firstMessage' | 'identityLinked' | 'bookingMade' | 'jobCompleted';
+export type StepKey = FunnelStep;
 
 export const STEPS: ReadonlyArray<{ key: StepKey; label: string; short: string }> = [
   { key: 'visitors', label: 'Visitors', short: 'Visitors' },

@@ -9,19 +9,20 @@ import styles from './attribution.module.css';
 import { funnelCsv } from './csv';
 import { FunnelChartCard } from './funnel-chart';
 import { FunnelTable, percent } from './funnel-table';
-import { addDays, attributionSearchParams, daysBetween, funnelInput, isDay, MAX_DAYS, PRESETS } from './search-params';
+import { addDays, daysBetween, isDay } from '@/lib/business-day';
+import { attributionSearchParams, FUNNEL_PRESETS, funnelInputFromUrl, MAX_FUNNEL_DAYS } from '@/lib/contract/attribution';
 import { STEPS } from './types';
 
 export function AttributionView({ today, timeZone }: { today: string; timeZone: string }) {
   const [params, setParams] = useQueryStates(attributionSearchParams);
-  const range = funnelInput(params, today);
+  const range = funnelInputFromUrl(params, today);
   // Keep showing the previous range's numbers (dimmed) while the new ones load, instead of a skeleton.
   const key = `${range.from}|${range.to}`;
   const deferredKey = useDeferredValue(key);
   const [from, to] = deferredKey.split('|') as [string, string];
   const stale = deferredKey !== key;
 
-  const setRange = (next: { from: string; to: string }) => void setParams(funnelInput(next, today), { history: 'push' });
+  const setRange = (next: { from: string; to: string }) => void setParams(funnelInputFromUrl(next, today), { history: 'push' });
   const days = daysBetween(range.from, range.to);
 
   return (
@@ -58,7 +59,7 @@ export function AttributionView({ today, timeZone }: { today: string; timeZone: 
           />
         </label>
         <div className="segmented" role="group" aria-label="Quick ranges">
-          {PRESETS.map((n) => {
+          {FUNNEL_PRESETS.map((n) => {
             const active = range.to === today && days === n;
             return (
               <button key={n} type="button" aria-pressed={active} onClick={() => setRange({ from: addDays(today, -(n - 1)), to: today })}>
@@ -68,7 +69,7 @@ export function AttributionView({ today, timeZone }: { today: string; timeZone: 
           })}
         </div>
         <span className="muted" aria-live="polite" style={{ fontSize: '0.85rem' }}>
-          {stale ? 'Updating…' : `${days} day${days === 1 ? '' : 's'} (at most ${MAX_DAYS})`}
+          {stale ? 'Updating…' : `${days} day${days === 1 ? '' : 's'} (at most ${MAX_FUNNEL_DAYS})`}
         </span>
       </form>
 

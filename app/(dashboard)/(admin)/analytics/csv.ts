@@ -1,16 +1,5 @@
+import { csvDocument } from '@/lib/csv';
 import { dollars, formatPercent } from './format';
-
-/**
- * One CSV field, quoted when it holds a comma, quote or line break. A value starting with = + - @
- * (or tab/CR) would run as a formula in a spreadsheet: it gets a leading apostrophe (OWASP "CSV
- * injection"). Service names come from whatever wrote api_usage.
- */
-export function csvField(value: string | number): string {
-  if (typeof value === 'number') return String(value);
-  let s = value;
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export interface CsvService {
   service: string;
@@ -29,7 +18,7 @@ export interface CsvService {
 export function costCsv(days: readonly string[], services: readonly CsvService[]): string {
   const header = ['service', 'cost_usd', 'calls', 'units', 'share_of_total', ...days.map((d) => `${d}_usd`)];
   const line = (s: { service: string; costCents: number; calls: number; units: number; share: string; daily: readonly number[] }) =>
-    [s.service, dollars(s.costCents), s.calls, s.units, s.share, ...days.map((_, i) => dollars(s.daily[i] ?? 0))].map(csvField).join(',');
+    [s.service, dollars(s.costCents), s.calls, s.units, s.share, ...days.map((_, i) => dollars(s.daily[i] ?? 0))];
   const total = {
     service: 'Total',
     costCents: services.reduce((a, s) => a + s.costCents, 0),
@@ -38,8 +27,7 @@ export function costCsv(days: readonly string[], services: readonly CsvService[]
     share: formatPercent(services.reduce((a, s) => a + s.share, 0)),
     daily: days.map((_, i) => services.reduce((a, s) => a + (s.daily[i] ?? 0), 0)),
   };
-  const rows = [header.map(csvField).join(','), ...services.map((s) => line({ ...s, share: formatPercent(s.share) })), line(total)];
-  return `${rows.join('\r\n')}\r\n`;
+  return csvDocument([header, ...services.map((s) => line({ ...s, share: formatPercent(s.share) })), line(total)]);
 }
 
 /** "api-costs_2025-10-22_to_2025-11-20_America-Chicago.csv" */
