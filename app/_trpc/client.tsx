@@ -6,9 +6,15 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
 import superjson from 'superjson';
+import { z } from 'zod';
 import { TRPC_MAX_BATCH } from '@/lib/contract/trpc-limits';
 import type { AppRouter } from '@/server/root';
 import { makeQueryClient } from './query-client';
+
+// The CSP allows no eval: zod 4 otherwise probes `Function("")` at its first object parse (to
+// decide whether to compile parsers), which the browser refuses and reports as a CSP violation.
+// Client-side inputs are tiny, so the interpreted path costs nothing that shows.
+z.config({ jitless: true });
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
