@@ -1,4 +1,13 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  type KyselyConfig,
+  PostgresDialect,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -10,19 +19,32 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 export interface DbOptions {
   /** Pool size; the app's default suits a 2-core machine. */
   max?: number;
-  /** Milliseconds; 0 disables. Keeps a runaway query from holding a connection forever. */
+  /**
+   * Milliseconds; 0 (the default) disables. Applied per transaction (SET LOCAL), never per session,
+   * so it works behind a transaction-mode pooler (PgBouncer refuses startup parameters).
+   */
   statementTimeoutMs?: number;
+  /** Milliseconds a statement waits for a lock before failing with 55P03; 0 disables. Per transaction. */
+  lockTimeoutMs?: number;
+  /** Milliseconds to wait for a free pool connection (or a new one) before failing; default 10 s. */
+  poolWaitMs?: number;
+  /** Sent in the startup packet: PgBouncer tracks application_name, so this one is allowed. */
   applicationName?: string;
+  /** Kysely's query log hook (tests count where queries ran). */
+  log?: KyselyConfig['log'];
 }
+
+/** pg-pool's message when no connection came within `connectionTimeoutMillis`. */
+export const POOL_TIMEOUT_MESSAGE = 'timeout exceeded when trying to connect';
 
 export function createPool(url: string, options: DbOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 10_000,
+    // Bounds both opening a connection and waiting in the queue for a busy pool.
+    connectionTimeoutMillis: options.poolWaitMs ?? 10_000,
     application_name: options.applicationName ?? 'home-services-dashboard',
-    statement_timeout: options.statementTimeoutMs ?? 15_000,
   });
   // An idle client losing its server must not crash the process.
   pool.on('error', (err) => console.error('[db] idle client error:', err.message));
@@ -30,7 +52,152 @@ export function createPool(url: string, options: DbOptions = {}): pg.Pool {
 }
 
 export function createDb(url: string, options: DbOptions = {}): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(url, options) }) });
+  const pool = createPool(url, options);
+  const limits = limitStatements(options);
+  const dialect = limits ? new LimitedPostgresDialect({ pool }, limits) : new PostgresDialect({ pool });
+  return new Kysely<Database>({ dialect, log: options.log });
 }
 
 export type Db = Kysely<Database>;
+
+/**
+ * `set local ...` statements for the limits, or null when there are none. Integers only, so the
+ * string is safe to send as one simple-protocol query together with BEGIN.
+ */
+function limitStatements(options: DbOptions): string | null {
+  const parts: string[] = [];
+  const st = Math.max(0, Math.trunc(options.statementTimeoutMs ?? 0));
+  const lt = Math.max(0, Math.trunc(options.lockTimeoutMs ?? 0));
+  if (st > 0) parts.push(`set local statement_timeout = ${st}`);
+  if (lt > 0) parts.push(`set local lock_timeout = ${lt}`);
+  return parts.length ? parts.join('; ') : null;
+}
+
+/**
+ * PostgreSQL with time limits that live only as long as a transaction, so nothing depends on the
+ * server session (a transaction-mode pooler hands each transaction to any backend):
+ *  - a Kysely transaction opens with `begin; set local ...` in ONE round trip (simple protocol);
+ *  - a lone query runs as `begin; set local ...` / the query / `commit`: two extra round trips,
+ *    measured in the README (Deploying). A plain `SET` would leak to the pooler's next client.
+ * A caller's own `set_config(..., true)` later in the transaction (the Database page's 0.5 s guard)
+ * overrides these for its transaction only.
+ */
+class LimitedPostgresDialect extends PostgresDialect {
+  constructor(
+    config: ConstructorParameters<typeof PostgresDialect>[0],
+    private readonly limits: string,
+  ) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new LimitedDriver(super.createDriver(), this.limits);
+  }
+}
+
+class LimitedConnection implements DatabaseConnection {
+  inTransaction = false;
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly limits: string,
+  ) {}
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.inTransaction) return this.inner.executeQuery<R>(compiled);
+    await this.inner.executeQuery(CompiledQuery.raw(`begin; ${this.limits}`));
+    let result: QueryResult<R>;
+    try {
+      result = await this.inner.executeQuery<R>(compiled);
+    } catch (err) {
+      await this.inner.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+      throw err;
+    }
+    await this.inner.executeQuery(CompiledQuery.raw('commit'));
+    return result;
+  }
+
+  async *streamQuery<R>(compiled: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    if (this.inTransaction) {
+      yield* this.inner.streamQuery<R>(compiled, chunkSize);
+      return;
+    }
+    await this.inner.executeQuery(CompiledQuery.raw(`begin; ${this.limits}`));
+    try {
+      yield* this.inner.streamQuery<R>(compiled, chunkSize);
+    } catch (err) {
+      await this.inner.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+      throw err;
+    }
+    await this.inner.executeQuery(CompiledQuery.raw('commit'));
+  }
+}
+
+class LimitedDriver implements Driver {
+  private readonly wrappers = new WeakMap<DatabaseConnection, LimitedConnection>();
+  constructor(
+    private readonly inner: Driver,
+    private readonly limits: string,
+  ) {}
+
+  init() {
+    return this.inner.init();
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const conn = await this.inner.acquireConnection();
+    let wrapped = this.wrappers.get(conn);
+    if (!wrapped) {
+      wrapped = new LimitedConnection(conn, this.limits);
+      this.wrappers.set(conn, wrapped);
+    }
+    wrapped.inTransaction = false;
+    return wrapped;
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const c = connection as LimitedConnection;
+    let begin = 'start transaction';
+    if (settings.isolationLevel) begin += ` isolation level ${settings.isolationLevel}`;
+    if (settings.accessMode) begin += ` ${settings.accessMode}`;
+    await c.inner.executeQuery(CompiledQuery.raw(`${begin}; ${this.limits}`));
+    c.inTransaction = true;
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const c = connection as LimitedConnection;
+    try {
+      await this.inner.commitTransaction(c.inner);
+    } finally {
+      c.inTransaction = false;
+    }
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const c = connection as LimitedConnection;
+    try {
+      await this.inner.rollbackTransaction(c.inner);
+    } finally {
+      c.inTransaction = false;
+    }
+  }
+
+  savepoint(connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]) {
+    return this.inner.savepoint!((connection as LimitedConnection).inner, name, compile);
+  }
+
+  rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]) {
+    return this.inner.rollbackToSavepoint!((connection as LimitedConnection).inner, name, compile);
+  }
+
+  releaseSavepoint(connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]) {
+    return this.inner.releaseSavepoint!((connection as LimitedConnection).inner, name, compile);
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.inner.releaseConnection((connection as LimitedConnection).inner);
+  }
+
+  destroy() {
+    return this.inner.destroy();
+  }
+}

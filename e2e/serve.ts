@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { createDb } from '../db/client';
+import { ensurePgBouncer, pooledUrl } from '../db/testing/pgbouncer';
 import { runMigrations } from '../db/migrator';
 import { seedDatabase } from '../db/seed/index';
 import { seedDemoUsers } from '../db/seed/users';
@@ -57,9 +58,13 @@ console.log(`[e2e] database ready in ${((performance.now() - t0) / 1000).toFixed
 mkdirSync(path.dirname(E2E_STATE_FILE), { recursive: true });
 writeFileSync(E2E_STATE_FILE, JSON.stringify({ databaseUrl: url, scale, seedReport: report }, null, 2));
 
+// The app runs as deployed: through PgBouncer in transaction mode (E2E_DIRECT=1 to skip it), with
+// the direct URL for what needs a session.
+const pooled = process.env.E2E_DIRECT === '1' ? url : (await ensurePgBouncer(), pooledUrl(name));
 const env: NodeJS.ProcessEnv = {
   ...process.env,
-  DATABASE_URL: url,
+  DATABASE_URL: pooled,
+  DIRECT_DATABASE_URL: url,
   BETTER_AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
   BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
   AUTH_SIGNIN_LIMIT_PER_MINUTE: '1000',

@@ -20,7 +20,7 @@ const port = Number(process.env.PORT ?? 3000);
 const dataDir = path.resolve('.data');
 mkdirSync(dataDir, { recursive: true });
 
-const opened = await openDatabase({ max: 4, statementTimeoutMs: 0, applicationName: 'start' });
+const opened = await openDatabase({ max: 4, applicationName: 'start', direct: true });
 console.log(
   opened.mode === 'external'
     ? `Database: ${new URL(opened.url).host}${new URL(opened.url).pathname} (DATABASE_URL)`
@@ -46,7 +46,8 @@ try {
   const secret = process.env.BETTER_AUTH_SECRET ?? persistentSecret();
   const env = {
     ...process.env,
-    DATABASE_URL: opened.url,
+    // The app gets the (possibly pooled) DATABASE_URL; this script itself used the direct one.
+    DATABASE_URL: opened.mode === 'external' ? process.env.DATABASE_URL! : opened.url,
     BETTER_AUTH_SECRET: secret,
     BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? `http://localhost:${port}`,
     // The embedded database serves every connection through one backend: keep the pool small.

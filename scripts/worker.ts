@@ -29,7 +29,7 @@ const options: WorkerOptions = {
   log: (line) => console.log(`${new Date().toISOString()} ${line}`),
 };
 
-const opened = await openDatabase({ max: 2, applicationName: 'webhook-worker' });
+const opened = await openDatabase({ max: 2, applicationName: 'webhook-worker', statementTimeoutMs: 15_000, lockTimeoutMs: 5_000 });
 if (opened.mode !== 'external') console.log('Embedded database: run a single worker only.');
 
 try {

@@ -6,6 +6,8 @@ import { findNul, NUL_MESSAGE } from '@/lib/contract/hardening';
 import type { Role } from '@/db/schema';
 import type { Auth } from './auth';
 import { clientAddress } from './security/client-address';
+import { BulkheadFull, busyError, busyReason, bulkheadFor } from './runtime/busy';
+import { type DbNode, isConnectionError } from './runtime/replica';
 import { getServices, type Services } from './services';
 
 export interface SessionUser {
@@ -15,22 +17,52 @@ export interface SessionUser {
   role: Role;
 }
 
+export interface DbLimits {
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+  poolWaitMs: number;
+  /** Connections one router (bookings, conversations, ...) may hold at once. */
+  bulkhead: number;
+}
+
+/** What the request log line reports; filled in as the request runs. */
+export interface RequestMeta {
+  role: SessionUser['role'] | 'anonymous';
+  node: DbNode;
+}
+
 export interface Context {
   db: Db;
   auth: Auth;
   headers: Headers;
   user: SessionUser | null;
+  services: Services;
+  limits: DbLimits;
+  meta: RequestMeta;
   /** The client's address for rate limits (server/security/client-address.ts). */
   clientAddress: string;
 }
+
+export const DEFAULT_LIMITS: DbLimits = { lockTimeoutMs: 3_000, statementTimeoutMs: 10_000, poolWaitMs: 1_000, bulkhead: 5 };
 
 /**
  * The one context factory: the HTTP route, the server-component proxy and tests (createCaller with
  * the cookie of a real sign-in) all build the context here, from request headers.
  */
-export async function createContext(opts: { headers: Headers; services?: Services }): Promise<Context> {
-  const { db, auth } = opts.services ?? getServices();
-  const session = await auth.api.getSession({ headers: opts.headers });
+export async function createContext(opts: { headers: Headers; services?: Services; meta?: RequestMeta }): Promise<Context> {
+  const services = opts.services ?? getServices();
+  const { db, auth } = services;
+  const limits = services.limits ?? DEFAULT_LIMITS;
+  const meta = opts.meta ?? { role: 'anonymous', node: 'primary' };
+  let session: Awaited<ReturnType<Auth['api']['getSession']>>;
+  try {
+    session = await auth.api.getSession({ headers: opts.headers });
+  } catch (err) {
+    // The session lookup is the first query of every request: a busy pool answers 503 here too.
+    const reason = busyReason(err, limits);
+    if (reason) throw busyError('sign-in sessions', reason, err);
+    throw err;
+  }
   const role = (session?.user as { role?: string | null } | undefined)?.role;
   const user: SessionUser | null = session
     ? {
@@ -40,7 +72,8 @@ export async function createContext(opts: { headers: Headers; services?: Service
         role: role === 'admin' ? 'admin' : 'staff',
       }
     : null;
-  return { db, auth, headers: opts.headers, user, clientAddress: clientAddress(opts.headers) };
+  if (user) meta.role = user.role;
+  return { db, auth, headers: opts.headers, user, services, limits, meta, clientAddress: clientAddress(opts.headers) };
 }
 
 const t = initTRPC.context<Context>().create({
@@ -69,6 +102,28 @@ const t = initTRPC.context<Context>().create({
 
 export const createRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
+
+/**
+ * Every procedure: a bounded share of the pool for its router (the bulkhead), and database "busy"
+ * errors (lock or statement timeout, no connection in time) turned into 503 naming what is busy.
+ */
+const dbGuard = t.middleware(async ({ ctx, path, next }) => {
+  const area = path.split('.')[0] ?? path;
+  const result = await bulkheadFor(area, ctx.limits.bulkhead)
+    .run(ctx.limits.poolWaitMs, () => next())
+    .catch((err: unknown) => {
+      if (err instanceof BulkheadFull) throw busyError(path, err.message, err);
+      throw err;
+    });
+  if (!result.ok) {
+    const reason = busyReason(result.error.cause, ctx.limits);
+    if (reason) throw busyError(path, reason, result.error.cause);
+  }
+  return result;
+});
+
+const guarded = t.procedure.use(dbGuard);
+
 /**
  * Every procedure, before its own schema: a NUL anywhere in the input is a 400. PostgreSQL text
  * cannot hold U+0000, so without this a NUL in any field reached SQL and came back as a 500.
@@ -79,12 +134,53 @@ const refuseNul = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(refuseNul);
+export const publicProcedure = guarded.use(refuseNul);
+
+/**
+ * Add `.use(onReplica)` to a read-only procedure that may read slightly stale data (lists, history,
+ * analytics, the Database page's reads): its ctx.db is then the replica when DATABASE_REPLICA_URL is
+ * set and the replica is up and within REPLICA_MAX_LAG_MS, else the primary. A user who wrote in the
+ * last REPLICA_MAX_LAG_MS keeps reading the primary (read-your-writes). ctx.dbNode says which it was.
+ */
+export const onReplica = t.middleware(async ({ ctx, next }) => {
+  const router = ctx.services.replica;
+  const userId = (ctx as { user?: SessionUser | null }).user?.id;
+  if (!router || (userId && wroteRecently(userId, router.maxLagMs))) {
+    return next({ ctx: { dbNode: 'primary' as DbNode } });
+  }
+  const picked = await router.pick();
+  ctx.meta.node = picked.status.node;
+  const result = await next({ ctx: { db: picked.db, dbNode: picked.status.node } });
+  if (!result.ok && picked.status.node === 'replica' && isConnectionError(result.error.cause)) {
+    // The replica went away since the last check: this request reads the primary instead (a read
+    // is safe to run twice), and so do the next ones until a check finds the replica back.
+    router.markDown(`the replica stopped answering: ${(result.error.cause as Error).message}`);
+    ctx.meta.node = 'primary';
+    return next({ ctx: { dbNode: 'primary' as DbNode } });
+  }
+  return result;
+});
+
+// Read-your-writes: user id -> time of the last mutation this process served for them.
+const lastWrite = new Map<string, number>();
+function wroteRecently(userId: string, windowMs: number): boolean {
+  const at = lastWrite.get(userId);
+  if (at === undefined) return false;
+  if (Date.now() - at <= windowMs + 1_000) return true;
+  lastWrite.delete(userId);
+  return false;
+}
 
 // Who you are is checked before what you sent: an anonymous caller learns nothing about inputs.
-const signedIn = t.procedure.use(({ ctx, next }) => {
+const signedIn = guarded.use(async ({ ctx, type, next }) => {
   if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to see this.' });
-  return next({ ctx: { ...ctx, user: ctx.user } });
+  if (type !== 'mutation') return next({ ctx: { ...ctx, user: ctx.user } });
+  lastWrite.set(ctx.user.id, Date.now());
+  try {
+    return await next({ ctx: { ...ctx, user: ctx.user } });
+  } finally {
+    lastWrite.set(ctx.user.id, Date.now());
+  }
 });
 
 /** Any signed-in user (staff or admin). */

@@ -12,7 +12,7 @@ if (!['up', 'down', 'status'].includes(command)) {
   process.exit(2);
 }
 
-const opened = await openDatabase({ max: 2, statementTimeoutMs: 0, applicationName: 'migrate' });
+const opened = await openDatabase({ max: 2, applicationName: 'migrate', direct: true });
 let exitCode = 0;
 try {
   const where = opened.mode === 'external' ? redact(opened.url) : `embedded database (${opened.url})`;

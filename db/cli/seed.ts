@@ -40,7 +40,7 @@ const rows = args.rows === undefined ? undefined : integer('rows', args.rows);
 const anchor = args.anchor === undefined ? undefined : new Date(args.anchor);
 if (anchor && Number.isNaN(anchor.getTime())) fail(`--anchor is not a date: ${args.anchor}`);
 
-const opened = await openDatabase({ max: 2, statementTimeoutMs: 0, applicationName: 'seed' });
+const opened = await openDatabase({ max: 2, applicationName: 'seed', direct: true });
 let exitCode = 0;
 try {
   console.log(`Seeding ${opened.mode === 'external' ? redact(opened.url) : `the embedded database (${opened.url})`}`);

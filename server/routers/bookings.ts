@@ -14,7 +14,7 @@ import {
   decodeCursor,
   searchCustomers,
 } from '../queries/bookings';
-import { authedProcedure, createRouter } from '../trpc';
+import { authedProcedure, createRouter, onReplica } from '../trpc';
 
 // Ids are bigint in the database; anything that is not a positive safe integer never reaches SQL.
 const customerId = z
@@ -86,14 +86,14 @@ export const bookingsRouter = createRouter({
   }),
 
   /** Appointment counts for the tab labels (within the date range, when one is set). */
-  tabCounts: authedProcedure.input(tabCountsInput).query(async ({ ctx, input }) => {
+  tabCounts: authedProcedure.use(onReplica).input(tabCountsInput).query(async ({ ctx, input }) => {
     const counts = await appointmentTabCounts(ctx.db, { customerId: input.customerId, ...dayBounds(input) });
     if (counts.upcoming + counts.past + counts.cancelled === 0 && !(await customerExists(ctx.db, input))) throw notFound(input.customerId);
     return counts;
   }),
 
   /** One page of a customer's appointments in a tab, keyset-paged (pass nextCursor back as cursor). */
-  byCustomer: authedProcedure.input(byCustomerInput).query(async ({ ctx, input }) => {
+  byCustomer: authedProcedure.use(onReplica).input(byCustomerInput).query(async ({ ctx, input }) => {
     const cursor = input.cursor ? decodeCursor(input.cursor) : null;
     if (input.cursor && !cursor) throw new TRPCError({ code: 'BAD_REQUEST', message: 'cursor is malformed' });
     const page = await customerAppointments(ctx.db, {

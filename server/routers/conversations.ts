@@ -8,7 +8,7 @@ import {
   threadById,
   threadHistory,
 } from '../queries/conversations';
-import { authedProcedure, createRouter } from '../trpc';
+import { authedProcedure, createRouter, onReplica } from '../trpc';
 
 // z.guid: any 8-4-4-4-12 hex id PostgreSQL's uuid type accepts (z.uuid would also demand RFC
 // version bits, which ids written by other tools need not carry).
@@ -65,7 +65,7 @@ const historyInput = z.strictObject({
 
 export const conversationsRouter = createRouter({
   /** Threads, most recent activity first, optionally of one channel or matching a name/phone search. */
-  list: authedProcedure.input(listInput).query(({ ctx, input }) =>
+  list: authedProcedure.use(onReplica).input(listInput).query(({ ctx, input }) =>
     listThreads(ctx.db, { channel: input.channel, search: input.search, limit: input.limit, cursor: input.cursor }),
   ),
 
@@ -77,7 +77,7 @@ export const conversationsRouter = createRouter({
   }),
 
   /** A thread's messages, newest first, paged backwards in time by `nextCursor`. */
-  history: authedProcedure.input(historyInput).query(async ({ ctx, input }) => {
+  history: authedProcedure.use(onReplica).input(historyInput).query(async ({ ctx, input }) => {
     const page = await threadHistory(ctx.db, { threadId: input.threadId, limit: input.limit, cursor: input.cursor });
     // An empty page is either an empty thread or no thread at all: only then look the thread up.
     if (page.messages.length === 0 && !(await threadById(ctx.db, input.threadId))) {

@@ -16,6 +16,17 @@ const queryIds = APP_QUERIES.map((q) => q.id) as [string, ...string[]];
  * section never holds back the others; each answers with what it could not read instead of failing.
  */
 export const databaseRouter = createRouter({
+  /**
+   * Where replica reads (procedures marked `.use(onReplica)`) go now and how far the replica is
+   * behind. Read on the primary: table statistics and pg_stat_statements live there, not on a standby.
+   */
+  replication: adminProcedure.query(async ({ ctx }) => {
+    const router = ctx.services.replica;
+    if (!router) return { configured: false, node: 'primary' as const, lagMs: null, reason: 'DATABASE_REPLICA_URL is not set' };
+    const { status } = await router.pick();
+    return { configured: true, ...status };
+  }),
+
   /** Indexes with findings (redundant, unused, invalid, bloated, covering-index visibility) and fix SQL. */
   indexes: adminProcedure.query(({ ctx }) => readSection('the indexes', () => readIndexSection(ctx.db))),
 

@@ -8,7 +8,7 @@ import {
   webhookEventTypes,
   webhookStats,
 } from '../queries/webhooks';
-import { adminProcedure, createRouter } from '../trpc';
+import { adminProcedure, createRouter, onReplica } from '../trpc';
 
 const eventId = z
   .number({ message: 'Event id must be a number.' })
@@ -41,10 +41,10 @@ const listInput = z.strictObject({
 
 export const webhooksRouter = createRouter({
   /** Counts by status and the age of the oldest waiting event. */
-  stats: adminProcedure.query(({ ctx }) => webhookStats(ctx.db)),
+  stats: adminProcedure.use(onReplica).query(({ ctx }) => webhookStats(ctx.db)),
 
   /** Events newest first, optionally of one status and/or type, paged by `nextCursor`. */
-  list: adminProcedure.input(listInput).query(({ ctx, input }) =>
+  list: adminProcedure.use(onReplica).input(listInput).query(({ ctx, input }) =>
     listWebhookEvents(ctx.db, { status: input.status, eventType: input.eventType || null, limit: input.limit, cursor: input.cursor }),
   ),
 
