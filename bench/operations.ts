@@ -1,11 +1,17 @@
 import { sql } from 'kysely';
 import type { Db } from '@/db/client';
 import { DEFAULT_TIME_ZONE } from '@/db/seed';
-import { costByService, costByServiceRaw, costTodayRawQuery, periodBounds } from '@/server/queries/analytics';
+import { costByService } from '@/server/queries/analytics';
+import { periodBounds } from '@/server/queries/analytics-shape';
+import { customerCost, topSpenders } from '@/server/queries/analytics-spenders';
+import { costByServiceRaw, costTodayRawQuery } from './analytics-raw';
 import { customerAppointments } from '@/server/queries/bookings';
 import { threadHistory } from '@/server/queries/conversations';
 import { otpRateLimitCounts } from '@/server/queries/identity';
+import { scheduleDayCounts, scheduleFacets, schedulePage, scheduleWindow } from '@/server/queries/schedule';
+import { APPOINTMENT_STATUSES } from '@/lib/contract/appointments';
 import { GUIDE } from './claims';
+import { conversationOperations } from './operations-conversations';
 import type { GuideClaim } from './types';
 import { type BenchOperation, interleave, spread } from './measure';
 
@@ -79,7 +85,7 @@ const otpRateLimit: BenchOp<{ destination: string; now: Date }> = {
 };
 
 export function benchOperations(): BenchOp[] {
-  return [history, bookings, ...analyticsOperations(), otpRateLimit];
+  return [history, bookings, ...analyticsOperations(), otpRateLimit, ...conversationOperations(), ...scheduleOperations()];
 }
 
 /**
@@ -114,7 +120,7 @@ const costByServiceRawOp: BenchOp<{ now: Date }> = {
   label: `${GUIDE.operations.costByService.label} (raw aggregate)`,
   claim: GUIDE.operations.costByService.claim,
   guidePlan: GUIDE.operations.costByService.plan,
-  queryFunction: 'server/queries/analytics.ts#costByServiceRaw',
+  queryFunction: 'bench/analytics-raw.ts#costByServiceRaw',
   expectedIndexes: ['api_usage_analytics_idx'],
   inputs: analyticsInputs,
   run: (db, i) => costByServiceRaw(db, costParams(i)),
@@ -128,12 +134,100 @@ const costByServiceRawOp: BenchOp<{ now: Date }> = {
 const costTodayRawOp: BenchOp<{ now: Date }> = {
   key: 'costTodayRaw',
   label: "Admin cost analytics: one day's rows from api_usage (issue 11's today read)",
-  queryFunction: 'server/queries/analytics.ts#costTodayRawQuery',
+  queryFunction: 'bench/analytics-raw.ts#costTodayRawQuery',
   expectedIndexes: ['api_usage_analytics_idx'],
   inputs: analyticsInputs,
   run: (db, i) => costTodayRawQuery(DEFAULT_TIME_ZONE, periodBounds(1, DEFAULT_TIME_ZONE, i.now)).execute(db),
 };
 
+/** Issue 21: the customers and conversations that cost most over 30 complete days (target: 5 ms median at 1M rows). */
+const topSpendersOp: BenchOp<{ now: Date }> = {
+  key: 'topSpenders',
+  label: 'Cost analytics: top customers and conversations by cost, 30 days',
+  queryFunction: 'server/queries/analytics-spenders.ts#topSpenders',
+  expectedIndexes: ['api_usage_thread_cost_idx'],
+  inputs: analyticsInputs,
+  run: (db, i) => topSpenders(db, { days: 30, timeZone: DEFAULT_TIME_ZONE, now: i.now, limit: 10 }),
+};
+
+/** Issue 21: one customer's 30-day cost over all their conversations (the customer card). */
+const customerCostOp: BenchOp<{ now: Date; customerId: number }> = {
+  key: 'customerCost',
+  label: "Cost analytics: one customer's 30-day API cost (customer card)",
+  queryFunction: 'server/queries/analytics-spenders.ts#customerCost',
+  expectedIndexes: ['api_usage_thread_cost_idx'],
+  inputs: async (db, count) => {
+    const base = await analyticsInputs(db, count);
+    const { rows } = await sql<{ id: number }>`
+      SELECT customer_id::int AS id FROM shared_threads WHERE customer_id IS NOT NULL ORDER BY hashint8(customer_id) LIMIT ${count}`.execute(db);
+    return base.map((b, k) => ({ ...b, customerId: rows[k % Math.max(1, rows.length)]?.id ?? 1 }));
+  },
+  run: (db, i) => customerCost(db, { days: 30, timeZone: DEFAULT_TIME_ZONE, now: i.now, customerId: i.customerId }),
+};
+
 function analyticsOperations(): BenchOp[] {
-  return [costByServiceOp, costByServiceRawOp, costTodayRawOp];
+  return [costByServiceOp, costByServiceRawOp, costTodayRawOp, topSpendersOp, customerCostOp];
+}
+
+/**
+ * Business days of the seeded range, from the quietest to the busiest (Sundays, far-future days,
+ * summer weekdays), spread and interleaved: the schedule's day and week views over all of them.
+ */
+async function scheduleDays(db: Db, count: number): Promise<string[]> {
+  const { rows } = await sql<{ day: string }>`
+    select to_char((date at time zone ${DEFAULT_TIME_ZONE})::date, 'YYYY-MM-DD') as day
+      from appointments group by 1 order by count(*), 1`.execute(db);
+  return interleave(spread(rows, count)).map((r) => r.day);
+}
+
+const schedulePageParams = (i: { view: 'day' | 'week'; date: string; status?: (typeof APPOINTMENT_STATUSES)[number] }) => ({
+  ...scheduleWindow(i, DEFAULT_TIME_ZONE),
+  status: i.status ?? null,
+  limit: 50,
+});
+
+/** The Schedule page's first screen for one day: the first 50 bookings in time order. */
+const scheduleDay: BenchOp<{ view: 'day'; date: string }> = {
+  key: 'scheduleDay',
+  label: 'Schedule: one day, first page of 50 (all customers)',
+  queryFunction: 'server/queries/schedule.ts#schedulePage',
+  expectedIndexes: ['appointments_date_idx'],
+  async inputs(db, count) {
+    return (await scheduleDays(db, count)).map((date) => ({ view: 'day' as const, date }));
+  },
+  run: (db, i) => schedulePage(db, schedulePageParams(i)),
+  http: { procedure: 'schedule.list', input: (i) => ({ view: 'day', date: i.date }) },
+};
+
+/** One week filtered by a status (each status in turn): the guide's "status filtering" index. */
+const scheduleWeekStatus: BenchOp<{ view: 'week'; date: string; status: (typeof APPOINTMENT_STATUSES)[number] }> = {
+  key: 'scheduleWeekStatus',
+  label: 'Schedule: one week with a status filter, first page of 50',
+  queryFunction: 'server/queries/schedule.ts#schedulePage',
+  expectedIndexes: ['appointments_status_idx'],
+  async inputs(db, count) {
+    return (await scheduleDays(db, count)).map((date, k) => ({ view: 'week' as const, date, status: APPOINTMENT_STATUSES[k % APPOINTMENT_STATUSES.length]! }));
+  },
+  run: (db, i) => schedulePage(db, schedulePageParams(i)),
+  http: { procedure: 'schedule.list', input: (i) => ({ view: 'week', date: i.date, status: i.status }) },
+};
+
+/** The week's header: bookings per day and the filter menus (every booking of the week read once). */
+const scheduleWeekSummary: BenchOp<{ view: 'week'; date: string }> = {
+  key: 'scheduleWeekSummary',
+  label: 'Schedule: one week, counts per day and filter choices',
+  queryFunction: 'server/queries/schedule.ts#scheduleDayCounts',
+  expectedIndexes: ['appointments_date_idx'],
+  async inputs(db, count) {
+    return (await scheduleDays(db, count)).map((date) => ({ view: 'week' as const, date }));
+  },
+  run: (db, i) => {
+    const w = scheduleWindow(i, DEFAULT_TIME_ZONE);
+    return Promise.all([scheduleDayCounts(db, { ...w, timeZone: DEFAULT_TIME_ZONE }), scheduleFacets(db, w)]);
+  },
+  http: { procedure: 'schedule.summary', input: (i) => ({ view: 'week', date: i.date }) },
+};
+
+function scheduleOperations(): BenchOp[] {
+  return [scheduleDay, scheduleWeekStatus, scheduleWeekSummary];
 }

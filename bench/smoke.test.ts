@@ -36,7 +36,7 @@ describe('npm run bench (smoke, tiny data, no HTTP)', () => {
     }
 
     // The guide's four operations (cost analytics both as served and raw), each measured both ways.
-    expect(results.operations.map((o) => o.key)).toEqual(['history', 'bookings', 'costByService', 'costByServiceRaw', 'costTodayRaw', 'otpRateLimit']);
+    expect(results.operations.map((o) => o.key)).toEqual(['history', 'bookings', 'costByService', 'costByServiceRaw', 'costTodayRaw', 'otpRateLimit', 'scheduleDay', 'scheduleWeekStatus', 'scheduleWeekSummary']);
     for (const o of results.operations) {
       for (const side of [o.without, o.with]) {
         expect(side.latency.runs).toBeGreaterThanOrEqual(20);
@@ -59,7 +59,7 @@ describe('npm run bench (smoke, tiny data, no HTTP)', () => {
     }
 
     const table = renderImpactTable(results.operations).split('\n').slice(2);
-    expect(table).toHaveLength(6);
+    expect(table).toHaveLength(9);
     for (const row of table) {
       const cells = row.split(' | ');
       expect(cells[2]).toMatch(/^\d+(\.\d+)? m?s \(p95 \d+(\.\d+)? m?s\)$/);

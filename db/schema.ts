@@ -37,6 +37,8 @@ export interface CustomersTable {
   phone: string | null;
   email: string | null;
   housecallpro_id: string | null;
+  /** Where the work is done, one line ("4821 Maple St, Plano, TX 75024"); null when unknown. */
+  service_address: string | null;
   /** HousecallPro's updated_at of the record last applied (0008): older events never overwrite it. */
   source_updated_at: TimestampNullable;
   created_at: Timestamp;
@@ -53,6 +55,8 @@ export interface SharedThreadsTable {
   message_count: ColumnType<number, number | undefined, number>;
   last_message_at: TimestampNullable;
   last_message_preview: string | null;
+  /** Direction of the newest message, kept with the summary (thread_waiting migration). */
+  last_direction: ColumnType<Direction | null, Direction | null | undefined, Direction | null>;
   linked_at: TimestampNullable;
   created_at: Timestamp;
 }
@@ -69,6 +73,8 @@ export interface SharedThreadMessagesTable {
   voice_transcript: string | null;
   voice_recording_url: string | null;
   created_at: Timestamp;
+  /** Generated from body and voice_transcript (message_search migration): never written. */
+  search_vector: ColumnType<string, never, never>;
 }
 
 export interface AppointmentsTable {
@@ -124,6 +130,43 @@ export interface WebhookEventsTable {
   received_at: Timestamp;
   processed_at: TimestampNullable;
   errors: ColumnType<WebhookErrorEntry[], string | undefined, string>;
+  /** Last put back in the queue by hand (webhooks_recovery migration). */
+  replayed_at: TimestampNullable;
+}
+
+export type WebhookReplayJobStatus = 'running' | 'done' | 'cancelled' | 'failed';
+/** A bulk replay (webhooks_recovery migration): audit row and progress in one. */
+export interface WebhookReplayJobsTable {
+  id: Id;
+  created_by: string;
+  created_at: Timestamp;
+  filter: ColumnType<unknown, string, string>;
+  up_to_id: number;
+  expected: number;
+  queued: ColumnType<number, number | undefined, number>;
+  cursor_id: ColumnType<number, number | undefined, number>;
+  status: ColumnType<WebhookReplayJobStatus, WebhookReplayJobStatus | undefined, WebhookReplayJobStatus>;
+  heartbeat_at: Timestamp;
+  finished_at: TimestampNullable;
+  cancelled_by: string | null;
+  error: string | null;
+}
+
+export type WebhookRejectionReason = 'bad_signature' | 'stale_timestamp' | 'bad_body' | 'too_large';
+/** A refused delivery (webhooks_recovery migration); capped per minute and reason. */
+export interface WebhookRejectionsTable {
+  id: Id;
+  received_at: Timestamp;
+  reason: WebhookRejectionReason;
+  detail: string;
+  source_ip: string | null;
+  body_sha256: string | null;
+  body_bytes: number;
+}
+export interface WebhookRejectionCountsTable {
+  minute: Date;
+  reason: WebhookRejectionReason;
+  n: number;
 }
 
 export interface AttributionDataTable {
@@ -189,6 +232,9 @@ export interface Database {
   api_usage: ApiUsageTable;
   shared_thread_pending_links: SharedThreadPendingLinksTable;
   webhook_events: WebhookEventsTable;
+  webhook_replay_jobs: WebhookReplayJobsTable;
+  webhook_rejections: WebhookRejectionsTable;
+  webhook_rejection_counts: WebhookRejectionCountsTable;
   attribution_data: AttributionDataTable;
   security_limit_events: SecurityLimitEventsTable;
 }

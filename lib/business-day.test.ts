@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, businessDay, dayBounds, dayRange, daysBetween, isDay, startOfBusinessDay } from './business-day';
+import { addDays, businessDay, dayBounds, dayRange, daysBetween, isDay, isoWeekday, startOfBusinessDay, weekStart } from './business-day';
 
 describe('business days', () => {
   it('does calendar arithmetic across months, leap days and DST without a zone', () => {
@@ -34,5 +34,21 @@ describe('business days', () => {
       to: new Date('2026-03-09T05:00:00Z'),
     });
     expect(dayBounds({ from: null }, 'UTC')).toEqual({ from: null, to: null });
+  });
+
+  it('finds the Monday of a week, across a month boundary', () => {
+    expect(isoWeekday('2026-03-01')).toBe(7); // a Sunday
+    expect(weekStart('2026-03-01')).toBe('2026-02-23');
+    expect(weekStart('2026-02-23')).toBe('2026-02-23');
+    expect(weekStart('2026-01-01')).toBe('2025-12-29');
+  });
+
+  it('a fall-back day is 25 hours, and a zone whose midnight is skipped starts the day at 01:00', () => {
+    const fall = startOfBusinessDay('2026-11-01', 'America/Chicago', 1).getTime() - startOfBusinessDay('2026-11-01', 'America/Chicago').getTime();
+    expect(fall / 3_600_000).toBe(25);
+    // Santiago moves 00:00 -> 01:00 on the first Sunday of September 2026.
+    const start = startOfBusinessDay('2026-09-06', 'America/Santiago');
+    expect(businessDay('America/Santiago', start)).toBe('2026-09-06');
+    expect(businessDay('America/Santiago', new Date(start.getTime() - 1))).toBe('2026-09-05');
   });
 });

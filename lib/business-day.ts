@@ -62,3 +62,20 @@ export function dayBounds(range: { from?: string | null; to?: string | null }, t
     to: range.to ? startOfBusinessDay(range.to, timeZone, 1) : null,
   };
 }
+
+/** First and last day of the month `day` falls in, and how many days it has. */
+export function monthBounds(day: string): { start: string; end: string; days: number } {
+  const start = `${day.slice(0, 8)}01`;
+  const end = addDays(`${addDays(start, 31).slice(0, 8)}01`, -1);
+  return { start, end, days: Number(end.slice(8, 10)) };
+}
+
+/** 1 = Monday .. 7 = Sunday. */
+export function isoWeekday(day: string): number {
+  return new Date(`${day}T00:00:00Z`).getUTCDay() || 7;
+}
+
+/** The Monday of the ISO week holding `day` (the schedule's weeks run Monday to Sunday). */
+export function weekStart(day: string): string {
+  return addDays(day, 1 - isoWeekday(day));
+}

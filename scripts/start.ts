@@ -52,6 +52,8 @@ try {
     BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? `http://localhost:${port}`,
     // The embedded database serves every connection through one backend: keep the pool small.
     DB_POOL_MAX: process.env.DB_POOL_MAX ?? (opened.mode === 'external' ? '10' : '4'),
+    // Live conversations LISTEN on PostgreSQL; PGlite's one shared session cannot, so they poll.
+    CONVERSATIONS_LIVE: process.env.CONVERSATIONS_LIVE ?? (opened.mode === 'external' ? 'listen' : 'poll'),
   };
   const next = path.resolve('node_modules/next/dist/bin/next');
   if (!dev && !existsSync('.next/BUILD_ID')) {

@@ -9,6 +9,8 @@
  */
 import { sql } from 'kysely';
 import { openDatabase } from '../db/connect';
+import { resumeStaleReplayJobs } from '../server/queries/webhooks-replay';
+import { pruneRejections } from '../server/webhooks/rejections';
 import { DEFAULTS, drain, runWorker, type WorkerOptions } from '../server/webhooks/worker';
 
 function flag(name: string): number | undefined {
@@ -47,8 +49,19 @@ if (process.argv.includes('--once')) {
   );
   await opened.close();
 } else {
+  // Once a minute: finish bulk replays whose request ended half-way, and prune old rejections.
+  const maintenance = setInterval(() => {
+    Promise.all([resumeStaleReplayJobs(opened.db), pruneRejections(opened.db)])
+      .then(([resumed, pruned]) => {
+        if (resumed || pruned) options.log!(`[worker] resumed ${resumed} bulk replays, pruned ${pruned} old rejections`);
+      })
+      .catch((err) => options.log!(`[worker] maintenance failed: ${err instanceof Error ? err.message : String(err)}`));
+  }, 60_000);
   const controller = new AbortController();
-  const stop = () => controller.abort();
+  const stop = () => {
+    clearInterval(maintenance);
+    controller.abort();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await runWorker(opened.db, { ...options, signal: controller.signal, pollMs: flag('poll-ms') ?? 1000 });

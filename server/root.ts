@@ -4,6 +4,7 @@ import { bookingsRouter } from './routers/bookings';
 import { conversationsRouter } from './routers/conversations';
 import { databaseRouter } from './routers/database';
 import { identityRouter } from './routers/identity';
+import { scheduleRouter } from './routers/schedule';
 import { sessionRouter } from './routers/session';
 import { webhooksRouter } from './routers/webhooks';
 import { createCallerFactory, createRouter } from './trpc';
@@ -15,6 +16,7 @@ export const appRouter = createRouter({
   identity: identityRouter,
   attribution: attributionRouter,
   bookings: bookingsRouter,
+  schedule: scheduleRouter,
   database: databaseRouter,
   webhooks: webhooksRouter,
   analytics: analyticsRouter,

@@ -78,6 +78,9 @@ export async function createContext(opts: { headers: Headers; services?: Service
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Server-sent events (live conversations): a ping every 15 s keeps proxies from closing an idle
+  // stream, and a browser that hears nothing for 30 s reconnects (a dropped network).
+  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? error.cause : null;
     return {

@@ -2,6 +2,7 @@ import { redirect } from 'next/navigation';
 import { getSessionUser } from '../_trpc/server';
 import { NavLinks } from '../_components/nav-links';
 import { SignOutButton } from '../_components/sign-out-button';
+import { CostAlertBanner } from '../_components/cost-alert-banner';
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await getSessionUser();
@@ -25,6 +26,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
         </div>
       </aside>
       <main className="main" id="main">
+        {user.role === 'admin' && <CostAlertBanner />}
         {children}
       </main>
     </div>

@@ -5,6 +5,7 @@ import { usePathname } from 'next/navigation';
 
 const LINKS = [
   { href: '/conversations', label: 'Conversations', admin: false },
+  { href: '/schedule', label: 'Schedule', admin: false },
   { href: '/bookings', label: 'Bookings', admin: false },
   { href: '/analytics', label: 'Cost analytics', admin: true },
   { href: '/database', label: 'Database', admin: true },

@@ -1,6 +1,6 @@
 import { ranges, type SeedContext } from './context';
 import { bijection32, type SqlRandom, textArray } from './sql-kit';
-import { AREA_CODES, EMAIL_DOMAINS, emailSafe, FIRST_NAMES, LAST_NAMES } from './vocabulary';
+import { AREA_CODES, CITIES, EMAIL_DOMAINS, emailSafe, FIRST_NAMES, LAST_NAMES, STREETS } from './vocabulary';
 
 // Customers are numbered 1..C in sign-up order over the last three years. Name and phone are pure
 // functions of the number, so other tables (threads, appointments, webhooks) refer to a customer's
@@ -58,13 +58,13 @@ export async function seedCustomers(ctx: SeedContext): Promise<number> {
     // Unique e-mails: the first customer with a given address gets it plain (or with a two-digit
     // suffix), later ones get 1000 + a bijection of their number: no two can collide.
     total += await ctx.run(`
-      INSERT INTO customers (id, name, phone, email, housecallpro_id, created_at, updated_at)
+      INSERT INTO customers (id, name, phone, email, housecallpro_id, service_address, created_at, updated_at)
       SELECT i, name, phone,
              CASE WHEN no_email THEN NULL
                   WHEN rn = 1 AND NOT numbered THEN local_part || '@' || domain
                   WHEN rn = 1 THEN local_part || yy || '@' || domain
                   ELSE local_part || (1000 + (i::int8 * 7919) % 1000003)::text || '@' || domain END,
-             hcp, created_at, created_at + (${clock.anchorSql} - created_at) * power(${rng.u(i, 114)}, 3)
+             hcp, address, created_at, created_at + (${clock.anchorSql} - created_at) * power(${rng.u(i, 114)}, 3)
       FROM (
         SELECT *, row_number() OVER (PARTITION BY local_part, domain ORDER BY i) AS rn
         FROM (
@@ -78,6 +78,9 @@ export async function seedCustomers(ctx: SeedContext): Promise<number> {
                  ${rng.pickWeighted(EMAIL_DOMAINS, i, 110)} AS domain,
                  CASE WHEN ${rng.u(i, 112)} < 0.7
                       THEN 'cus_' || lpad(to_hex(${bijection32(i, rng.seed)}), 8, '0') || left(${rng.md5('cus', i)}, 24) END AS hcp,
+                 CASE WHEN ${rng.u(i, 119)} < 0.04 THEN NULL
+                      ELSE (100 + floor(${rng.u(i, 115)} * 9800))::int || ' ' || ${rng.pick(STREETS, i, 116)} || ', '
+                           || ${rng.pick(CITIES, i, 117)} || ', TX 75' || lpad(floor(${rng.u(i, 118)} * 1000)::int::text, 3, '0') END AS address,
                  ${created} AS created_at
           FROM generate_series(1, ${C}) AS i
         ) named

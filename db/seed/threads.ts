@@ -160,12 +160,12 @@ export async function seedThreads(ctx: SeedContext): Promise<number> {
   // A thread's stats are those of its message k = size, computed by the messages' own SQL.
   const rows = await ctx.run(`
     INSERT INTO shared_threads (id, customer_id, channels, contact_phone, contact_name, status, message_count,
-                                last_message_at, last_message_preview, linked_at, created_at)
+                                last_message_at, last_message_preview, last_direction, linked_at, created_at)
     SELECT p.id, p.customer_id,
            ARRAY(SELECT c FROM unnest(ARRAY['web', 'sms', 'voice']) AS c WHERE c = ANY (p.chan_order)),
            p.contact_phone, p.contact_name,
            CASE WHEN lm.created_at > ${clock.anchorSql} - interval '14 days' OR ${rng.u('p.t', 220)} < 0.04 THEN 'open' ELSE 'closed' END,
-           p.size, lm.created_at, left(lm.body, 160),
+           p.size, lm.created_at, left(lm.body, 160), lm.direction,
            CASE WHEN p.customer_id IS NOT NULL THEN least(lm.created_at, fm.at + interval '1 minute' * (1 + 6 * ${rng.u('p.t', 221)})) END,
            fm.at
     FROM ${PLAN} p

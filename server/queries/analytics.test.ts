@@ -4,16 +4,11 @@ import type { Db } from '@/db/client';
 import { loadMigrationFiles, runMigrations } from '@/db/migrator';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
 import { testSessions } from '@/db/testing/sessions';
+import { costByServiceRaw, costTodayRawQuery } from '@/bench/analytics-raw';
 import { addDays, businessDay, dayRange } from '@/lib/business-day';
-import {
-  costByService,
-  costByServiceQuery,
-  costTodayRawQuery,
-  costByServiceRaw,
-  costByServiceRawQuery,
-  periodBounds,
-  rollupConsistency,
-} from './analytics';
+import { costByService, costByServiceQuery, costByServiceRawQuery } from './analytics';
+import { rollupConsistency } from './analytics-consistency';
+import { periodBounds } from './analytics-shape';
 
 const TZ = 'America/Chicago';
 /** Noon in Chicago on Thursday 2025-11-20: "now" for every query (the data ends here). */
@@ -71,6 +66,22 @@ async function sqlTotals(from: string, to: string, timeZone = TZ, service?: stri
   return { costCents: rows[0]!.cost ?? 0, calls: rows[0]!.calls, units: rows[0]!.units ?? 0 };
 }
 
+/** Runs `fn` in a transaction that is rolled back: fixtures that leave nothing behind. */
+async function rolledBack<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
+  let out: T | undefined;
+  const rollback = new Error('rollback');
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      out = await fn(trx);
+      throw rollback;
+    })
+    .catch((e) => {
+      if (e !== rollback) throw e;
+    });
+  return out as T;
+}
+
 function withoutSource<T extends { source: unknown; rollupTimeZone: unknown }>(r: T) {
   const { source: _s, rollupTimeZone: _z, ...rest } = r;
   return rest;
@@ -115,14 +126,19 @@ describe('costByService', () => {
 
   it('totals equal SUM over the business days of the period and of the previous one', async () => {
     const r = await costByService(db, { days: 30, timeZone: TZ, now: NOW });
-    expect(r.period).toEqual({ from: '2025-10-22', to: '2025-11-20', days: 30 });
-    expect(r.previous).toEqual({ from: '2025-09-22', to: '2025-10-21' });
-    expect(r.total).toEqual(await sqlTotals('2025-10-22', '2025-11-20'));
-    expect(r.previousTotal).toEqual(await sqlTotals('2025-09-22', '2025-10-21'));
+    // 30 complete days (today, the 20th, still open, is not one of them) against the 30 before.
+    expect(r.period).toEqual({ from: '2025-10-21', to: '2025-11-19', days: 30 });
+    expect(r.previous).toEqual({ from: '2025-09-21', to: '2025-10-20' });
+    expect(r.total).toEqual(await sqlTotals('2025-10-21', '2025-11-19'));
+    expect(r.previousTotal).toEqual(await sqlTotals('2025-09-21', '2025-10-20'));
+    const { day, ...today } = r.today;
+    expect(day).toBe('2025-11-20');
+    expect(today).toEqual(await sqlTotals('2025-11-20', '2025-11-20'));
     for (const svc of r.services) {
       const { service, costCents, calls, units, previous } = svc;
-      expect({ costCents, calls, units }).toEqual(await sqlTotals('2025-10-22', '2025-11-20', TZ, service));
-      expect(previous).toEqual(await sqlTotals('2025-09-22', '2025-10-21', TZ, service));
+      expect({ costCents, calls, units }).toEqual(await sqlTotals('2025-10-21', '2025-11-19', TZ, service));
+      expect(previous).toEqual(await sqlTotals('2025-09-21', '2025-10-20', TZ, service));
+      expect(svc.today).toEqual(await sqlTotals('2025-11-20', '2025-11-20', TZ, service));
     }
     expect(r.services.map((x) => x.service).sort()).toEqual([...SERVICES].sort());
     expect(r.services.reduce((a, x) => a + x.share, 0)).toBeCloseTo(1, 12);
@@ -134,14 +150,15 @@ describe('costByService', () => {
     await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at)
               VALUES ('rare', '/x', 1.5, '2025-11-10T18:00:00Z'), ('rare', '/x', 2.25, '2025-11-20T17:00:00Z')`.execute(db);
     const r = await costByService(db, { days: 30, timeZone: TZ, now: NOW });
-    expect(r.days).toEqual(dayRange('2025-10-22', '2025-11-20'));
+    expect(r.days).toEqual(dayRange('2025-10-21', '2025-11-19'));
     expect(r.days).toHaveLength(30);
     expect(r.dailyTotals).toHaveLength(30);
     const rare = r.services.find((x) => x.service === 'rare')!;
     expect(rare.daily).toHaveLength(30);
-    expect(rare.daily.filter((v) => v !== 0)).toEqual([1.5, 2.25]);
+    // Today's row is not a bar of the compared days: it is today's, apart.
+    expect(rare.daily.filter((v) => v !== 0)).toEqual([1.5]);
     expect(rare.daily[r.days.indexOf('2025-11-10')]).toBe(1.5);
-    expect(rare.daily[29]).toBe(2.25);
+    expect(rare.today.costCents).toBe(2.25);
     for (const svc of r.services) expect(svc.daily.reduce((a, v) => a + Math.round(v * 1e4), 0)).toBe(Math.round(svc.costCents * 1e4));
     expect(withoutSource(r)).toEqual(withoutSource(await costByServiceRaw(db, { days: 30, timeZone: TZ, now: NOW })));
     await sql`DELETE FROM api_usage WHERE service = 'rare'`.execute(db);
@@ -156,6 +173,42 @@ describe('costByService', () => {
     expect(r.month.todaySoFarCents).toBe((await sqlTotals('2025-11-20', '2025-11-20')).costCents);
     expect(r.month.averageDailyCents).toBeCloseTo(week.costCents / 7, 6);
     expect(r.month.projectedCents).toBeCloseTo(completed.costCents + (week.costCents / 7) * 11, 6);
+  });
+
+  it('compares like with like at any hour of the day and across DST: complete days against as many complete days before', async () => {
+    // A known like-for-like change: 'lfl' costs $1.00 a day in the previous 7 complete days and
+    // $1.10 a day in the last 7, spread over local 00:30, 06:00, 12:00 and 23:30 (hours that exist
+    // on both DST change days); today has 5 cents so far. The honest change is +10% whatever the
+    // hour; counting today's open day into a 7-day window would say -5.7% at 00:10.
+    const cases = [
+      '2025-11-20T06:10:00Z', // 00:10 CST
+      '2025-11-20T10:00:00Z', // 04:00
+      '2025-11-20T18:00:00Z', // noon
+      '2025-11-21T05:50:00Z', // 23:50
+      '2025-11-02T06:10:00Z', // 00:10 CST on the fall-back day (25 hours), after its repeated hour
+      '2025-11-05T10:00:00Z', // 04:00, the window holds the 25-hour day
+      '2025-03-09T10:00:00Z', // 05:00 CDT on the spring-forward day (23 hours)
+      '2025-03-12T09:00:00Z', // 04:00 CDT, the window holds the 23-hour day
+    ];
+    for (const at of cases) {
+      const now = new Date(at);
+      const today = businessDay(TZ, now);
+      const r = await rolledBack(async (trx) => {
+        await sql`
+          INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at)
+          SELECT 'lfl', '/x', CASE WHEN d >= ${addDays(today, -7)}::date THEN 27.5 ELSE 25 END, (d + t)::timestamp AT TIME ZONE ${TZ}
+          FROM generate_series(${addDays(today, -14)}::date, ${addDays(today, -1)}::date, interval '1 day') AS d,
+               unnest(ARRAY[time '00:30', time '06:00', time '12:00', time '23:30']) AS t
+          UNION ALL SELECT 'lfl', '/x', 5, ${today}::date::timestamp AT TIME ZONE ${TZ} + interval '1 minute'`.execute(trx);
+        return costByService(trx, { days: 7, timeZone: TZ, now });
+      });
+      const lfl = r.services.find((x) => x.service === 'lfl')!;
+      expect(r.period, at).toEqual({ from: addDays(today, -7), to: addDays(today, -1), days: 7 });
+      expect([lfl.costCents, lfl.previous.costCents, lfl.today.costCents, lfl.calls], at).toEqual([770, 700, 5, 28]);
+      expect(lfl.daily, at).toEqual(new Array(7).fill(110));
+      // Every figure is the SQL sum over the same days.
+      expect(r.total.costCents - lfl.costCents, at).toBe((await sqlTotals(r.period.from, r.period.to)).costCents);
+    }
   });
 
   it('reads the raw rows (still exactly) when the rollup is cut in another zone or not ready', async () => {
@@ -219,20 +272,23 @@ describe('business days', () => {
   });
 
   it('costByService (rollup) agrees with the raw rows whether the day is still open or whole', async () => {
-    const cases: Array<[string, string[]]> = [
-      ['2025-11-20T18:00:00Z', ['2025-11-19', '2025-11-20']], // today = the 20th, still open
-      ['2025-11-21T18:00:00Z', ['2025-11-19', '2025-11-20', '2025-11-21']], // both whole days
-      ['2025-11-02T07:45:00Z', ['2025-11-01', '2025-11-02']], // today = fall-back day, in its repeated hour
-      ['2025-11-03T12:00:00Z', ['2025-11-01', '2025-11-02', '2025-11-03']],
-      ['2025-03-09T09:00:00Z', ['2025-03-08', '2025-03-09']], // today = spring-forward day
-      ['2025-03-10T12:00:00Z', ['2025-03-08', '2025-03-09', '2025-03-10']],
+    // [now, complete days, today]
+    const cases: Array<[string, string[], string]> = [
+      ['2025-11-20T18:00:00Z', ['2025-11-19'], '2025-11-20'], // today = the 20th, still open
+      ['2025-11-21T18:00:00Z', ['2025-11-19', '2025-11-20'], '2025-11-21'], // both whole days
+      ['2025-11-02T07:45:00Z', ['2025-11-01'], '2025-11-02'], // today = fall-back day, in its repeated hour
+      ['2025-11-03T12:00:00Z', ['2025-11-01', '2025-11-02'], '2025-11-03'],
+      ['2025-03-09T09:00:00Z', ['2025-03-08'], '2025-03-09'], // today = spring-forward day
+      ['2025-03-10T12:00:00Z', ['2025-03-08', '2025-03-09'], '2025-03-10'],
     ];
-    for (const [now, days] of cases) {
+    for (const [now, days, today] of cases) {
       const r = await costByService(db, { days: days.length, timeZone: TZ, now: new Date(now) });
       expect(r.days, now).toEqual(days);
+      expect(r.today.day, now).toBe(today);
       const probe = r.services.find((x) => x.service === 'probe')!;
-      // The current day counts all its rows, later ones included: it is open until local midnight.
       expect(probe.daily, now).toEqual(days.map((d) => expected.get(d) ?? 0));
+      // The current day counts all its rows, later ones included: it is open until local midnight.
+      expect(probe.today.costCents, now).toBe(expected.get(today) ?? 0);
       expect(withoutSource(r)).toEqual(withoutSource(await costByServiceRaw(db, { days: days.length, timeZone: TZ, now: new Date(now) })));
     }
   });

@@ -5,19 +5,9 @@ import { runMigrations } from '@/db/migrator';
 import type { Channel } from '@/db/schema';
 import { seedDatabase } from '@/db/seed/index';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
-import {
-  decodeMessageCursor,
-  decodeThreadCursor,
-  type HistoryPage,
-  listThreads,
-  listThreadsQuery,
-  planThreadSearch,
-  threadById,
-  threadByIdQuery,
-  threadHistory,
-  threadHistoryQuery,
-  type ThreadListPage,
-} from './conversations';
+import { type HistoryPage, threadById, threadByIdQuery, threadHistory, threadHistoryQuery } from './conversations';
+import { decodeMessageCursor, decodeThreadCursor } from './conversations-cursors';
+import { listThreads, listThreadsQuery, planThreadSearch, type ThreadListPage } from './conversations-list';
 
 let scratch: ScratchDatabase;
 let db: Db;
@@ -116,7 +106,7 @@ describe('threadHistory', () => {
     const { rows } = await sql<Record<string, unknown>>`
       SELECT id, channel, direction, author_type AS "authorType", author_name AS "authorName", body,
              voice_duration_seconds AS "voiceDurationSeconds", voice_transcript AS "voiceTranscript",
-             created_at AS "createdAt"
+             voice_recording_url AS "voiceRecordingUrl", created_at AS "createdAt"
       FROM shared_thread_messages WHERE thread_id = ${longThread.id}
       ORDER BY created_at DESC, id DESC LIMIT 50`.execute(db);
     expect(page.messages).toEqual(rows);
@@ -187,6 +177,8 @@ describe('threadHistory', () => {
     expect(await threadHistory(db, { threadId: '00000000-0000-4000-8000-000000000000', limit: 50 })).toEqual({
       messages: [],
       nextCursor: null,
+      prevCursor: null,
+      newestCursor: null,
     });
   });
 
@@ -234,11 +226,12 @@ describe('threadById', () => {
 // ---- thread list ---------------------------------------------------------------------------
 
 /** The list's rows for a WHERE clause, computed directly in SQL. */
-async function expectedThreadRows(where: ReturnType<typeof sql>) {
+async function expectedThreadRows(where: ReturnType<typeof sql>, matched: ReturnType<typeof sql> = sql`NULL`) {
   const { rows } = await sql<Record<string, unknown>>`
-    SELECT t.id, t.customer_id AS "customerId", c.name AS "customerName", t.contact_name AS "contactName",
-           coalesce(c.phone, t.contact_phone) AS phone, t.channels, t.last_message_preview AS "lastMessagePreview",
-           t.last_message_at AS "lastMessageAt", t.message_count AS "messageCount"
+    SELECT t.id, t.customer_id AS "customerId", c.name AS "customerName", c.email AS "customerEmail",
+           t.contact_name AS "contactName", coalesce(c.phone, t.contact_phone) AS phone, t.channels, t.status,
+           t.last_direction AS "lastDirection", t.last_message_preview AS "lastMessagePreview",
+           t.last_message_at AS "lastMessageAt", t.message_count AS "messageCount", ${matched} AS matched
     FROM shared_threads t LEFT JOIN customers c ON c.id = t.customer_id
     WHERE t.last_message_at IS NOT NULL AND ${where}
     ORDER BY t.last_message_at DESC, t.id DESC`.execute(db);
@@ -282,13 +275,17 @@ describe('listThreads', () => {
       .limit(1)
       .executeTakeFirstOrThrow();
     const fragment = c.name.split(' ').at(-1)!.slice(0, 5).toUpperCase();
-    const expected = await expectedThreadRows(sql`c.name ILIKE ${`%${fragment}%`}`);
+    const p = `%${fragment}%`;
+    const expected = await expectedThreadRows(
+      sql`(c.name ILIKE ${p} OR c.email ILIKE ${p})`,
+      sql`CASE WHEN c.name ILIKE ${p} THEN 'name' ELSE 'email' END`,
+    );
     expect(expected.length).toBeGreaterThan(0);
     expect(await walkList({ search: fragment }, 25)).toEqual(expected);
   });
 
   it('searches 1-2 letters as the start of the name', async () => {
-    const expected = await expectedThreadRows(sql`lower(c.name) LIKE 'jo%'`);
+    const expected = await expectedThreadRows(sql`lower(c.name) LIKE 'jo%'`, sql`'name'`);
     expect(expected.length).toBeGreaterThan(0);
     expect((await walkList({ search: 'Jo' }, 100)).map((r) => r.id)).toEqual(expected.map((r) => r.id));
   });
@@ -305,13 +302,16 @@ describe('listThreads', () => {
       .executeTakeFirstOrThrow();
     const digits = anon.contact_phone!.slice(-7); // "5550142"
     const typed = `${digits.slice(0, 3)}-${digits.slice(3)}`; // "555-0142"
-    const expected = await expectedThreadRows(sql`(c.phone LIKE ${`%${digits}%`} OR t.contact_phone LIKE ${`%${digits}%`})`);
+    const expected = await expectedThreadRows(sql`(c.phone LIKE ${`%${digits}%`} OR t.contact_phone LIKE ${`%${digits}%`})`, sql`'phone'`);
     expect(expected.length).toBeGreaterThan(0);
     expect(await walkList({ search: typed }, 10)).toEqual(expected);
   });
 
   it('combines a search with a channel filter', async () => {
-    const expected = await expectedThreadRows(sql`c.name ILIKE '%son%' AND 'sms' = ANY(t.channels)`);
+    const expected = await expectedThreadRows(
+      sql`(c.name ILIKE '%son%' OR c.email ILIKE '%son%') AND 'sms' = ANY(t.channels)`,
+      sql`CASE WHEN c.name ILIKE '%son%' THEN 'name' ELSE 'email' END`,
+    );
     expect((await walkList({ search: 'son', channel: 'sms' }, 50)).map((r) => r.id)).toEqual(expected.map((r) => r.id));
   });
 

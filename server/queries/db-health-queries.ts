@@ -1,8 +1,11 @@
 import { type CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
-import { costByServiceQuery, periodBounds } from './analytics';
-import { customerAppointmentsQuery, searchCustomersQuery } from './bookings';
-import { listThreadsQuery, threadHistoryQuery } from './conversations';
+import { costByServiceQuery } from './analytics';
+import { periodBounds } from './analytics-shape';
+import { customerAppointmentsQuery } from './bookings';
+import { searchCustomersQuery } from './bookings-search';
+import { threadHistoryQuery } from './conversations';
+import { listThreadsQuery } from './conversations-list';
 import {
   blockingLocks,
   describeError,
@@ -15,6 +18,9 @@ import {
 } from './db-health-guard';
 import { type AnalyzeSummary, captureStatement, explainAnalyzePlan, explainPlan, type PlanSummary } from './db-health-plans';
 import { otpRateLimitCounts } from './identity';
+import { scheduleListQuery, scheduleWindow } from './schedule';
+import { businessDay } from '@/lib/business-day';
+import { businessTimeZone } from '../env';
 
 /**
  * The queries the dashboard runs, each compiled by the same function its router calls (the
@@ -87,7 +93,7 @@ export const APP_QUERIES: readonly AppQuery[] = [
   define({
     id: 'bookings.searchCustomers',
     label: 'Customer search (typeahead)',
-    source: 'server/queries/bookings.ts · searchCustomersQuery',
+    source: 'server/queries/bookings-search.ts · searchCustomersQuery',
     tables: ['customers', 'appointments'],
     expects: ['customers_name_trgm_idx', 'appointments_customer_id_idx'],
     async pick(trx) {
@@ -145,6 +151,33 @@ export const APP_QUERIES: readonly AppQuery[] = [
       return r ? { params: { destination: r.destination, now: r.at }, describe: `destination ${r.destination} at ${r.at.toISOString()}` } : null;
     },
     compile: (db, p: { destination: string; now: Date }) => captureStatement(db, (spy) => otpRateLimitCounts(spy, p)),
+  }),
+  define({
+    id: 'schedule.day',
+    label: "Schedule: today's bookings (first page)",
+    source: 'server/queries/schedule.ts · scheduleListQuery',
+    tables: ['appointments', 'customers'],
+    expects: ['appointments_date_idx'],
+    async pick() {
+      const timeZone = businessTimeZone();
+      const date = businessDay(timeZone, new Date());
+      return { params: { date, timeZone }, describe: `${date} in ${timeZone}, 50 per page` };
+    },
+    compile: (db, p: { date: string; timeZone: string }) => scheduleListQuery(db, { ...scheduleWindow({ view: 'day', date: p.date }, p.timeZone), limit: 50 }).compile(),
+  }),
+  define({
+    id: 'schedule.weekStatus',
+    label: 'Schedule: this week, confirmed only (first page)',
+    source: 'server/queries/schedule.ts · scheduleListQuery',
+    tables: ['appointments', 'customers'],
+    expects: ['appointments_status_idx'],
+    async pick() {
+      const timeZone = businessTimeZone();
+      const date = businessDay(timeZone, new Date());
+      return { params: { date, timeZone }, describe: `the week of ${date} in ${timeZone}, status confirmed, 50 per page` };
+    },
+    compile: (db, p: { date: string; timeZone: string }) =>
+      scheduleListQuery(db, { ...scheduleWindow({ view: 'week', date: p.date }, p.timeZone), status: 'confirmed', limit: 50 }).compile(),
   }),
 ];
 

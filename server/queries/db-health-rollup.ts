@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import { addDays, businessDay } from '@/lib/business-day';
-import { type RollupConsistency, rollupConsistency } from './analytics';
+import { type RollupConsistency, rollupConsistency } from './analytics-consistency';
 import { blockingLocks, describeLock, type Guard, guarded } from './db-health-guard';
 
 /** The window the health page checks: the last 90 business days, today included. */

@@ -1,15 +1,19 @@
 import { sql } from 'kysely';
 import type { Db } from '@/db/client';
-import { WEBHOOK_STATUSES, type WebhookErrorEntry, type WebhookStatus } from '@/db/schema';
-import { KNOWN_EVENT_TYPES } from '../webhooks/events';
-import { appendError } from '../webhooks/worker';
+import type { WebhookErrorEntry } from '@/db/schema';
+import { WEBHOOK_STATUSES, type WebhookStatus } from '@/lib/contract/webhooks';
+import { KNOWN_EVENT_TYPES, PROVIDER } from '../webhooks/events';
 
 export interface WebhookStats {
   counts: Record<WebhookStatus, number>;
   /** True when counts.processed is an estimate (a long history: see webhookStats). */
   processedEstimated: boolean;
-  /** received_at of the oldest event still waiting (pending or failed): the queue's age. */
-  oldestWaitingAt: Date | null;
+  /**
+   * Since when the longest-waiting due event has been waiting: the smallest next_attempt_at among
+   * pending or failed events that are due now. Failed events scheduled for a later retry are not
+   * waiting on the workers, so they do not age the queue (they show as "next retry in").
+   */
+  oldestDueAt: Date | null;
   /** The earliest next_attempt_at among waiting events; in the past means the workers are behind. */
   nextDueAt: Date | null;
   /** The database's clock, so ages are not skewed by the browser's. */
@@ -48,13 +52,15 @@ export async function webhookStats(db: Db): Promise<WebhookStats> {
 
   const waiting = await db
     .selectFrom('webhook_events')
-    .select((eb) => [eb.fn.min('received_at').as('oldestWaitingAt'), eb.fn.min('next_attempt_at').as('nextDueAt'), sql<Date>`now()`.as('now')])
+    .select((eb) => [eb.fn.min('next_attempt_at').as('nextDueAt'), sql<Date>`now()`.as('now')])
     .where(sql<boolean>`status in ('pending', 'failed')`)
     .executeTakeFirstOrThrow();
+  const nextDue = waiting.nextDueAt ? new Date(waiting.nextDueAt) : null;
   return {
     counts,
     processedEstimated,
-    oldestWaitingAt: waiting.oldestWaitingAt ? new Date(waiting.oldestWaitingAt) : null,
+    // The index is ordered by next_attempt_at: its first entry is the longest-waiting one if it is due.
+    oldestDueAt: nextDue && nextDue <= waiting.now ? nextDue : null,
     nextDueAt: waiting.nextDueAt ? new Date(waiting.nextDueAt) : null,
     now: waiting.now,
   };
@@ -63,6 +69,10 @@ export async function webhookStats(db: Db): Promise<WebhookStats> {
 export interface ListParams {
   status?: WebhookStatus | null;
   eventType?: string | null;
+  /** A provider event id, or a HousecallPro job or customer id inside the payload: exact match. */
+  search?: string | null;
+  from?: Date | null;
+  to?: Date | null;
   limit: number;
   /** id of the last event of the previous page; the next page starts strictly below it. */
   cursor?: number | null;
@@ -82,9 +92,12 @@ export interface WebhookListItem {
 /**
  * Newest first, by id (ids follow arrival). With a status: a backward range scan of
  * webhook_events_status_id_idx; without: of the primary key. An event type filters those scans.
+ * A search is a BitmapOr of three equalities: the (provider, provider_event_id) unique index and
+ * the webhooks_recovery migration's webhook_events_job_id_idx / webhook_events_customer_id_idx,
+ * whose expressions are the same SQL functions. A date range alone: webhook_events_received_at_idx.
  */
-export async function listWebhookEvents(db: Db, p: ListParams): Promise<{ events: WebhookListItem[]; nextCursor: number | null }> {
-  const rows = await db
+export function listQuery(db: Db, p: ListParams) {
+  return db
     .selectFrom('webhook_events')
     .select([
       'id',
@@ -98,10 +111,24 @@ export async function listWebhookEvents(db: Db, p: ListParams): Promise<{ events
     ])
     .$if(!!p.status, (qb) => qb.where('status', '=', p.status!))
     .$if(!!p.eventType, (qb) => qb.where('event_type', '=', p.eventType!))
+    .$if(!!p.search, (qb) =>
+      qb.where((eb) =>
+        eb.or([
+          eb.and([eb('provider', '=', PROVIDER), eb('provider_event_id', '=', p.search!)]),
+          eb(sql<string>`webhook_payload_job_id(payload)`, '=', p.search!),
+          eb(sql<string>`webhook_payload_customer_id(payload)`, '=', p.search!),
+        ]),
+      ),
+    )
+    .$if(!!p.from, (qb) => qb.where('received_at', '>=', p.from!))
+    .$if(!!p.to, (qb) => qb.where('received_at', '<=', p.to!))
     .$if(p.cursor != null, (qb) => qb.where('id', '<', p.cursor!))
     .orderBy('id', 'desc')
-    .limit(p.limit + 1)
-    .execute();
+    .limit(p.limit + 1);
+}
+
+export async function listWebhookEvents(db: Db, p: ListParams): Promise<{ events: WebhookListItem[]; nextCursor: number | null }> {
+  const rows = await listQuery(db, p).execute();
   const events = rows.slice(0, p.limit);
   return { events, nextCursor: rows.length > p.limit ? events[events.length - 1]!.id : null };
 }
@@ -110,10 +137,22 @@ export interface WebhookEventDetail extends WebhookListItem {
   provider: string;
   providerEventId: string;
   payload: unknown;
+  /** Oldest first: failed attempts, expired leases and replays (at most the last 50). */
   errors: WebhookErrorEntry[];
+  /**
+   * Failed attempts (since the last replay) that have no entry in `errors`: events stored before
+   * the history existed (0008) keep only last_error. The panel says so instead of "no errors".
+   */
+  unrecordedFailures: number;
+  replayedAt: Date | null;
 }
 
-/** One event with its payload and error history (primary key lookup). */
+/** Failed attempts since the last replay, by status: a processed event's last attempt succeeded. */
+function failedAttempts(status: WebhookStatus, attempts: number): number {
+  return status === 'failed' || status === 'dead' ? attempts : Math.max(0, attempts - 1);
+}
+
+/** One event with its payload, full last error and history (primary key lookup). */
 export async function webhookEventById(db: Db, id: number): Promise<WebhookEventDetail | null> {
   const row = await db
     .selectFrom('webhook_events')
@@ -130,10 +169,14 @@ export async function webhookEventById(db: Db, id: number): Promise<WebhookEvent
       'last_error as lastError',
       'payload',
       'errors',
+      'replayed_at as replayedAt',
     ])
     .where('id', '=', id)
     .executeTakeFirst();
-  return row ?? null;
+  if (!row) return null;
+  const lastReplay = row.errors.map((e) => e.kind).lastIndexOf('replay');
+  const recorded = row.errors.slice(lastReplay + 1).filter((e) => e.kind !== 'replay').length;
+  return { ...row, unrecordedFailures: Math.max(0, failedAttempts(row.status, row.attempts) - recorded) };
 }
 
 /** The types the worker knows, plus any seen among the latest 1,000 events (a primary-key range). */
@@ -141,27 +184,4 @@ export async function webhookEventTypes(db: Db): Promise<string[]> {
   const { rows } = await sql<{ event_type: string }>`
     select distinct event_type from (select event_type from webhook_events order by id desc limit 1000) recent`.execute(db);
   return [...new Set([...KNOWN_EVENT_TYPES, ...rows.map((r) => r.event_type)])].sort();
-}
-
-export type ReplayResult = { ok: true } | { ok: false; reason: 'not-found' | 'not-replayable'; status?: WebhookStatus };
-
-/**
- * Puts a failed or dead event back in the queue, due now, with a fresh set of attempts. Its error
- * history is kept, with a 'replay' entry saying who replayed it.
- */
-export async function replayWebhookEvent(db: Db, id: number, by: string): Promise<ReplayResult> {
-  const updated = await db
-    .updateTable('webhook_events')
-    .set({
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: sql`now()`,
-      errors: appendError('replay', `Replayed by ${by}`),
-    })
-    .where('id', '=', id)
-    .where('status', 'in', ['failed', 'dead'])
-    .executeTakeFirst();
-  if (updated.numUpdatedRows > 0n) return { ok: true };
-  const row = await db.selectFrom('webhook_events').select('status').where('id', '=', id).executeTakeFirst();
-  return row ? { ok: false, reason: 'not-replayable', status: row.status } : { ok: false, reason: 'not-found' };
 }

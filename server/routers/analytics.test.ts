@@ -99,3 +99,75 @@ describe('analytics.costByService results', () => {
     for (const s of r.services) expect(s.daily).toHaveLength(days);
   });
 });
+
+describe('analytics budgets and alerts', () => {
+  const budget = { service: 'openai', monthlyCents: 50_000, warnPercent: 80, alertPercent: 100, spikeMultiplier: 3 };
+
+  it('staff can neither read nor set budgets nor read alerts; anonymous callers neither', async () => {
+    for (const role of ['staff', 'anonymous'] as const) {
+      const caller = await h.callerAs(role);
+      const code = role === 'staff' ? 'FORBIDDEN' : 'UNAUTHORIZED';
+      await expect(caller.analytics.budgets()).rejects.toMatchObject({ code });
+      await expect(caller.analytics.setBudget(budget)).rejects.toMatchObject({ code });
+      await expect(caller.analytics.deleteBudget({ service: 'openai' })).rejects.toMatchObject({ code });
+      await expect(caller.analytics.alerts()).rejects.toMatchObject({ code });
+      await expect(caller.analytics.activeAlerts()).rejects.toMatchObject({ code });
+    }
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cost_budgets`.execute(h.db);
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('an admin sets, replaces, reads and deletes a budget; a wrong service is NOT_FOUND', async () => {
+    const admin = await h.callerAs('admin');
+    const set = await admin.analytics.setBudget(budget);
+    expect(set).toMatchObject({ ...budget, updatedBy: expect.stringContaining('@') });
+    await admin.analytics.setBudget({ ...budget, monthlyCents: 60_000 });
+    await admin.analytics.setBudget({ service: '*', monthlyCents: 100_000 });
+    const r = await admin.analytics.budgets();
+    expect(r.budgets.map((b) => [b.service, b.monthlyCents, b.warnPercent, b.alertPercent])).toEqual([
+      ['*', 100_000, 80, 100],
+      ['openai', 60_000, 80, 100],
+    ]);
+    expect(r.budgets.every((b) => Number.isFinite(b.spentCents) && Number.isFinite(b.projectedCents))).toBe(true);
+    await expect(admin.analytics.deleteBudget({ service: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await admin.analytics.deleteBudget({ service: 'openai' })).toEqual({ service: 'openai' });
+    await expect(admin.analytics.deleteBudget({ service: 'openai' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await admin.analytics.alerts({ limit: 10 })).toEqual([]);
+  });
+
+  const bad: Array<[string, unknown]> = [
+    ['no amount', { service: 'openai' }],
+    ['negative amount', { ...budget, monthlyCents: -1 }],
+    ['fractional cents', { ...budget, monthlyCents: 10.5 }],
+    ['amount as text', { ...budget, monthlyCents: '500' }],
+    ['warning above alert', { ...budget, warnPercent: 100, alertPercent: 90 }],
+    ['spike multiplier 1', { ...budget, spikeMultiplier: 1 }],
+    ['empty service', { ...budget, service: '  ' }],
+    ['long service', { ...budget, service: 'x'.repeat(65) }],
+    ['unknown key', { ...budget, email: 'x@example.com' }],
+  ];
+  it.each(bad)('setBudget with %s: BAD_REQUEST with a readable message, never 500', async (_label, input) => {
+    const res = await h.http('admin', 'analytics.setBudget', input, { method: 'POST' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('BAD_REQUEST');
+    expect(res.body.error.message.length).toBeLessThan(500);
+    expect(res.body.error.message).toMatch(/service|cents|percent|spike|key|expected/i);
+  });
+});
+
+describe('analytics cost per conversation and customer', () => {
+  it('admin only; a wrong id is NOT_FOUND, a malformed one BAD_REQUEST', async () => {
+    const staff = await h.callerAs('staff');
+    await expect(staff.analytics.topSpenders()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(staff.analytics.customerCost({ customerId: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(staff.analytics.threadCost({ threadId: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const admin = await h.callerAs('admin');
+    await expect(admin.analytics.customerCost({ customerId: 987_654 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(admin.analytics.threadCost({ threadId: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(admin.analytics.threadCost({ threadId: 'not-a-uuid' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(admin.analytics.customerCost({ customerId: -1 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const top = await admin.analytics.topSpenders({ days: 30, limit: 5 });
+    expect(top.period.days).toBe(30);
+    expect(top.totalCents).toEqual((await sqlTotals(top.period.from, top.period.to)).costCents);
+  });
+});

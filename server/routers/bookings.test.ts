@@ -77,8 +77,38 @@ describe('staff and admin both see bookings', () => {
 
   it('explains instead of searching when the text is too short to use an index', async () => {
     const caller = await h.callerAs('staff');
-    expect(await caller.bookings.searchCustomers({ q: '31' })).toEqual({ items: [], hint: expect.stringMatching(/3 digits/) });
-    expect(await caller.bookings.searchCustomers({ q: '%_' })).toEqual({ items: [], hint: expect.any(String) });
+    expect(await caller.bookings.searchCustomers({ q: '31' })).toEqual({ items: [], nextCursor: null, hint: expect.stringMatching(/3 digits/) });
+    expect(await caller.bookings.searchCustomers({ q: '%_' })).toEqual({ items: [], nextCursor: null, hint: expect.any(String) });
+  });
+
+  it('pages a search with the cursor it hands out, and refuses a forged one', async () => {
+    const caller = await h.callerAs('staff');
+    const first = await caller.bookings.searchCustomers({ q: 'example', limit: 1 });
+    expect(first.items).toHaveLength(1);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await caller.bookings.searchCustomers({ q: 'example', limit: 1, cursor: first.nextCursor });
+    expect(second.items.map((c) => c.id)).not.toContain(first.items[0]!.id);
+    await expect(caller.bookings.searchCustomers({ q: 'e', cursor: { rank: 9, sortName: 'x', id: 1 } as never })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(caller.bookings.searchCustomers({ q: 'e', cursor: 'abc' as never })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/cursor is malformed/) });
+  });
+
+  it('filters a customer\'s bookings by technician, list and counts alike; a too-long name is a readable 400', async () => {
+    const caller = await h.callerAs('staff');
+    await h.db.updateTable('appointments').set({ technician: `D'Angelo "Dee" Smith` }).where('customer_id', '=', dana).where('status', '=', 'completed').execute();
+    const technician = `D'Angelo "Dee" Smith`;
+    const counts = await caller.bookings.tabCounts({ customerId: dana, technician });
+    const past = await caller.bookings.byCustomer({ customerId: dana, tab: 'past', technician, limit: 100 });
+    expect(past.items.length).toBe(counts.past);
+    expect(past.items.length).toBeGreaterThan(0);
+    expect(past.items.every((a) => a.technician === technician && a.status === 'completed')).toBe(true);
+    // Every completed booking of hers, and nothing else, whatever tab its date puts it in.
+    const completed = await h.db.selectFrom('appointments').select('id').where('customer_id', '=', dana).where('status', '=', 'completed').execute();
+    expect(counts.upcoming + counts.past + counts.cancelled).toBe(completed.length);
+    expect(counts.cancelled).toBe(0);
+    await expect(caller.bookings.byCustomer({ customerId: dana, technician: 'x'.repeat(101) })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/technician is too long/),
+    });
   });
 
   it('treats LIKE wildcards as literal characters', async () => {

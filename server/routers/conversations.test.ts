@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeMessageCursor, encodeThreadCursor } from '../queries/conversations';
+import { encodeMessageCursor, encodeThreadCursor } from '../queries/conversations-cursors';
 import { createHarness, type Harness } from '../testing/harness';
 
 let h: Harness;
@@ -82,12 +82,17 @@ describe('valid input', () => {
         id: linkedThread,
         customerId,
         customerName: 'Dana Whitfield',
+        customerEmail: 'dana@example.com',
         contactName: null,
         phone: '+15125550142',
         channels: ['sms', 'voice'],
+        status: 'open',
+        // Message 120 is the staff's (odd indexes are outbound): not waiting on us.
+        lastDirection: 'outbound',
         lastMessagePreview: 'message 120',
         lastMessageAt: new Date('2026-01-10T14:00:00Z'),
         messageCount: 120,
+        matched: null,
       });
       expect(page.threads[0]).toMatchObject({ customerId: null, customerName: null, phone: '+13125550199' });
     }
@@ -161,6 +166,7 @@ describe('valid input', () => {
         body: 'message 120',
         voiceDurationSeconds: 179,
         voiceTranscript: 'Caller: hi\nAgent: hello',
+        voiceRecordingUrl: null,
         createdAt: new Date('2026-01-10T14:00:00Z'),
       },
     ]);
@@ -169,7 +175,7 @@ describe('valid input', () => {
 
   it('an empty thread has an empty history; byId gives the header', async () => {
     const staff = await h.callerAs('staff');
-    expect(await staff.conversations.history({ threadId: emptyThread })).toEqual({ messages: [], nextCursor: null });
+    expect(await staff.conversations.history({ threadId: emptyThread })).toEqual({ messages: [], nextCursor: null, prevCursor: null, newestCursor: null });
     expect(await staff.conversations.byId({ threadId: linkedThread })).toEqual({
       id: linkedThread,
       customerId,
@@ -309,5 +315,68 @@ describe('hostile input is BAD_REQUEST, never a 500', () => {
   it('the database is intact afterwards', async () => {
     const n = await sql<{ n: number }>`select count(*)::int as n from shared_thread_messages`.execute(h.db);
     expect(n.rows[0]?.n).toBe(127);
+  });
+});
+
+describe('message search, triage filters, opening a thread at a message', () => {
+  it('searchMessages needs a session, finds bodies and transcripts, and says where the hit is', async () => {
+    const anon = await h.callerAs('anonymous');
+    await expect(anon.conversations.searchMessages({ q: 'hello' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    const staff = await h.callerAs('staff');
+    const r = await staff.conversations.searchMessages({ q: 'hello' });
+    // 'hello' is in every fifth message's transcript of the two threads.
+    expect(r.hits.length).toBe(20);
+    expect(r.hits.every((x) => x.channel === 'voice' && x.snippet.includes('\uE000hello\uE001'))).toBe(true);
+    expect(new Set(r.hits.map((x) => x.threadId))).toEqual(new Set([linkedThread, anonThread]));
+    expect((await staff.conversations.searchMessages({ q: '"message 7"' })).hits.map((x) => x.threadId)).toContain(anonThread);
+  });
+
+  it('hostile or oversized searches are results or a clear 400, never a 500', async () => {
+    for (const q of ['"', '\\', '&|!:*', "'; select pg_sleep(1); --", '(((', '<->', '-', '"a" -"b" or']) {
+      const res = await h.http('staff', 'conversations.searchMessages', { q });
+      expect(res.status, q).toBe(200);
+    }
+    for (const [q, message] of [
+      ['x'.repeat(500), /at most 200 characters/],
+      ['   ', /Type a word/],
+      ['a\u0000b', /control characters/],
+    ] as const) {
+      const res = await h.http('staff', 'conversations.searchMessages', { q });
+      expect(res.status, q).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+    }
+  });
+
+  it('filters by customer (with the count), status and waiting; bad filters are 400', async () => {
+    const staff = await h.callerAs('staff');
+    const mine = await staff.conversations.list({ customerId });
+    expect(mine.threads.map((t) => t.id)).toEqual([linkedThread]);
+    expect(mine.total).toBe(1);
+    expect((await staff.conversations.list({ customerId: 999_999 })).threads).toEqual([]);
+    // The anonymous thread's newest message (7th, index 6) is inbound; the linked one's is outbound.
+    expect((await staff.conversations.list({ waiting: true })).threads.map((t) => t.id)).toEqual([anonThread]);
+    expect((await staff.conversations.list({ status: 'closed' })).threads).toEqual([]);
+    for (const input of [{ customerId: -1 }, { status: 'pending' }, { from: '2026-02-30' }, { from: '2026-03-02', to: '2026-03-01' }]) {
+      const res = await h.http('staff', 'conversations.list', input);
+      expect(res.status, JSON.stringify(input)).toBe(400);
+    }
+  });
+
+  it('history opens at a message with newer and older pages around it; another thread\'s message is NOT_FOUND', async () => {
+    const staff = await h.callerAs('staff');
+    const newest = await staff.conversations.history({ threadId: linkedThread, limit: 100 });
+    const target = newest.messages[60]!;
+    const page = await staff.conversations.history({ threadId: linkedThread, limit: 10, aroundMessageId: target.id });
+    expect(page.messages.map((m) => m.id)).toContain(target.id);
+    expect(page.prevCursor).toEqual(expect.any(String));
+    const newer = await staff.conversations.history({ threadId: linkedThread, limit: 10, cursor: page.prevCursor, direction: 'backward' });
+    expect(newer.messages.at(-1)!.createdAt.getTime()).toBeGreaterThan(page.messages[0]!.createdAt.getTime());
+    await expect(staff.conversations.history({ threadId: anonThread, aroundMessageId: target.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const day = await staff.conversations.history({ threadId: linkedThread, aroundDay: '2026-01-10' });
+    expect(day.messages.length).toBeGreaterThan(0);
+    const both = await h.http('staff', 'conversations.history', { threadId: linkedThread, aroundMessageId: target.id, aroundDay: '2026-01-10' });
+    expect(both.status).toBe(400);
   });
 });

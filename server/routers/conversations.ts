@@ -1,32 +1,25 @@
+import { on } from 'node:events';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import type { Channel } from '@/db/schema';
 import {
-  decodeMessageCursor,
-  decodeThreadCursor,
-  listThreads,
-  threadById,
-  threadHistory,
-} from '../queries/conversations';
+  cursorSchema,
+  historyInputSchema,
+  liveInputSchema,
+  listInputSchema,
+  messageSearchInputSchema,
+  threadIdSchema,
+} from '@/lib/contract/conversations';
+import { businessTimeZone } from '../env';
+import { conversationsFeed, type FeedEvent } from '../live/conversations-feed';
+import { decodeMessageCursor, decodeThreadCursor } from '../queries/conversations-cursors';
+import { listThreads } from '../queries/conversations-list';
+import { messageSearch } from '../queries/conversations-search';
+import { threadById, threadHistory, threadHistoryAround } from '../queries/conversations';
 import { authedProcedure, createRouter, onReplica } from '../trpc';
-
-// z.guid: any 8-4-4-4-12 hex id PostgreSQL's uuid type accepts (z.uuid would also demand RFC
-// version bits, which ids written by other tools need not carry).
-const threadId = z.guid({ message: 'Thread id must be a UUID such as 0b7c4c8e-3f1a-4c55-9a43-1d2f6a9e8b10.' });
-
-const limit = (fallback: number) =>
-  z
-    .number({ message: 'Limit must be a number.' })
-    .int('Limit must be a whole number.')
-    .min(1, 'Limit must be at least 1.')
-    .max(100, 'Limit can be at most 100.')
-    .default(fallback);
 
 /** An opaque cursor from a previous page; anything else is a BAD_REQUEST, never a database error. */
 function cursorOf<T>(decode: (s: string) => T | null) {
-  return z
-    .string({ message: 'Cursor must be the nextCursor string of a previous page.' })
-    .max(200, 'Cursor is too long.')
+  return cursorSchema
     .transform((s, ctx) => {
       const decoded = decode(s);
       if (!decoded) {
@@ -38,51 +31,90 @@ function cursorOf<T>(decode: (s: string) => T | null) {
     .nullish();
 }
 
-// useInfiniteQuery sends `direction` with every page; it is accepted and, since these lists only
-// page one way (older), ignored.
-const direction = z.enum(['forward', 'backward']).optional();
+const listInput = listInputSchema
+  .extend({ cursor: cursorOf(decodeThreadCursor) })
+  .refine((i) => !i.from || !i.to || i.from <= i.to, { message: 'The start date must not be after the end date.', path: ['to'] });
 
-const listInput = z.strictObject({
-  channel: z.enum(['web', 'sms', 'voice'] satisfies Channel[], { message: 'Channel must be one of web, sms or voice.' }).nullish(),
-  search: z
-    .string({ message: 'Search must be text.' })
-    .max(100, 'Search can be at most 100 characters.')
-    // PostgreSQL text cannot hold NUL; other control characters never belong in a name or phone.
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    .regex(/^[^\u0000-\u001f\u007f]*$/, 'Search may not contain control characters.')
-    .nullish(),
-  limit: limit(30),
-  cursor: cursorOf(decodeThreadCursor),
-  direction,
-});
+const historyInput = historyInputSchema
+  .extend({ cursor: cursorOf(decodeMessageCursor) })
+  .refine((i) => !(i.aroundMessageId && i.aroundDay), { message: 'Open the thread at a message or at a day, not both.' });
 
-const historyInput = z.strictObject({
-  threadId,
-  limit: limit(50),
-  cursor: cursorOf(decodeMessageCursor),
-  direction,
-});
+const NOT_FOUND = () => new TRPCError({ code: 'NOT_FOUND', message: 'No conversation has this id.' });
 
 export const conversationsRouter = createRouter({
-  /** Threads, most recent activity first, optionally of one channel or matching a name/phone search. */
+  /**
+   * Threads, most recent activity first (waiting on us: oldest wait first), filtered by channel,
+   * customer, status, waiting, last-activity dates, and a name/phone/email search.
+   */
   list: authedProcedure.use(onReplica).input(listInput).query(({ ctx, input }) =>
-    listThreads(ctx.db, { channel: input.channel, search: input.search, limit: input.limit, cursor: input.cursor }),
+    listThreads(ctx.db, {
+      channel: input.channel,
+      search: input.search,
+      customerId: input.customerId,
+      status: input.status,
+      waiting: input.waiting,
+      from: input.from,
+      to: input.to,
+      timeZone: businessTimeZone(),
+      limit: input.limit,
+      cursor: input.cursor,
+    }),
   ),
 
+  /** Messages and voice transcripts matching a web-search style query, best of the newest first. */
+  searchMessages: authedProcedure
+    .use(onReplica)
+    .input(messageSearchInputSchema)
+    .query(({ ctx, input }) => messageSearch(ctx.db, { q: input.q, limit: input.limit, customerId: input.customerId })),
+
   /** One thread's header: who it is with, its channels, its size, the linked customer. */
-  byId: authedProcedure.input(z.strictObject({ threadId })).query(async ({ ctx, input }) => {
+  byId: authedProcedure.input(z.strictObject({ threadId: threadIdSchema })).query(async ({ ctx, input }) => {
     const thread = await threadById(ctx.db, input.threadId);
-    if (!thread) throw new TRPCError({ code: 'NOT_FOUND', message: 'No conversation has this id.' });
+    if (!thread) throw NOT_FOUND();
     return thread;
   }),
 
-  /** A thread's messages, newest first, paged backwards in time by `nextCursor`. */
+  /**
+   * A thread's messages, newest first. By default its newest page, then older pages by
+   * `nextCursor`; `direction: 'backward'` with `prevCursor` gives newer ones; `aroundMessageId`
+   * (a search hit) or `aroundDay` (jump to date) open it at that point; with a cursor they are
+   * ignored, so useInfiniteQuery can page on from the point it opened at.
+   */
   history: authedProcedure.use(onReplica).input(historyInput).query(async ({ ctx, input }) => {
-    const page = await threadHistory(ctx.db, { threadId: input.threadId, limit: input.limit, cursor: input.cursor });
-    // An empty page is either an empty thread or no thread at all: only then look the thread up.
-    if (page.messages.length === 0 && !(await threadById(ctx.db, input.threadId))) {
-      throw new TRPCError({ code: 'NOT_FOUND', message: 'No conversation has this id.' });
+    const { threadId, limit } = input;
+    let page;
+    if (!input.cursor && (input.aroundMessageId || input.aroundDay)) {
+      const at = input.aroundMessageId
+        ? { messageId: input.aroundMessageId }
+        : { day: input.aroundDay!, timeZone: businessTimeZone() };
+      page = await threadHistoryAround(ctx.db, { threadId, limit, at });
+      if (!page) {
+        if (!(await threadById(ctx.db, threadId))) throw NOT_FOUND();
+        throw new TRPCError({ code: 'NOT_FOUND', message: 'This conversation has no message with that id.' });
+      }
+    } else {
+      const direction = input.direction === 'backward' ? 'newer' : 'older';
+      page = await threadHistory(ctx.db, { threadId, limit, cursor: input.cursor, direction });
     }
+    // An empty page is either an empty thread or no thread at all: only then look the thread up.
+    if (page.messages.length === 0 && !(await threadById(ctx.db, threadId))) throw NOT_FOUND();
     return page;
+  }),
+
+  /**
+   * Server-sent events: which threads got new messages (`current` when the open thread did), or
+   * `resync` after the feed reconnected (notifications may have been missed: refetch).
+   */
+  live: authedProcedure.input(liveInputSchema).subscription(async function* ({ input, signal }) {
+    const feed = conversationsFeed();
+    try {
+      for await (const [event] of on(feed, 'event', { signal })) {
+        const e = event as FeedEvent;
+        if (e.kind === 'resync') yield { kind: 'resync' as const, threadIds: [] as string[], current: true };
+        else yield { kind: 'threads' as const, threadIds: e.threadIds, current: !!input.threadId && e.threadIds.includes(input.threadId) };
+      }
+    } catch (error) {
+      if (!signal?.aborted) throw error; // the browser went away: a normal end
+    }
   }),
 });

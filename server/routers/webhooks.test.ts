@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../testing/harness';
+import { webhookSecretFinding } from '../queries/webhooks-rejections';
+import { recordRejection } from '../webhooks/rejections';
 import { drain } from '../webhooks/worker';
 
 let h: Harness;
@@ -50,6 +52,11 @@ describe('access', () => {
       c.webhooks.byId({ id: deadId }),
       c.webhooks.eventTypes(),
       c.webhooks.replay({ id: deadId }),
+      c.webhooks.bulkReplayDryRun({ statuses: ['dead'] }),
+      c.webhooks.bulkReplayStart({ filter: { statuses: ['dead'] }, upToId: 1e9, expected: 1 }),
+      c.webhooks.bulkReplayCancel({ id: 1 }),
+      c.webhooks.replayJobs(),
+      c.webhooks.rejections({}),
     ];
     for (const p of calls(staff)) await expect(p).rejects.toMatchObject({ code: 'FORBIDDEN' });
     for (const p of calls(anonymous)) await expect(p).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
@@ -58,13 +65,35 @@ describe('access', () => {
 });
 
 describe('reading', () => {
-  it('counts events by status and reports the oldest waiting one', async () => {
+  it('counts events by status; a failed event waiting for a later retry does not age the queue', async () => {
     const admin = await h.callerAs('admin');
     const stats = await admin.webhooks.stats();
     expect(stats.counts).toEqual({ pending: 0, processing: 0, processed: 1, failed: 1, dead: 1 });
     expect(stats.processedEstimated).toBe(false);
-    expect(stats.oldestWaitingAt).toBeInstanceOf(Date);
+    expect(stats.oldestDueAt).toBeNull();
     expect(stats.nextDueAt!.getTime()).toBeGreaterThan(stats.now.getTime());
+    // Once it is due, the queue's age is how long it has been due.
+    await sql`update webhook_events set next_attempt_at = now() - interval '90 seconds' where id = ${failedId}`.execute(h.db);
+    const due = await admin.webhooks.stats();
+    expect((due.now.getTime() - due.oldestDueAt!.getTime()) / 1000).toBeCloseTo(90, -1);
+    await sql`update webhook_events set next_attempt_at = now() + interval '1 hour' where id = ${failedId}`.execute(h.db);
+  });
+
+  it('tells how many failed attempts predate the error history, instead of "no errors"', async () => {
+    // As stored before the history existed (and as seeded): last_error and attempts, errors empty.
+    const { id } = await h.db
+      .insertInto('webhook_events')
+      .values({ provider_event_id: 'evt_old', event_type: 'job.created', payload: '{}', status: 'dead', attempts: 2, last_error: `duplicate key value violates unique constraint "appointments_pkey" ${'x'.repeat(400)} END` })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const admin = await h.callerAs('admin');
+    const event = await admin.webhooks.byId({ id });
+    expect(event).toMatchObject({ errors: [], unrecordedFailures: 2 });
+    // The detail carries the whole error; the list row a 300-character preview.
+    expect(event.lastError).toMatch(/ END$/);
+    expect((await admin.webhooks.list({ search: 'evt_old' })).events[0]!.lastError!.length).toBe(300);
+    expect((await admin.webhooks.byId({ id: failedId })).unrecordedFailures).toBe(0);
+    await h.db.deleteFrom('webhook_events').where('id', '=', id).execute();
   });
 
   it('lists newest first, filters by status and type, and pages by cursor', async () => {
@@ -119,6 +148,58 @@ describe('replay', () => {
   });
 });
 
+describe('bulk replay', () => {
+  it('counts first, then queues exactly what it counted, audited with who and which filter', async () => {
+    const insertDead = (n: number, error: string) =>
+      sql`insert into webhook_events (provider_event_id, event_type, payload, status, attempts, last_error)
+          select 'bulk_dead_' || ${error} || g, 'job.updated', '{}', 'dead', 8, ${error} from generate_series(1, ${n}) g`.execute(h.db);
+    await insertDead(30, 'connect ETIMEDOUT 10.0.0.5:5432');
+    await insertDead(5, 'UnprocessableEventError: job has no id');
+    const admin = await h.callerAs('admin');
+    const filter = { statuses: ['dead' as const], errorContains: 'etimedout' };
+    const dry = await admin.webhooks.bulkReplayDryRun(filter);
+    expect(dry.count).toBe(30);
+    // Nothing changed by the dry run.
+    expect((await admin.webhooks.stats()).counts.dead).toBeGreaterThanOrEqual(35);
+
+    const job = await admin.webhooks.bulkReplayStart({ filter, upToId: dry.upToId, expected: dry.count });
+    expect(job).toMatchObject({ status: 'done', expected: 30, queued: 30, createdBy: 'admin@example.com', filter: { statuses: ['dead'], errorContains: 'etimedout' } });
+    const changed = await h.db.selectFrom('webhook_events').select('id').where('status', '=', 'pending').where('last_error', 'like', 'connect%').execute();
+    expect(changed).toHaveLength(dry.count);
+    expect((await admin.webhooks.bulkReplayDryRun(filter)).count).toBe(0);
+    expect((await admin.webhooks.replayJobs())[0]).toMatchObject({ id: job.id, queued: 30 });
+    // Cancelling a finished job changes nothing; an unknown one is NOT_FOUND.
+    expect(await admin.webhooks.bulkReplayCancel({ id: job.id })).toMatchObject({ status: 'done', cancelledBy: null });
+    await expect(admin.webhooks.bulkReplayCancel({ id: 999_999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await h.db.deleteFrom('webhook_events').where('provider_event_id', 'like', 'bulk_dead_%').execute();
+  });
+});
+
+describe('rejected deliveries', () => {
+  it('counts by reason and lists the latest; the Database page finding asks about the secret', async () => {
+    expect(await webhookSecretFinding(h.db)).toBeNull();
+    for (let i = 0; i < 3; i++) {
+      await recordRejection(h.db, { reason: 'bad_signature', detail: 'Signature does not match.', sourceIp: '198.51.100.4', rawBody: Buffer.from(`{"n":${i}}`), bodyBytes: 7 });
+    }
+    await recordRejection(h.db, { reason: 'too_large', detail: 'Body larger than 262144 bytes.', sourceIp: null, rawBody: null, bodyBytes: 300_000 });
+    const admin = await h.callerAs('admin');
+    const { counts, latest } = await admin.webhooks.rejections({});
+    expect(counts).toEqual([
+      { reason: 'bad_signature', lastHour: 3, lastDay: 3 },
+      { reason: 'stale_timestamp', lastHour: 0, lastDay: 0 },
+      { reason: 'bad_body', lastHour: 0, lastDay: 0 },
+      { reason: 'too_large', lastHour: 1, lastDay: 1 },
+    ]);
+    expect(latest.map((r) => r.reason)).toEqual(['too_large', 'bad_signature', 'bad_signature', 'bad_signature']);
+    expect(latest[1]).toMatchObject({ sourceIp: '198.51.100.4', bodySha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await admin.webhooks.rejections({ reason: 'too_large' })).latest).toHaveLength(1);
+    expect(await webhookSecretFinding(h.db)).toMatchObject({
+      count: 3,
+      title: '3 deliveries rejected for bad signature in the last hour: is the secret right?',
+    });
+  });
+});
+
 describe('hostile input over HTTP', () => {
   it('answers 400 BAD_REQUEST, never 500', async () => {
     const cases: Array<[string, unknown, 'GET' | 'POST']> = [
@@ -144,6 +225,15 @@ describe('hostile input over HTTP', () => {
       ['webhooks.replay', { id: -5 }, 'POST'],
       ['webhooks.replay', { id: 'all' }, 'POST'],
       ['webhooks.replay', { id: deadId, status: 'processed' }, 'POST'],
+      ['webhooks.list', { search: 'x'.repeat(201) }, 'GET'],
+      ['webhooks.list', { from: new Date('2026-03-02'), to: new Date('2026-03-01') }, 'GET'],
+      ['webhooks.bulkReplayDryRun', { statuses: [] }, 'GET'],
+      ['webhooks.bulkReplayDryRun', { statuses: ['processed'] }, 'GET'],
+      ['webhooks.bulkReplayDryRun', { statuses: ['dead'], errorContains: 'x'.repeat(201) }, 'GET'],
+      ['webhooks.bulkReplayStart', { filter: { statuses: ['dead'] }, upToId: -1, expected: 0 }, 'POST'],
+      ['webhooks.bulkReplayStart', { filter: { statuses: ['dead'] } }, 'POST'],
+      ['webhooks.bulkReplayCancel', { id: 'all' }, 'POST'],
+      ['webhooks.rejections', { reason: 'everything' }, 'GET'],
     ];
     for (const [procedure, input, method] of cases) {
       const res = await h.http('admin', procedure, input, { method });

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runMigrations } from '@/db/migrator';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
 import { MAX_BODY_BYTES, readBodyCapped, receiveWebhook } from './receive';
+import { pruneRejections, REJECTIONS_PER_MINUTE } from './rejections';
 import { SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signature';
 
 const SECRET = 'whsec-test-0123456789abcdef';
@@ -16,6 +18,8 @@ beforeAll(async () => {
 afterAll(() => s?.drop());
 beforeEach(async () => {
   await s.db.deleteFrom('webhook_events').execute();
+  await s.db.deleteFrom('webhook_rejections').execute();
+  await s.db.deleteFrom('webhook_rejection_counts').execute();
 });
 
 interface Delivery {
@@ -31,7 +35,7 @@ function deliver({ body, timestamp = nowSeconds, signature, secret = SECRET }: D
   if (timestamp !== null) headers.set(TIMESTAMP_HEADER, String(timestamp));
   const sig = signature === undefined ? signPayload(secret, String(timestamp), rawBody) : signature;
   if (sig !== null) headers.set(SIGNATURE_HEADER, sig);
-  return receiveWebhook(s.db, { headers, rawBody, secret: SECRET, now: NOW });
+  return receiveWebhook(s.db, { headers, rawBody, secret: SECRET, now: NOW, sourceIp: '203.0.113.7' });
 }
 
 const countRows = async () =>
@@ -150,6 +154,65 @@ describe('storage', () => {
     // One insert and its commit: on this machine the median is the WAL flush (fsync) of the commit.
     // Kept durable on purpose: a 200 promises the event is on disk. Loose bound: CI disks vary.
     expect(p50).toBeLessThan(100);
+  });
+});
+
+describe('rejected deliveries', () => {
+  const rejections = () =>
+    s.db.selectFrom('webhook_rejections').select(['reason', 'detail', 'source_ip', 'body_sha256', 'body_bytes']).orderBy('id').execute();
+
+  it('records forged, stale, oversize and malformed deliveries with their reason, address and body hash, never as events', async () => {
+    const forged = await deliver({ body: jobEvent, secret: 'not-the-secret' });
+    const unsigned = await deliver({ body: jobEvent, signature: null });
+    const stale = await deliver({ body: jobEvent, timestamp: nowSeconds - 3600 });
+    const oversize = await deliver({ body: JSON.stringify({ pad: 'x'.repeat(MAX_BODY_BYTES) }) });
+    const malformed = await deliver({ body: '{"event": "job.created",' });
+    const notObject = await deliver({ body: '[1]' });
+    expect([forged, unsigned, stale, oversize, malformed, notObject].map((r) => r.status)).toEqual([401, 401, 401, 413, 400, 400]);
+    expect(await countRows()).toBe(0);
+
+    const rows = await rejections();
+    expect(rows.map((r) => r.reason)).toEqual(['bad_signature', 'bad_signature', 'stale_timestamp', 'too_large', 'bad_body', 'bad_body']);
+    const sha = createHash('sha256').update(jobEvent).digest('hex');
+    expect(rows[0]).toEqual({ reason: 'bad_signature', detail: 'Signature does not match.', source_ip: '203.0.113.7', body_sha256: sha, body_bytes: jobEvent.length });
+    expect(rows[2]!.detail).toContain('tolerance');
+    // No column holds the body itself.
+    expect(JSON.stringify(rows)).not.toContain('job_1');
+    const counts = await s.db.selectFrom('webhook_rejection_counts').select(['reason', 'n']).orderBy('reason').execute();
+    expect(counts).toEqual([
+      { reason: 'bad_body', n: 2 },
+      { reason: 'bad_signature', n: 2 },
+      { reason: 'stale_timestamp', n: 1 },
+      { reason: 'too_large', n: 1 },
+    ]);
+  });
+
+  it('holds the cap under a flood: 1,000 forged deliveries in 10 s add at most the cap, and all are counted', async () => {
+    const started = performance.now();
+    for (let i = 0; i < 1000; i += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) => deliver({ body: `{"event":"job.created","n":${i + j}}`, signature: 'ab'.repeat(32) })),
+      );
+    }
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`1,000 forged deliveries refused and recorded in ${seconds.toFixed(2)} s`);
+    expect(seconds).toBeLessThan(10);
+    const kept = (await rejections()).length;
+    // The flood may straddle a minute boundary: then two minutes' caps apply.
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThanOrEqual(2 * REJECTIONS_PER_MINUTE);
+    const total = await s.db.selectFrom('webhook_rejection_counts').select((eb) => eb.fn.sum<number>('n').as('n')).executeTakeFirstOrThrow();
+    expect(Number(total.n)).toBe(1000);
+    expect(await countRows()).toBe(0);
+  });
+
+  it('prunes rejections and counts past the retention period', async () => {
+    await deliver({ body: jobEvent, signature: 'ab'.repeat(32) });
+    await s.db.insertInto('webhook_rejections').values({ received_at: '2020-01-01T00:00:00Z', reason: 'bad_body', detail: 'old', body_bytes: 1 }).execute();
+    await s.db.insertInto('webhook_rejection_counts').values({ minute: new Date('2020-01-01T00:00:00Z'), reason: 'bad_body', n: 5 }).execute();
+    expect(await pruneRejections(s.db, 14)).toBe(1);
+    expect((await rejections()).map((r) => r.reason)).toEqual(['bad_signature']);
+    expect(await s.db.selectFrom('webhook_rejection_counts').select('reason').execute()).toEqual([{ reason: 'bad_signature' }]);
   });
 });
 

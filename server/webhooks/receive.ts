@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '@/db/client';
+import type { RejectionReason } from '@/lib/contract/webhooks';
 import { eventIdentity, PROVIDER } from './events';
+import { recordRejection } from './rejections';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from './signature';
 
 /** Largest body accepted. HousecallPro job payloads are a few KB; anything near this is not one. */
@@ -11,6 +13,8 @@ export interface ReceiveInput {
   rawBody: Uint8Array;
   secret: string;
   now?: Date;
+  /** The sender's address, for the rejected-deliveries log (rejections.ts sourceAddress). */
+  sourceIp?: string | null;
 }
 
 export interface ReceiveResult {
@@ -19,6 +23,18 @@ export interface ReceiveResult {
 }
 
 const fail = (status: number, error: string): ReceiveResult => ({ status, body: { ok: false, error } });
+
+/** A refusal, answered and recorded in the rejected-deliveries log (rejections.ts; capped). */
+async function refuse(db: Db, input: ReceiveInput, status: number, reason: RejectionReason, error: string): Promise<ReceiveResult> {
+  await recordRejection(db, {
+    reason,
+    detail: error,
+    sourceIp: input.sourceIp ?? null,
+    rawBody: input.rawBody,
+    bodyBytes: input.rawBody.byteLength,
+  });
+  return fail(status, error);
+}
 
 // SQLSTATEs PostgreSQL answers when it cannot store a body JavaScript parsed fine: invalid text
 // representation, untranslatable character (\u0000 in jsonb), JSON nested beyond its stack.
@@ -31,7 +47,7 @@ const UNSTORABLE_JSON = new Set(['22P02', '22P05', '22021', '54001']);
  * JSON object PostgreSQL accepts.
  */
 export async function receiveWebhook(db: Db, input: ReceiveInput): Promise<ReceiveResult> {
-  if (input.rawBody.byteLength > MAX_BODY_BYTES) return fail(413, `Body larger than ${MAX_BODY_BYTES} bytes.`);
+  if (input.rawBody.byteLength > MAX_BODY_BYTES) return refuse(db, input, 413, 'too_large', `Body larger than ${MAX_BODY_BYTES} bytes.`);
 
   const check = verifySignature({
     signature: input.headers.get(SIGNATURE_HEADER),
@@ -40,7 +56,7 @@ export async function receiveWebhook(db: Db, input: ReceiveInput): Promise<Recei
     secret: input.secret,
     now: input.now ?? new Date(),
   });
-  if (!check.ok) return fail(401, check.message);
+  if (!check.ok) return refuse(db, input, 401, check.reason === 'stale' ? 'stale_timestamp' : 'bad_signature', check.message);
 
   let text: string;
   let payload: unknown;
@@ -48,10 +64,10 @@ export async function receiveWebhook(db: Db, input: ReceiveInput): Promise<Recei
     text = new TextDecoder('utf-8', { fatal: true }).decode(input.rawBody);
     payload = JSON.parse(text);
   } catch {
-    return fail(400, 'Body is not valid UTF-8 JSON.');
+    return refuse(db, input, 400, 'bad_body', 'Body is not valid UTF-8 JSON.');
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    return fail(400, 'Body must be a JSON object.');
+    return refuse(db, input, 400, 'bad_body', 'Body must be a JSON object.');
   }
 
   const { eventId, eventType } = eventIdentity(payload as Record<string, unknown>);
@@ -68,7 +84,9 @@ export async function receiveWebhook(db: Db, input: ReceiveInput): Promise<Recei
     return { status: 200, body: { ok: true, id: row?.id ?? null, duplicate: !row } };
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code && UNSTORABLE_JSON.has(code)) return fail(400, 'Body is JSON that cannot be stored (NUL characters or nesting too deep).');
+    if (code && UNSTORABLE_JSON.has(code)) {
+      return refuse(db, input, 400, 'bad_body', 'Body is JSON that cannot be stored (NUL characters or nesting too deep).');
+    }
     throw err;
   }
 }

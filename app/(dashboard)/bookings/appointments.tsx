@@ -6,17 +6,20 @@ import { EmptyState, QueryBoundary, Skeleton } from '@/app/_components/states';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './bookings.module.css';
 import { formatDate, formatDuration, formatMoney, formatTime, STATUS_LABELS, STATUS_STYLES } from './format';
+import type { AppointmentStatus } from '@/db/schema';
 import {
   appointmentsInput,
   type BookingsParams,
-  dateRange,
+  type BookingTab as Tab,
+  BOOKING_TABS as TABS,
+  BOOKINGS_FILTER_KEYS,
+  dateRangeOf as dateRange,
   effectiveStatus,
-  type Status,
-  type Tab,
-  TAB_STATUS_OPTIONS,
-  TABS,
-  tabCountsInput,
-} from './search-params';
+  STATUS_FILTER_OPTIONS as TAB_STATUS_OPTIONS,
+  tabCountsInputOf as tabCountsInput,
+} from '@/lib/contract/bookings';
+
+const CLEAR_FILTERS = Object.fromEntries(BOOKINGS_FILTER_KEYS.map((k) => [k, null]));
 
 const TAB_LABELS: Record<Tab, string> = { upcoming: 'Upcoming', past: 'Past', cancelled: 'Cancelled' };
 const TAB_ORDER_NOTE: Record<Tab, string> = {
@@ -42,17 +45,17 @@ export function Appointments({
   const trpc = useTRPC();
   const id = useId();
   const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ upcoming: null, past: null, cancelled: null });
-  const { tab, status, from, to } = params;
+  const { tab, status, technician, from, to } = params;
   const range = dateRange({ from, to });
   const shownStatus = effectiveStatus({ tab, status });
 
-  const countsInput = useMemo(() => tabCountsInput(customerId, { from, to }), [customerId, from, to]);
+  const countsInput = useMemo(() => tabCountsInput(customerId, { from, to, technician }), [customerId, from, to, technician]);
   // Suspense (not useQuery) so the server's render and the hydrating client print the same counts;
   // deferred so a new date range keeps the old counts on screen until the new ones arrive.
   const deferredCountsInput = useDeferredValue(countsInput);
   const { data: counts } = useSuspenseQuery(trpc.bookings.tabCounts.queryOptions(deferredCountsInput));
 
-  const listInput = useMemo(() => appointmentsInput(customerId, { tab, status, from, to }), [customerId, tab, status, from, to]);
+  const listInput = useMemo(() => appointmentsInput(customerId, { tab, status, technician, from, to }), [customerId, tab, status, technician, from, to]);
   // The current list stays on screen (dimmed) while the next tab or filter loads.
   const deferredInput = useDeferredValue(listInput);
   const stale = deferredInput !== listInput;
@@ -63,7 +66,18 @@ export function Appointments({
     if (focus) tabRefs.current[next]?.focus();
   }
 
-  const filtered = Boolean(shownStatus || range.from || range.to);
+  const filtered = Boolean(shownStatus || technician || range.from || range.to);
+
+  // A customer with nothing upcoming opens on a tab that has bookings: once, when their page opens
+  // (this component is keyed by customer), never against a tab chosen afterwards.
+  const opened = useRef(true);
+  useEffect(() => {
+    if (!opened.current) return;
+    opened.current = false;
+    if (tab !== 'upcoming' || counts.upcoming > 0 || filtered) return;
+    const next = counts.past > 0 ? 'past' : counts.cancelled > 0 ? 'cancelled' : null;
+    if (next) setParams({ tab: next, status: null });
+  }, [tab, counts, filtered, setParams]);
 
   return (
     <section className={`card ${styles.appointments}`} aria-labelledby={`${id}-heading`}>
@@ -118,7 +132,7 @@ export function Appointments({
               <select
                 className="input"
                 value={shownStatus ?? ''}
-                onChange={(e) => setParams({ status: (e.target.value || null) as Status | null })}
+                onChange={(e) => setParams({ status: (e.target.value || null) as AppointmentStatus | null })}
               >
                 <option value="">All statuses</option>
                 {TAB_STATUS_OPTIONS[tab].map((s) => (
@@ -129,6 +143,22 @@ export function Appointments({
               </select>
             </label>
           )}
+          <label className={styles.filter}>
+            <span>Technician</span>
+            {/* Applied on Enter or when leaving the field: each keystroke would be a query. key: a cleared filter empties the field. */}
+            <input
+              key={technician ?? ''}
+              className="input"
+              type="search"
+              defaultValue={technician ?? ''}
+              placeholder="Any technician"
+              maxLength={100}
+              onBlur={(e) => setParams({ technician: e.target.value.trim() || null })}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') setParams({ technician: e.currentTarget.value.trim() || null });
+              }}
+            />
+          </label>
           <label className={styles.filter}>
             <span>From</span>
             <input
@@ -150,7 +180,7 @@ export function Appointments({
             />
           </label>
           {filtered && (
-            <button type="button" className="btn" onClick={() => setParams({ status: null, from: null, to: null })}>
+            <button type="button" className="btn" onClick={() => setParams(CLEAR_FILTERS)}>
               Clear filters
             </button>
           )}
@@ -165,7 +195,7 @@ export function Appointments({
               stale={stale}
               total={shownStatus || stale ? undefined : counts[deferredInput.tab]}
               filtered={filtered}
-              onClear={() => setParams({ status: null, from: null, to: null })}
+              onClear={() => setParams(CLEAR_FILTERS)}
             />
           </Suspense>
         </QueryBoundary>

@@ -9,7 +9,7 @@ import { Appointments } from './appointments';
 import styles from './bookings.module.css';
 import { CustomerCard } from './customer-card';
 import { CustomerSearch } from './customer-search';
-import { appointmentsInput, bookingsSearchParams, tabCountsInput } from './search-params';
+import { appointmentsInput, BOOKINGS_FILTER_KEYS, bookingsSearchParams, tabCountsInputOf as tabCountsInput } from '@/lib/contract/bookings';
 
 export function BookingsView({ timeZone, timeZoneLabel }: { timeZone: string; timeZoneLabel: string }) {
   const [params, setParams] = useQueryStates(bookingsSearchParams);
@@ -30,7 +30,7 @@ export function BookingsView({ timeZone, timeZoneLabel }: { timeZone: string; ti
         <CustomerSearch
           onPick={(c) => {
             // A new customer starts on Upcoming without the previous one's filters; Back returns to them.
-            void setParams({ customer: c.id, tab: null, status: null, from: null, to: null }, { history: 'push' });
+            void setParams({ customer: c.id, tab: null, ...Object.fromEntries(BOOKINGS_FILTER_KEYS.map((k) => [k, null])) }, { history: 'push' });
           }}
         />
       </div>

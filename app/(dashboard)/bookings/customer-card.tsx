@@ -2,6 +2,7 @@
 
 import { useSuspenseQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { CustomerApiCost } from '@/app/_components/api-cost';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './bookings.module.css';
 import { formatPhone } from '@/lib/format-phone';
@@ -20,8 +21,21 @@ export function CustomerCard({ customerId, timeZone }: { customerId: number; tim
         <span className="muted">
           Customer #{c.id} · since {formatMonth(c.created_at, timeZone)}
         </span>
+        <CustomerApiCost customerId={c.id} />
       </div>
       <dl className={styles.details}>
+        <div>
+          <dt>Service address</dt>
+          <dd data-testid="service-address">
+            {c.service_address ? (
+              <a href={`https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(c.service_address)}`} target="_blank" rel="noreferrer">
+                {c.service_address}
+              </a>
+            ) : (
+              <span className="muted">none on file</span>
+            )}
+          </dd>
+        </div>
         <div>
           <dt>Phone</dt>
           <dd>{c.phone ? <a href={`tel:${c.phone}`} className="mono">{formatPhone(c.phone)}</a> : <span className="muted">none on file</span>}</dd>

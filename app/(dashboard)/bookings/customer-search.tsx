@@ -1,11 +1,11 @@
 'use client';
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './bookings.module.css';
 import { formatPhone } from '@/lib/format-phone';
-import { SEARCH_LIMIT } from './search-params';
+import { SEARCH_LIMIT } from '@/lib/contract/bookings';
 
 export interface PickedCustomer {
   id: number;
@@ -38,18 +38,22 @@ export function CustomerSearch({ onPick }: { onPick: (c: PickedCustomer) => void
 
   const q = useDebounced(text.trim(), 200);
   const enabled = q.length > 0;
-  const search = useQuery({
-    ...trpc.bookings.searchCustomers.queryOptions({ q, limit: SEARCH_LIMIT }, { enabled }),
+  const search = useInfiniteQuery({
+    ...trpc.bookings.searchCustomers.infiniteQueryOptions(
+      { q, limit: SEARCH_LIMIT },
+      { enabled, getNextPageParam: (p) => p.nextCursor ?? undefined },
+    ),
     // While the next keystroke's results load, the previous ones stay (no flicker).
     placeholderData: keepPreviousData,
     staleTime: 60_000,
   });
-  const items = enabled ? (search.data?.items ?? []) : [];
+  const first = search.data?.pages[0];
+  const items = enabled ? (search.data?.pages.flatMap((p) => p.items) ?? []) : [];
   const typing = text.trim() !== q;
   const showList = open && text.trim().length > 0;
 
   // A new result set starts with nothing highlighted; keep the highlight in view.
-  useEffect(() => setActive(-1), [search.data]);
+  useEffect(() => setActive(-1), [q]);
   useEffect(() => {
     if (active < 0) return;
     listRef.current?.querySelector(`[data-index="${active}"]`)?.scrollIntoView({ block: 'nearest' });
@@ -59,7 +63,7 @@ export function CustomerSearch({ onPick }: { onPick: (c: PickedCustomer) => void
     const c = items[index];
     if (!c) return;
     onPick({ id: c.id, name: c.name });
-    setText('');
+    // The search text stays: the person sees what they searched for, and can pick another match.
     setOpen(false);
     setActive(-1);
   }
@@ -68,9 +72,9 @@ export function CustomerSearch({ onPick }: { onPick: (c: PickedCustomer) => void
   if (showList) {
     if (search.isError) status = 'Search failed. Keep typing to try again.';
     else if (typing || (search.isFetching && !search.data)) status = 'Searching…';
-    else if (search.data?.hint) status = search.data.hint;
-    else if (search.data && items.length === 0) status = `No customer matches “${q}”. Check the spelling, or try the last digits of the phone number.`;
-    else if (items.length) status = `${items.length === SEARCH_LIMIT ? `Top ${items.length}` : items.length} ${items.length === 1 ? 'customer' : 'customers'}: use ↑ ↓ and Enter to choose.`;
+    else if (first?.hint) status = first.hint;
+    else if (first && items.length === 0) status = `No customer matches “${q}”. Check the spelling, or try the last digits of the phone number.`;
+    else if (items.length) status = `${search.hasNextPage ? `First ${items.length}` : items.length} ${items.length === 1 ? 'customer' : 'customers'}: use ↑ ↓ and Enter to choose.`;
   }
 
   return (
@@ -166,6 +170,22 @@ export function CustomerSearch({ onPick }: { onPick: (c: PickedCustomer) => void
             )}
           </li>
         ))}
+        {search.hasNextPage && (
+          // Not an option (choosing it picks no customer): a button inside the popup, reached by mouse
+          // or by Tab; Enter on the input still picks the highlighted customer.
+          <li role="presentation" className={styles.more}>
+            <button
+              type="button"
+              className="btn"
+              data-testid="customer-search-more"
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => void search.fetchNextPage()}
+              disabled={search.isFetchingNextPage}
+            >
+              {search.isFetchingNextPage ? 'Loading…' : 'Show more'}
+            </button>
+          </li>
+        )}
       </ul>
     </div>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeTimeZone, formatDate, formatDuration, formatMoney, formatTime } from './format';
-import { appointmentsInput, dateRange, effectiveStatus, loadBookingsSearchParams, tabCountsInput } from './search-params';
+import { appointmentsInput, dateRangeOf as dateRange, effectiveStatus, loadBookingsSearchParams, tabCountsInputOf as tabCountsInput } from '@/lib/contract/bookings';
 
 describe('formatting', () => {
   it('prints integer cents as dollars', () => {
@@ -29,10 +29,11 @@ describe('formatting', () => {
 
 describe('URL state', () => {
   it('reads a shared link, ignoring what is not valid', async () => {
-    expect(await loadBookingsSearchParams({ customer: '42', tab: 'past', status: 'completed', from: '2026-01-01', to: '2026-01-31' })).toEqual({
+    expect(await loadBookingsSearchParams({ customer: '42', tab: 'past', status: 'completed', technician: 'Grace Kim', from: '2026-01-01', to: '2026-01-31' })).toEqual({
       customer: 42,
       tab: 'past',
       status: 'completed',
+      technician: 'Grace Kim',
       from: '2026-01-01',
       to: '2026-01-31',
     });
@@ -43,6 +44,7 @@ describe('URL state', () => {
       customer: null,
       tab: 'upcoming',
       status: null,
+      technician: null,
       from: null,
       to: null,
     });
@@ -53,14 +55,18 @@ describe('URL state', () => {
     expect(effectiveStatus({ tab: 'upcoming', status: 'cancelled' })).toBeNull();
     expect(effectiveStatus({ tab: 'past', status: 'no_show' })).toBe('no_show');
     expect(effectiveStatus({ tab: 'cancelled', status: 'completed' })).toBeNull();
-    expect(appointmentsInput(7, { tab: 'upcoming', status: 'completed', from: null, to: '2026-01-01' })).toEqual({
+    expect(appointmentsInput(7, { tab: 'upcoming', status: 'completed', technician: null, from: null, to: '2026-01-01' })).toEqual({
       customerId: 7,
       tab: 'upcoming',
       status: null,
+      technician: null,
       from: null,
       to: '2026-01-01',
       limit: 20,
     });
-    expect(tabCountsInput(7, { from: '2026-03-01', to: '2026-02-01' })).toEqual({ customerId: 7, from: '2026-02-01', to: '2026-03-01' });
+    // A technician from the URL is trimmed; an empty one is no filter.
+    expect(appointmentsInput(7, { tab: 'past', status: null, technician: `  D'Angelo "Dee" Smith `, from: null, to: null }).technician).toBe(`D'Angelo "Dee" Smith`);
+    expect(tabCountsInput(7, { from: null, to: null, technician: '   ' }).technician).toBeNull();
+    expect(tabCountsInput(7, { from: '2026-03-01', to: '2026-02-01', technician: null })).toEqual({ customerId: 7, technician: null, from: '2026-02-01', to: '2026-03-01' });
   });
 });

@@ -4,7 +4,7 @@ import { getQueryClient, HydrateClient, trpc } from '@/app/_trpc/server';
 import { businessTimeZone } from '@/server/env';
 import { BookingsView } from './bookings-view';
 import { describeTimeZone } from './format';
-import { appointmentsInput, loadBookingsSearchParams, tabCountsInput } from './search-params';
+import { appointmentsInput, loadBookingsSearchParams, tabCountsInputOf as tabCountsInput } from '@/lib/contract/bookings';
 
 export const metadata: Metadata = { title: 'Bookings' };
 

@@ -5,7 +5,8 @@ import { Suspense, useDeferredValue } from 'react';
 import { QueryBoundary } from '@/app/_components/states';
 import { CostReportView } from './cost-report';
 import { ReportSkeleton } from './report-skeleton';
-import { analyticsSearchParams, PRESETS } from './search-params';
+import { PRESETS } from '@/lib/contract/analytics';
+import { analyticsSearchParams } from './search-params';
 
 export function AnalyticsView() {
   const [{ days, hide }, setParams] = useQueryStates(analyticsSearchParams);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serviceColor, toChartRows, zeroFill } from './chart-data';
+import { toChartRows, zeroFill } from './chart-data';
 
 const days = ['2025-11-18', '2025-11-19', '2025-11-20'];
 
@@ -37,13 +37,5 @@ describe('zeroFill', () => {
   it('spreads points over every day, zeros elsewhere, ignoring days outside and adding repeats', () => {
     expect(zeroFill(days, [['2025-11-20', 4], ['2025-11-18', 1], ['2025-11-18', 2], ['2025-11-01', 99]])).toEqual([3, 0, 4]);
     expect(zeroFill(days, [])).toEqual([0, 0, 0]);
-  });
-});
-
-describe('serviceColor', () => {
-  it('cycles through the eight chart tokens', () => {
-    expect(serviceColor(0)).toBe('var(--c1)');
-    expect(serviceColor(7)).toBe('var(--c8)');
-    expect(serviceColor(8)).toBe('var(--c1)');
   });
 });

@@ -41,8 +41,3 @@ export function zeroFill(days: readonly string[], points: Iterable<readonly [str
   }
   return out;
 }
-
-/** A colour per service, stable for a given list: the design tokens --c1..--c8, then again. */
-export function serviceColor(index: number): string {
-  return `var(--c${(index % 8) + 1})`;
-}

@@ -3,7 +3,8 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { Bar, BarChart, CartesianGrid, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
 import styles from './analytics.module.css';
-import { type ChartRow, serviceColor, toChartRows } from './chart-data';
+import { serviceColor } from '@/lib/contract/analytics';
+import { type ChartRow, toChartRows } from './chart-data';
 import { formatDayLong, formatMoney, formatMoneyCompact } from './format';
 import type { CostReport } from './types';
 
@@ -23,7 +24,7 @@ export function CostChart({ report, hidden, onToggle }: { report: CostReport; hi
   return (
     <div data-testid="cost-chart" ref={ref} className={styles.chart}>
       <div className={styles.legend} role="group" aria-label="Services shown in the chart">
-        {report.services.map((s, i) => (
+        {report.services.map((s) => (
           <button
             key={s.service}
             type="button"
@@ -32,7 +33,7 @@ export function CostChart({ report, hidden, onToggle }: { report: CostReport; hi
             title={hidden.has(s.service) ? `Show ${s.service}` : `Hide ${s.service}`}
             onClick={() => onToggle(s.service)}
           >
-            <span className={styles.swatch} style={{ background: serviceColor(i) }} aria-hidden="true" />
+            <span className={styles.swatch} style={{ background: serviceColor(s.service) }} aria-hidden="true" />
             {s.service}
           </button>
         ))}
@@ -53,7 +54,7 @@ export function CostChart({ report, hidden, onToggle }: { report: CostReport; hi
               dataKey={accessors[i]!}
               name={s.service}
               stackId="cost"
-              fill={serviceColor(i)}
+              fill={serviceColor(s.service)}
               hide={hidden.has(s.service)}
               isAnimationActive={false}
             />
@@ -81,7 +82,7 @@ function DayTooltip({
           {lines.map((l) => (
             <tr key={l.name}>
               <td>
-                <span className={styles.swatch} style={{ background: serviceColor(l.i) }} aria-hidden="true" />
+                <span className={styles.swatch} style={{ background: serviceColor(l.name) }} aria-hidden="true" />
                 {l.name}
               </td>
               <td className="num">{formatMoney(l.value)}</td>

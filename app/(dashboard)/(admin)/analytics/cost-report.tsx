@@ -1,15 +1,19 @@
 'use client';
 
 import { useSuspenseQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { EmptyState } from '@/app/_components/states';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './analytics.module.css';
+import { AlertHistory } from './alert-history';
+import { BudgetPanel } from './budget-panel';
 import { CostChart } from './cost-chart';
 import { CostSummary } from './cost-summary';
+import { DailyTable } from './daily-table';
 import { costCsv, csvFileName } from './csv';
 import { formatDay, formatDayLong } from './format';
 import { ServiceTable } from './service-table';
+import { TopSpenders } from './top-spenders';
 
 export function CostReportView({
   days,
@@ -25,8 +29,9 @@ export function CostReportView({
   const trpc = useTRPC();
   const { data: report } = useSuspenseQuery(trpc.analytics.costByService.queryOptions({ days }));
   const hiddenSet = useMemo(() => new Set(hidden), [hidden]);
+  const [asTable, setAsTable] = useState(false);
   // Colours follow the service's place in the full list, so hiding one never recolours the others.
-  const visible = report.services.map((s, index) => ({ ...s, index })).filter((s) => !hiddenSet.has(s.service));
+  const visible = report.services.filter((s) => !hiddenSet.has(s.service));
   const toggle = (service: string) =>
     onHiddenChange(hiddenSet.has(service) ? hidden.filter((s) => s !== service) : [...hidden, service]);
 
@@ -43,9 +48,10 @@ export function CostReportView({
   };
 
   return (
-    <div className={`stack ${stale ? styles.stale : ''}`}>
+    <div className={`${styles.report} ${stale ? styles.stale : ''}`}>
       <p className="muted" style={{ margin: 0 }}>
-        {formatDay(report.period.from)} – {formatDayLong(report.period.to)} · today is included and still open · days run midnight to
+        {report.period.days} complete days, {formatDay(report.period.from)} – {formatDayLong(report.period.to)}, compared with the{' '}
+        {report.period.days} complete days before; today ({formatDay(report.today.day)}) is shown apart, still open. Days run midnight to
         midnight in <strong>{report.timeZone}</strong>, the business time zone.
       </p>
       {report.source === 'raw' && (
@@ -62,9 +68,14 @@ export function CostReportView({
         </EmptyState>
       ) : (
         <>
-          <section className="card" aria-labelledby="cost-chart-title">
-            <h2 id="cost-chart-title">Daily cost by service</h2>
-            <CostChart report={report} hidden={hiddenSet} onToggle={toggle} />
+          <section className={`card ${styles.chartSection}`} aria-labelledby="cost-chart-title">
+            <div className={styles.sectionHead}>
+              <h2 id="cost-chart-title">Daily cost by service</h2>
+              <button type="button" className="btn" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
+                {asTable ? 'View as chart' : 'View as table'}
+              </button>
+            </div>
+            {asTable ? <DailyTable report={report} hidden={hiddenSet} /> : <CostChart report={report} hidden={hiddenSet} onToggle={toggle} />}
           </section>
           <section className="card" aria-labelledby="cost-table-title">
             <div className={styles.sectionHead}>
@@ -77,6 +88,18 @@ export function CostReportView({
           </section>
         </>
       )}
+      <section className="card" aria-labelledby="spenders-title">
+        <h2 id="spenders-title">Who drives the cost: top customers and conversations, last {report.period.days} complete days</h2>
+        <TopSpenders days={days} />
+      </section>
+      <section className="card" aria-labelledby="budgets-title" id="budgets">
+        <h2 id="budgets-title">Monthly budgets</h2>
+        <BudgetPanel services={report.services.map((s) => s.service)} />
+      </section>
+      <section className="card" aria-labelledby="alerts-title">
+        <h2 id="alerts-title">Alert history</h2>
+        <AlertHistory />
+      </section>
     </div>
   );
 }

@@ -11,7 +11,12 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
   // Awaited (a couple of milliseconds: the rollup), with no loading.tsx: the first HTML already holds
   // the numbers, and a navigation commits the finished page once instead of a skeleton that React
   // holds for at least 300 ms (its Suspense reveal throttle).
-  await getQueryClient().prefetchQuery(trpc.analytics.costByService.queryOptions({ days }));
+  const queryClient = getQueryClient();
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.analytics.costByService.queryOptions({ days })),
+    queryClient.prefetchQuery(trpc.analytics.budgets.queryOptions()),
+    queryClient.prefetchQuery(trpc.analytics.alerts.queryOptions({ limit: 50 })),
+  ]);
   return (
     <HydrateClient>
       <AnalyticsView />

@@ -1,6 +1,6 @@
 import { Fragment } from 'react';
 import styles from './analytics.module.css';
-import { serviceColor } from './chart-data';
+import { serviceColor, serviceUnit } from '@/lib/contract/analytics';
 import { describeChange, formatCount, formatDay, formatMoney, formatPercent } from './format';
 import type { CostReport, ServiceCost } from './types';
 
@@ -15,13 +15,17 @@ export function ServiceTable({
   onShowAll,
 }: {
   report: CostReport;
-  visible: Array<ServiceCost & { index: number }>;
+  visible: ServiceCost[];
   hiddenCount: number;
   onShowAll: () => void;
 }) {
   const sum = (f: (s: ServiceCost) => number) => visible.reduce((a, s) => a + f(s), 0);
   return (
-    <div className={`table-wrap ${styles.tableWrap}`}>
+    <>
+    <p className={`muted ${styles.scrollHint}`} aria-hidden="true">
+      Swipe the table sideways for more columns →
+    </p>
+    <div className={`table-wrap ${styles.tableWrap}`} tabIndex={0} role="region" aria-label="Cost by service (scrolls sideways)">
       <table className="table" id="cost-table">
         <caption className="sr-only">
           Cost by service from {formatDay(report.period.from)} to {formatDay(report.period.to)}, with the change against the{' '}
@@ -47,6 +51,9 @@ export function ServiceTable({
             <th scope="col" className="num">
               vs before
             </th>
+            <th scope="col" className="num">
+              Today so far
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -55,15 +62,17 @@ export function ServiceTable({
             return (
               <tr key={s.service} data-testid="service-row">
                 <th scope="row" className={`${styles.serviceCell} ${styles.stickyCol}`}>
-                  <span className={styles.swatch} style={{ background: serviceColor(s.index) }} aria-hidden="true" />
+                  <span className={styles.swatch} style={{ background: serviceColor(s.service) }} aria-hidden="true" />
                   <BreakableName name={s.service} />
                 </th>
                 <td className="num">{formatMoney(s.costCents)}</td>
                 <td className="num">{formatCount(s.calls)}</td>
-                <td className={`num ${styles.optional}`}>{formatCount(s.units)}</td>
+                <td className={`num ${styles.optional}`}>
+                  {formatCount(s.units)} <span className="muted">{serviceUnit(s.service)}</span>
+                </td>
                 <td className="num">
                   <span className={styles.shareBar} aria-hidden="true">
-                    <span style={{ width: `${Math.min(100, s.share * 100)}%`, background: serviceColor(s.index) }} />
+                    <span style={{ width: `${Math.min(100, s.share * 100)}%`, background: serviceColor(s.service) }} />
                   </span>
                   {formatPercent(s.share)}
                 </td>
@@ -72,6 +81,7 @@ export function ServiceTable({
                   <span className="sr-only">{change.label}. </span>
                   <span aria-hidden="true">{change.percent}</span>
                 </td>
+                <td className="num">{formatMoney(s.today.costCents)}</td>
               </tr>
             );
           })}
@@ -81,9 +91,12 @@ export function ServiceTable({
             <td className={styles.stickyCol}>{hiddenCount ? `Shown (${visible.length} of ${visible.length + hiddenCount})` : 'Total'}</td>
             <td className="num">{formatMoney(sum((s) => s.costCents))}</td>
             <td className="num">{formatCount(sum((s) => s.calls))}</td>
-            <td className={`num ${styles.optional}`}>{formatCount(sum((s) => s.units))}</td>
+            <td className={`num ${styles.optional}`} title="Units of different services count different things and are not added up">
+              —
+            </td>
             <td className="num">{formatPercent(sum((s) => s.share))}</td>
             <td />
+            <td className="num">{formatMoney(sum((s) => s.today.costCents))}</td>
           </tr>
         </tfoot>
       </table>
@@ -96,6 +109,7 @@ export function ServiceTable({
         </p>
       )}
     </div>
+    </>
   );
 }
 

@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import type { SearchParams } from 'nuqs/server';
 import { getQueryClient, HydrateClient, trpc } from '@/app/_trpc/server';
 import { businessTimeZone } from '@/server/env';
-import { listInput, loadWebhooksSearchParams } from './search-params';
+import { listInput } from '@/lib/contract/webhooks';
+import { loadWebhooksSearchParams } from './search-params';
 import { WebhooksView } from './webhooks-view';
 
 export const metadata: Metadata = { title: 'Webhooks' };
@@ -16,7 +17,12 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
   void qc.prefetchInfiniteQuery(
     trpc.webhooks.list.infiniteQueryOptions(listInput(params), { getNextPageParam: (page) => page.nextCursor }),
   );
-  if (params.event) void qc.prefetchQuery(trpc.webhooks.byId.queryOptions({ id: params.event }));
+  void qc.prefetchQuery(trpc.webhooks.rejections.queryOptions({ limit: 20 }));
+  void qc.prefetchQuery(trpc.webhooks.replayJobs.queryOptions());
+  // Awaited, and read with useQuery (not suspense): an id that does not exist fails here, is not
+  // dehydrated, and the panel shows "not found" from the client's own fetch, instead of a
+  // rejected promise streaming into a suspended render.
+  if (params.event) await qc.prefetchQuery(trpc.webhooks.byId.queryOptions({ id: params.event }));
   return (
     <HydrateClient>
       <WebhooksView timeZone={businessTimeZone()} />

@@ -1,15 +1,21 @@
 'use client';
 
-import { useQueryClient, useSuspenseInfiniteQuery, useSuspenseQuery } from '@tanstack/react-query';
+import { useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { useQueryStates } from 'nuqs';
-import { Suspense, useDeferredValue } from 'react';
-import { EmptyState, QueryBoundary, Skeleton } from '@/app/_components/states';
+import { type FormEvent, Suspense, useDeferredValue } from 'react';
+import { QueryBoundary, Skeleton } from '@/app/_components/states';
 import { useTRPC } from '@/app/_trpc/client';
+import { WEBHOOK_STATUSES, type WebhookStatus, webhooksSearchParams } from '@/lib/contract/webhooks';
+import { BulkReplay } from './bulk-replay';
 import { EventDetail } from './event-detail';
-import { formatDateTime, formatDuration, STATUS_BADGE, STATUS_ICON } from './format';
-import { listInput, type Status, STATUSES, webhooksSearchParams } from './search-params';
+import { EventTable, type ListFilter } from './event-table';
+import { formatDuration, fromZonedInput, STATUS_ICON, toZonedInput } from './format';
+import { Rejections, SecretWarning } from './rejections';
+import { webhooksUrl } from './search-params';
 import styles from './webhooks.module.css';
 
+type Status = WebhookStatus;
+const STATUSES = WEBHOOK_STATUSES;
 const STATUS_LABEL: Record<Status, string> = {
   pending: 'Pending',
   processing: 'Processing',
@@ -22,13 +28,18 @@ export function WebhooksView({ timeZone }: { timeZone: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [params, setParams] = useQueryStates(webhooksSearchParams);
+  const filter: ListFilter = { status: params.status, type: params.type, q: params.q, from: params.from, to: params.to };
   // Keep showing the previous filter's rows (dimmed) while the new ones load, instead of a skeleton.
-  const key = `${params.status ?? ''}|${params.type ?? ''}`;
-  const deferredKey = useDeferredValue(key);
-  const [dStatus, dType] = deferredKey.split('|') as [string, string];
-  const stale = deferredKey !== key;
+  const deferred = useDeferredValue(filter);
+  const stale = JSON.stringify(deferred) !== JSON.stringify(filter);
+  const filtered = Object.values(filter).some((v) => v !== null);
 
-  const setStatus = (status: Status | null) => void setParams({ status, event: null }, { history: 'push' });
+  const setFilter = (next: Partial<ListFilter>) => void setParams({ ...next, event: null }, { history: 'push' });
+  const onSearch = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const q = String(new FormData(e.currentTarget).get('q') ?? '').trim();
+    setFilter({ q: q || null });
+  };
 
   return (
     <div className="stack">
@@ -45,8 +56,14 @@ export function WebhooksView({ timeZone }: { timeZone: string }) {
       </div>
 
       <QueryBoundary>
+        <Suspense fallback={null}>
+          <SecretWarning />
+        </Suspense>
+      </QueryBoundary>
+
+      <QueryBoundary>
         <Suspense fallback={<StatsSkeleton />}>
-          <QueueStats active={params.status} onPick={setStatus} />
+          <QueueStats active={params.status} onPick={(status) => setFilter({ status })} />
         </Suspense>
       </QueryBoundary>
 
@@ -56,42 +73,73 @@ export function WebhooksView({ timeZone }: { timeZone: string }) {
             <h2 id="events-heading" style={{ margin: 0 }}>
               Events
             </h2>
-            <form className={styles.filters} aria-label="Filter events" onSubmit={(e) => e.preventDefault()}>
+            <form className={styles.filters} role="search" aria-label="Find events" onSubmit={onSearch}>
               <label className={styles.field}>
-                Status
-                <select
+                Event, job or customer id
+                <input
+                  key={params.q ?? ''}
                   className="input"
-                  value={params.status ?? ''}
-                  onChange={(e) => setStatus((e.target.value || null) as Status | null)}
-                >
-                  <option value="">All statuses</option>
-                  {STATUSES.map((s) => (
-                    <option key={s} value={s}>
-                      {STATUS_LABEL[s]}
-                    </option>
-                  ))}
-                </select>
+                  name="q"
+                  type="search"
+                  defaultValue={params.q ?? ''}
+                  placeholder="evt_…, job_…, cus_…"
+                  maxLength={200}
+                />
               </label>
-              <QueryBoundary>
-                <Suspense fallback={<TypeSelect value={params.type} types={[]} disabled onChange={() => {}} />}>
-                  <TypeFilter value={params.type} onChange={(type) => void setParams({ type, event: null }, { history: 'push' })} />
-                </Suspense>
-              </QueryBoundary>
-              {(params.status || params.type) && (
-                <button className="btn" type="button" onClick={() => void setParams({ status: null, type: null, event: null })}>
-                  Clear
-                </button>
-              )}
+              <button className="btn" type="submit">
+                Search
+              </button>
             </form>
           </div>
+          <form className={styles.filters} aria-label="Filter events" onSubmit={(e) => e.preventDefault()} style={{ marginBottom: '0.75rem' }}>
+            <label className={styles.field}>
+              Status
+              <select className="input" value={params.status ?? ''} onChange={(e) => setFilter({ status: (e.target.value || null) as Status | null })}>
+                <option value="">All statuses</option>
+                {STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {STATUS_LABEL[s]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <QueryBoundary>
+              <Suspense fallback={<TypeSelect value={params.type} types={[]} disabled onChange={() => {}} />}>
+                <TypeFilter value={params.type} onChange={(type) => setFilter({ type })} />
+              </Suspense>
+            </QueryBoundary>
+            <label className={styles.field}>
+              Received from
+              <input
+                className="input"
+                type="datetime-local"
+                value={toZonedInput(params.from, timeZone)}
+                onChange={(e) => setFilter({ from: fromZonedInput(e.target.value, timeZone) })}
+              />
+            </label>
+            <label className={styles.field}>
+              to
+              <input
+                className="input"
+                type="datetime-local"
+                value={toZonedInput(params.to, timeZone)}
+                onChange={(e) => setFilter({ to: fromZonedInput(e.target.value, timeZone) })}
+              />
+            </label>
+            {filtered && (
+              <button className="btn" type="button" onClick={() => setFilter({ status: null, type: null, q: null, from: null, to: null })}>
+                Clear
+              </button>
+            )}
+          </form>
           <QueryBoundary>
             <Suspense fallback={<Skeleton rows={8} height={30} label="Loading events" />}>
               <EventTable
-                status={(dStatus || null) as Status | null}
-                type={dType || null}
+                filter={deferred}
                 stale={stale}
                 selected={params.event}
                 onSelect={(event) => void setParams({ event })}
+                hrefFor={(event) => webhooksUrl('/webhooks', { ...params, event })}
                 timeZone={timeZone}
               />
             </Suspense>
@@ -101,13 +149,21 @@ export function WebhooksView({ timeZone }: { timeZone: string }) {
         {params.event && (
           <section className={`card ${styles.detailCard}`} aria-label={`Event ${params.event}`}>
             <QueryBoundary key={params.event}>
-              <Suspense fallback={<Skeleton rows={10} height={20} label="Loading the event" />}>
-                <EventDetail id={params.event} timeZone={timeZone} onClose={() => void setParams({ event: null })} />
-              </Suspense>
+              <EventDetail id={params.event} timeZone={timeZone} onClose={() => void setParams({ event: null })} />
             </QueryBoundary>
           </section>
         )}
       </div>
+
+      <QueryBoundary>
+        <BulkReplay timeZone={timeZone} />
+      </QueryBoundary>
+
+      <QueryBoundary>
+        <Suspense fallback={<Skeleton rows={4} height={20} label="Loading rejected deliveries" />}>
+          <Rejections timeZone={timeZone} />
+        </Suspense>
+      </QueryBoundary>
     </div>
   );
 }
@@ -116,7 +172,7 @@ function QueueStats({ active, onPick }: { active: Status | null; onPick: (s: Sta
   const trpc = useTRPC();
   const { data } = useSuspenseQuery({ ...trpc.webhooks.stats.queryOptions(), refetchInterval: 15_000 });
   const now = data.now.getTime();
-  const age = data.oldestWaitingAt ? now - data.oldestWaitingAt.getTime() : null;
+  const age = data.oldestDueAt ? now - data.oldestDueAt.getTime() : null;
   const due = data.nextDueAt ? data.nextDueAt.getTime() - now : null;
   return (
     <div className={styles.stats}>
@@ -142,7 +198,7 @@ function QueueStats({ active, onPick }: { active: Status | null; onPick: (s: Sta
         </button>
       ))}
       <div className={`card ${styles.stat}`}>
-        <span className="stat-label" title="Age of the oldest pending or failed event">
+        <span className="stat-label" title="How long the longest-waiting due event has waited for a worker">
           Queue age
         </span>
         <span className="stat-value">{age === null ? '—' : formatDuration(age)}</span>
@@ -180,107 +236,6 @@ function TypeSelect(props: { value: string | null; types: string[]; disabled?: b
         ))}
       </select>
     </label>
-  );
-}
-
-function EventTable(props: {
-  status: Status | null;
-  type: string | null;
-  stale: boolean;
-  selected: number | null;
-  onSelect: (id: number) => void;
-  timeZone: string;
-}) {
-  const trpc = useTRPC();
-  const { data, hasNextPage, fetchNextPage, isFetchingNextPage } = useSuspenseInfiniteQuery(
-    trpc.webhooks.list.infiniteQueryOptions(listInput({ status: props.status, type: props.type }), {
-      getNextPageParam: (page) => page.nextCursor,
-    }),
-  );
-  const events = data.pages.flatMap((p) => p.events);
-  if (events.length === 0) {
-    return (
-      <EmptyState title="No events">
-        {props.status || props.type ? 'Nothing matches these filters.' : 'No webhook has been received yet.'}
-      </EmptyState>
-    );
-  }
-  return (
-    <div className={props.stale ? styles.stale : undefined} aria-busy={props.stale}>
-      <div className="table-wrap">
-        <table className={`table ${styles.table}`}>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Type</th>
-              <th scope="col">Status</th>
-              <th scope="col" className={`num ${styles.optional}`}>
-                Attempts
-              </th>
-              <th scope="col" className={styles.wide}>
-                Received
-              </th>
-              <th scope="col" className={styles.optional}>
-                Last error
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr
-                key={e.id}
-                className={styles.row}
-                data-selected={props.selected === e.id ? '' : undefined}
-                onClick={() => props.onSelect(e.id)}
-              >
-                <td>
-                  <button
-                    type="button"
-                    className={styles.linkButton}
-                    aria-current={props.selected === e.id ? 'true' : undefined}
-                    aria-label={`Open event ${e.id}`}
-                    onClick={(ev) => {
-                      ev.stopPropagation();
-                      props.onSelect(e.id);
-                    }}
-                  >
-                    #{e.id}
-                  </button>
-                </td>
-                <td>
-                  <span className="mono">{e.eventType}</span>
-                  {/* On a phone the received time rides under the type instead of in its own column. */}
-                  <span className={styles.subline}>{formatDateTime(e.receivedAt, props.timeZone)}</span>
-                </td>
-                <td>
-                  <span className={STATUS_BADGE[e.status]}>
-                    <span aria-hidden="true">{STATUS_ICON[e.status]}</span> {e.status}
-                  </span>
-                </td>
-                <td className={`num ${styles.optional}`}>{e.attempts}</td>
-                <td className={styles.wide} style={{ whiteSpace: 'nowrap' }}>
-                  {formatDateTime(e.receivedAt, props.timeZone)}
-                </td>
-                <td className={`${styles.optional} ${styles.error}`} title={e.lastError ?? undefined}>
-                  {e.lastError ?? <span className="muted">—</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <div className="row" style={{ justifyContent: 'center', marginTop: '0.75rem' }}>
-        {hasNextPage ? (
-          <button className="btn" type="button" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
-            {isFetchingNextPage ? 'Loading…' : 'Load older events'}
-          </button>
-        ) : (
-          <span className="muted">
-            {events.length} event{events.length === 1 ? '' : 's'}, all shown
-          </span>
-        )}
-      </div>
-    </div>
   );
 }
 

@@ -15,7 +15,16 @@ const AUTHOR_LABELS: Record<AuthorType, string> = {
  * One message: direction in words and an arrow (not only by side or colour), channel as a badge.
  * Memoised: the list re-renders on every scroll frame, its rows only when they first appear.
  */
-export const MessageItem = memo(function MessageItem({ message: m, timeZone }: { message: HistoryMessage; timeZone: string }) {
+export const MessageItem = memo(function MessageItem({
+  message: m,
+  timeZone,
+  highlighted = false,
+}: {
+  message: HistoryMessage;
+  timeZone: string;
+  /** The search hit the thread was opened at. */
+  highlighted?: boolean;
+}) {
   const inbound = m.direction === 'inbound';
   const role = AUTHOR_LABELS[m.authorType];
   const who = m.authorName && m.authorName !== role ? `${m.authorName} · ${role}` : role;
@@ -25,7 +34,8 @@ export const MessageItem = memo(function MessageItem({ message: m, timeZone }: {
       data-testid="message"
       data-message-id={m.id}
       data-direction={m.direction}
-      className={`${styles.message} ${inbound ? styles.inbound : styles.outbound}`}
+      data-highlighted={highlighted || undefined}
+      className={`${styles.message} ${inbound ? styles.inbound : styles.outbound} ${highlighted ? styles.highlighted : ''}`}
       aria-label={`${inbound ? 'Received from' : 'Sent by'} ${who}, ${CHANNEL_LABELS[m.channel]}, ${when}`}
     >
       <div className={styles.bubble}>
@@ -57,6 +67,12 @@ function VoiceCall({ message: m }: { message: HistoryMessage }) {
         {m.voiceDurationSeconds !== null && <> · {formatDuration(m.voiceDurationSeconds)}</>}
       </div>
       {m.body && <p className={styles.body}>{m.body}</p>}
+      {m.voiceRecordingUrl && (
+        // preload="none": a long thread lists many calls; nothing downloads until play is pressed.
+        <audio className={styles.audio} controls preload="none" src={m.voiceRecordingUrl} data-testid="call-recording">
+          <a href={m.voiceRecordingUrl}>Download the recording</a>
+        </audio>
+      )}
       {lines.length > 0 && (
         <details className={styles.transcript} open={words <= 80}>
           <summary>

@@ -3,15 +3,23 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { getQueryClient, HydrateClient, trpc } from '@/app/_trpc/server';
 import { businessTimeZone } from '@/server/env';
-import { HISTORY_PAGE_SIZE } from '../search-params';
+import { historyInputFromUrl } from '@/lib/contract/conversations';
 import { ThreadView } from './thread-view';
 
 export const metadata: Metadata = { title: 'Conversation' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export default async function ThreadPage({ params }: { params: Promise<{ threadId: string }> }) {
+export default async function ThreadPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ threadId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { threadId } = await params;
+  const query = await searchParams;
+  const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : null);
   if (!UUID.test(threadId)) notFound();
   const queryClient = getQueryClient();
   // Both awaited, together (two index lookups): the header so that an unknown id becomes a real 404
@@ -21,8 +29,8 @@ export default async function ThreadPage({ params }: { params: Promise<{ threadI
   // prefetchInfiniteQuery never throws: a failure leaves the query to the client, which shows it.
   const history = queryClient.prefetchInfiniteQuery(
     trpc.conversations.history.infiniteQueryOptions(
-      { threadId, limit: HISTORY_PAGE_SIZE },
-      { getNextPageParam: (page) => page.nextCursor },
+      historyInputFromUrl(threadId, { get: (name) => one(query[name]) }),
+      { getNextPageParam: (page) => page.nextCursor, getPreviousPageParam: (page) => page.prevCursor },
     ),
   );
   try {
