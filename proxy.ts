@@ -1,20 +1,51 @@
 import { getSessionCookie } from 'better-auth/cookies';
 import { type NextRequest, NextResponse } from 'next/server';
+import { safeNext } from '@/lib/safe-next';
+import { contentSecurityPolicy, HSTS, newNonce, STATIC_SECURITY_HEADERS } from '@/server/http/security-headers';
 
 /**
- * A cheap first gate: a request without any session cookie is sent to sign in, remembering where
- * it was going. The real check (is the session valid, which role) happens in the dashboard layout
- * and in every tRPC procedure.
+ * Runs on every request but static files:
+ * 1. security headers, with a fresh CSP nonce per request (Next reads it from the request's CSP
+ *    header and puts it on its scripts; the pages render dynamically, see app/layout.tsx);
+ * 2. a cheap first gate for pages: no session cookie at all means sign in first, remembering
+ *    where the visitor was going. The real check (valid session, role) is in the dashboard layout
+ *    and in every tRPC procedure; the APIs answer 401 themselves.
  */
 export function proxy(request: NextRequest) {
-  if (getSessionCookie(request)) return NextResponse.next();
-  const url = new URL('/login', request.url);
-  const next = request.nextUrl.pathname + request.nextUrl.search;
-  if (next !== '/') url.searchParams.set('next', next);
-  return NextResponse.redirect(url);
+  const nonce = newNonce();
+  const https = isHttps(request);
+  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === 'development', https });
+  const { pathname, search } = request.nextUrl;
+
+  let response: NextResponse;
+  if (needsSessionCookie(pathname) && !getSessionCookie(request)) {
+    const url = new URL('/login', request.url);
+    const next = safeNext(pathname + search, '/');
+    if (next !== '/') url.searchParams.set('next', next);
+    response = NextResponse.redirect(url);
+  } else {
+    const headers = new Headers(request.headers);
+    headers.set('x-nonce', nonce);
+    headers.set('content-security-policy', csp);
+    response = NextResponse.next({ request: { headers } });
+  }
+  response.headers.set('content-security-policy', csp);
+  for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) response.headers.set(name, value);
+  if (https) response.headers.set('strict-transport-security', HSTS);
+  return response;
+}
+
+function needsSessionCookie(pathname: string): boolean {
+  return !(pathname === '/login' || pathname.startsWith('/login/') || pathname.startsWith('/api/'));
+}
+
+/** Next's server fills x-forwarded-proto from the socket (TLS or not) unless a proxy set it. */
+function isHttps(request: NextRequest): boolean {
+  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+  return proto ? proto === 'https' : request.nextUrl.protocol === 'https:';
 }
 
 export const config = {
-  // Everything but sign-in, the APIs (they answer 401 themselves) and static files.
-  matcher: ['/((?!login|api|_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|txt)$).*)'],
+  // Everything but Next's static files (they get the static headers from next.config.mjs).
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|txt)$).*)'],
 };

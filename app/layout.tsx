@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import { NuqsAdapter } from 'nuqs/adapters/next/app';
 import { TRPCReactProvider } from './_trpc/client';
 import './globals.css';
@@ -16,7 +17,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page renders per request: its scripts must carry this request's CSP nonce (proxy.ts),
+  // which a page prerendered at build time could not know.
+  await connection();
   return (
     <html lang="en">
       <body>

@@ -261,6 +261,12 @@ export interface DbSizeSnapshotsTable {
   estimated_rows: number | null;
 }
 
+/** migrations/…_security_limits.sql: one counted sign-in or code request per row. */
+export interface SecurityLimitEventsTable {
+  bucket: string;
+  at: ColumnType<Date, Date | string | undefined, never>;
+}
+
 export interface Database {
   db_statement_snapshots: DbStatementSnapshotsTable;
   db_statement_counters: DbStatementCountersTable;
@@ -281,6 +287,7 @@ export interface Database {
   webhook_rejections: WebhookRejectionsTable;
   webhook_rejection_counts: WebhookRejectionCountsTable;
   attribution_data: AttributionDataTable;
+  security_limit_events: SecurityLimitEventsTable;
 }
 
 export type Customer = Selectable<CustomersTable>;

@@ -76,6 +76,7 @@ if (process.env.E2E_SKIP_BUILD !== '1') {
   const code = await new Promise<number>((r) => build.on('exit', (c) => r(c ?? 1)));
   if (code !== 0) await stop(code);
 }
-const started = spawn(process.execPath, [next, 'start', '-p', String(port), '-H', '127.0.0.1'], { stdio: 'inherit', env });
+// scripts/serve.ts: `next start` that appends the socket's peer to X-Forwarded-For (rate limits).
+const started = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/serve.ts', '-p', String(port), '-H', '127.0.0.1'], { stdio: 'inherit', env });
 started.on('exit', (code) => void stop(code ?? 0));
 server = started;

@@ -62,7 +62,9 @@ try {
   }
   console.log(`\nDashboard: http://localhost:${port}`);
   if (login) console.log(login);
-  child = spawn(process.execPath, [next, dev ? 'dev' : 'start', '-p', String(port)], { stdio: 'inherit', env });
+  // Production: scripts/serve.ts (`next start` that appends the socket's peer to X-Forwarded-For).
+  const serve = [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/serve.ts', '-p', String(port)];
+  child = spawn(process.execPath, dev ? [next, 'dev', '-p', String(port)] : serve, { stdio: 'inherit', env });
   child.on('exit', (code) => void shutdown(code ?? 0));
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);

@@ -1,24 +1,42 @@
 import { betterAuth } from 'better-auth';
+import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
 import { admin } from 'better-auth/plugins';
 import type { Db } from '@/db/client';
+import { clientAddress } from './security/client-address';
+import { recordSignInFailure, recordSignInSuccess, signInWait } from './security/limits';
 
 export interface AuthOptions {
   secret: string;
   baseURL: string;
-  signInLimitPerMinute?: number;
+  /** Other origins sign-in is accepted from (TRUSTED_ORIGINS). */
+  trustedOrigins?: string[];
+  /** Requests per minute per address on the auth endpoints other than sign-in (a flood guard). */
+  requestsPerMinute?: number;
+  /** How the client's address is found (tests pass their own). */
+  clientAddress?: (headers: Headers) => string;
 }
 
 /**
  * better-auth on our Kysely instance (same pg pool): email + password, database sessions that can
- * be revoked, the admin plugin's roles (`admin`, `staff`), failed sign-ins rate-limited in the
- * database, telemetry off. Its tables come from migrations/0004_auth.sql, not from its own CLI.
+ * be revoked, the admin plugin's roles (`admin`, `staff`), failed sign-ins limited per client, per
+ * account and client, and per account in PostgreSQL (server/security/limits.ts), telemetry off.
+ * Its tables come from migrations/0004_auth.sql, not from its own CLI.
  */
 export function createAuth(db: Db, options: AuthOptions) {
+  const addressOf = options.clientAddress ?? ((h: Headers) => clientAddress(h));
+  const signInTarget = (ctx: { path?: string; body?: unknown; headers?: Headers; request?: Request }) => {
+    if (ctx.path !== '/sign-in/email') return null;
+    const email = (ctx.body as { email?: unknown } | undefined)?.email;
+    if (typeof email !== 'string' || email.length === 0 || email.length > 254) return null;
+    const headers = ctx.headers ?? ctx.request?.headers ?? new Headers();
+    return { email, client: addressOf(headers) };
+  };
   return betterAuth({
     appName: 'Home Services Dashboard',
     secret: options.secret,
     baseURL: options.baseURL,
+    trustedOrigins: options.trustedOrigins ?? [],
     database: { db, type: 'postgres' },
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
@@ -38,10 +56,37 @@ export function createAuth(db: Db, options: AuthOptions) {
       storage: 'database',
       modelName: 'auth_rate_limit',
       window: 60,
-      max: 100,
-      customRules: {
-        '/sign-in/email': { window: 60, max: options.signInLimitPerMinute ?? 10 },
-      },
+      max: options.requestsPerMinute ?? 100,
+      // Sign-in is limited by the hooks below: better-auth's own limiter keys on X-Forwarded-For
+      // as sent (a client picks its bucket) and counts successes as well as failures.
+      customRules: { '/sign-in/email': false },
+    },
+    advanced: {
+      // Secure cookies whenever the public URL is https, also behind a proxy that ends TLS.
+      useSecureCookies: options.baseURL.startsWith('https:'),
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        const target = signInTarget(ctx);
+        if (!target) return;
+        const wait = await signInWait(db, target.email, target.client);
+        if (wait > 0) {
+          throw new APIError(
+            'TOO_MANY_REQUESTS',
+            { code: 'TOO_MANY_ATTEMPTS', message: `Too many sign-in attempts. Try again in ${wait} seconds.`, retryAfterSeconds: wait },
+            { 'Retry-After': String(wait) },
+          );
+        }
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        const target = signInTarget(ctx);
+        if (!target) return;
+        const returned = ctx.context.returned;
+        if (ctx.context.newSession) await recordSignInSuccess(db, target.email, target.client);
+        else if (isAPIError(returned) && (returned.statusCode === 401 || returned.statusCode === 400)) {
+          await recordSignInFailure(db, target.email, target.client);
+        }
+      }),
     },
     plugins: [admin({ defaultRole: 'staff', adminRoles: ['admin'] }), nextCookies()],
   });

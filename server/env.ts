@@ -40,8 +40,24 @@ const schema = z.object({
   DB_POOL_WAIT_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   /** Seconds SIGTERM waits for in-flight requests before the pools are closed anyway. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
-  /** Sign-in attempts allowed per client per minute. */
-  AUTH_SIGNIN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /**
+   * Requests per minute per address on the auth endpoints other than sign-in (a flood guard; the
+   * name is historical). Sign-in itself is limited by server/security/limits.ts.
+   */
+  AUTH_SIGNIN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+  /**
+   * Other origins the dashboard is served at (comma-separated URLs), besides BETTER_AUTH_URL's:
+   * sign-in and tRPC changes are accepted only from these.
+   */
+  TRUSTED_ORIGINS: z
+    .string()
+    .optional()
+    .refine((s) => !s || s.split(',').every((o) => !o.trim() || URL.canParse(o.trim())), 'TRUSTED_ORIGINS must be comma-separated URLs such as https://dash.example.com'),
+  /**
+   * How many reverse proxies in front of the app append to X-Forwarded-For. 0 (default): the
+   * client is the socket's peer and every X-Forwarded-For entry it sent is ignored.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Shared secret of HousecallPro webhook signatures. Optional: unset, only the webhook endpoint is off (503). */
   HOUSECALLPRO_WEBHOOK_SECRET: z
     .string()

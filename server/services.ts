@@ -3,6 +3,7 @@ import { type Auth, createAuth } from './auth';
 import { directDatabaseUrl, env } from './env';
 import { createReplicaRouter, type ReplicaRouter } from './runtime/replica';
 import { onShutdown } from './runtime/lifecycle';
+import { allowedOriginsFrom } from './http/trpc-guard';
 
 export interface Services {
   /** The primary, through DATABASE_URL (possibly a transaction-mode pooler): writes, auth, read-your-writes. */
@@ -30,7 +31,8 @@ export function getServices(): Services {
     const auth = createAuth(db, {
       secret: e.BETTER_AUTH_SECRET,
       baseURL: e.BETTER_AUTH_URL,
-      signInLimitPerMinute: e.AUTH_SIGNIN_LIMIT_PER_MINUTE,
+      trustedOrigins: allowedOriginsFrom(e.BETTER_AUTH_URL, e.TRUSTED_ORIGINS),
+      requestsPerMinute: e.AUTH_SIGNIN_LIMIT_PER_MINUTE,
     });
     let replica: ReplicaRouter | undefined;
     if (e.DATABASE_REPLICA_URL) {

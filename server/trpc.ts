@@ -2,8 +2,10 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z, ZodError } from 'zod';
 import type { Db } from '@/db/client';
+import { findNul, NUL_MESSAGE } from '@/lib/contract/hardening';
 import type { Role } from '@/db/schema';
 import type { Auth } from './auth';
+import { clientAddress } from './security/client-address';
 import { BulkheadFull, busyError, busyReason, bulkheadFor } from './runtime/busy';
 import { type DbNode, isConnectionError } from './runtime/replica';
 import { getServices, type Services } from './services';
@@ -37,6 +39,8 @@ export interface Context {
   services: Services;
   limits: DbLimits;
   meta: RequestMeta;
+  /** The client's address for rate limits (server/security/client-address.ts). */
+  clientAddress: string;
 }
 
 export const DEFAULT_LIMITS: DbLimits = { lockTimeoutMs: 3_000, statementTimeoutMs: 10_000, poolWaitMs: 1_000, bulkhead: 5 };
@@ -69,7 +73,7 @@ export async function createContext(opts: { headers: Headers; services?: Service
       }
     : null;
   if (user) meta.role = user.role;
-  return { db, auth, headers: opts.headers, user, services, limits, meta };
+  return { db, auth, headers: opts.headers, user, services, limits, meta, clientAddress: clientAddress(opts.headers) };
 }
 
 const t = initTRPC.context<Context>().create({
@@ -82,7 +86,13 @@ const t = initTRPC.context<Context>().create({
     return {
       ...shape,
       // A person reads this: "✖ Too big: expected number to be <=100 → at limit", not a JSON dump.
-      message: zodError ? z.prettifyError(zodError) : shape.message,
+      // An unexpected error's text may be PostgreSQL's (table names, values): the browser gets a
+      // plain sentence, the log keeps the detail (the route's onError).
+      message: zodError
+        ? z.prettifyError(zodError)
+        : error.code === 'INTERNAL_SERVER_ERROR' && process.env.NODE_ENV === 'production'
+          ? 'Something went wrong on the server. Try again; if it keeps happening, tell an admin.'
+          : shape.message,
       data: {
         ...shape.data,
         // Never leak stack traces or SQL to the browser in production.
@@ -115,7 +125,19 @@ const dbGuard = t.middleware(async ({ ctx, path, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(dbGuard);
+const guarded = t.procedure.use(dbGuard);
+
+/**
+ * Every procedure, before its own schema: a NUL anywhere in the input is a 400. PostgreSQL text
+ * cannot hold U+0000, so without this a NUL in any field reached SQL and came back as a 500.
+ */
+const refuseNul = t.middleware(async ({ getRawInput, next }) => {
+  const at = findNul(await getRawInput());
+  if (at !== null) throw new TRPCError({ code: 'BAD_REQUEST', message: `${NUL_MESSAGE} (at ${at})` });
+  return next();
+});
+
+export const publicProcedure = guarded.use(refuseNul);
 
 /**
  * Add `.use(onReplica)` to a read-only procedure that may read slightly stale data (lists, history,
@@ -152,8 +174,8 @@ function wroteRecently(userId: string, windowMs: number): boolean {
   return false;
 }
 
-/** Any signed-in user (staff or admin). */
-export const authedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
+// Who you are is checked before what you sent: an anonymous caller learns nothing about inputs.
+const signedIn = guarded.use(async ({ ctx, type, next }) => {
   if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to see this.' });
   if (type !== 'mutation') return next({ ctx: { ...ctx, user: ctx.user } });
   lastWrite.set(ctx.user.id, Date.now());
@@ -164,8 +186,13 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, type, next }) =
   }
 });
 
+/** Any signed-in user (staff or admin). */
+export const authedProcedure = signedIn.use(refuseNul);
+
 /** Admins only: cost data, database health, webhooks. */
-export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.user.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'This page is for admins.' });
-  return next({ ctx });
-});
+export const adminProcedure = signedIn
+  .use(({ ctx, next }) => {
+    if (ctx.user.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'This page is for admins.' });
+    return next({ ctx });
+  })
+  .use(refuseNul);

@@ -6,8 +6,15 @@ import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
 import superjson from 'superjson';
+import { z } from 'zod';
+import { TRPC_MAX_BATCH } from '@/lib/contract/trpc-limits';
 import type { AppRouter } from '@/server/root';
 import { makeQueryClient } from './query-client';
+
+// The CSP allows no eval: zod 4 otherwise probes `Function("")` at its first object parse (to
+// decide whether to compile parsers), which the browser refuses and reports as a CSP violation.
+// Client-side inputs are tiny, so the interpreted path costs nothing that shows.
+z.config({ jitless: true });
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -27,7 +34,8 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
         splitLink({
           condition: (op) => op.type === 'subscription',
           true: httpSubscriptionLink({ url: '/api/trpc', transformer: superjson }),
-          false: httpBatchLink({ url: '/api/trpc', transformer: superjson }),
+          // maxItems: the server refuses bigger batches (server/http/trpc-guard.ts).
+          false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: TRPC_MAX_BATCH }),
         }),
       ],
     }),

@@ -2,9 +2,11 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { safeNext } from '@/lib/safe-next';
 import { authClient } from '../_components/auth-client';
+import { signInErrorText } from './sign-in-error';
 
-export function LoginForm({ next }: { next: string }) {
+export function LoginForm({ next, signInUrl }: { next: string; signInUrl: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -14,20 +16,17 @@ export function LoginForm({ next }: { next: string }) {
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(null);
-    const { error } = await authClient.signIn.email({
-      email: String(form.get('email') ?? ''),
-      password: String(form.get('password') ?? ''),
-    });
+    let retryAfter: string | null = null;
+    const { error } = await authClient.signIn.email(
+      { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') },
+      { onError: (ctx) => void (retryAfter = ctx.response.headers.get('retry-after') ?? ctx.response.headers.get('x-retry-after')) },
+    );
     if (error) {
       setPending(false);
-      setError(
-        error.status === 429
-          ? 'Too many sign-in attempts. Wait a minute and try again.'
-          : 'Email or password is incorrect.',
-      );
+      setError(signInErrorText({ status: error.status, code: error.code, retryAfter, signInUrl, here: window.location.origin }));
       return;
     }
-    router.replace(next);
+    router.replace(safeNext(next));
     router.refresh();
   }
 
@@ -42,7 +41,7 @@ export function LoginForm({ next }: { next: string }) {
         <input className="input" id="password" name="password" type="password" autoComplete="current-password" required />
       </div>
       {error && (
-        <p id="login-error" role="alert" className="error-box" style={{ padding: '0.5rem', textAlign: 'left' }}>
+        <p id="login-error" role="alert" className="error-box" style={{ padding: '0.5rem', textAlign: 'left', overflowWrap: 'anywhere' }}>
           ⚠ {error}
         </p>
       )}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppointmentStatus } from '@/db/schema';
+import { isCalendarInstant } from './hardening';
 
 // What every screen that lists appointments agrees on (bookings of a customer, the schedule):
 // statuses, the keyset cursor, and which bookings need someone's attention. No server code: the
@@ -49,7 +50,8 @@ export function decodeCursor(s: string): AppointmentCursor | null {
   const m = CURSOR_PATTERN.exec(s);
   if (!m) return null;
   const id = Number(m[2]);
-  if (!Number.isSafeInteger(id) || Number.isNaN(Date.parse(m[1]!))) return null;
+  // Date.parse accepts Feb 30 and year 0000, PostgreSQL does not: the calendar check is shared.
+  if (!Number.isSafeInteger(id) || !isCalendarInstant(m[1]!)) return null;
   return { date: m[1]!, id };
 }
 

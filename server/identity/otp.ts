@@ -1,6 +1,7 @@
 import type { Db } from '@/db/client';
 import {
   consumePendingLink,
+  deletePendingLink,
   findOrCreateCustomer,
   insertPendingLink,
   latestPendingLink,
@@ -11,9 +12,10 @@ import {
   recordIdentityLinked,
   threadForLink,
 } from '../queries/identity';
+import { NotConfiguredError } from '../notify/not-configured';
 import { codeMatches, generateCode, hashCode, otpKeyFromEnv } from './codes';
 import { type Destination, maskDestination } from './destination';
-import { ConsoleOtpSender, type OtpSender } from './sender';
+import { type OtpSender, otpSenderFromEnv } from './sender';
 
 export const OTP_POLICY = {
   ttlSeconds: 10 * 60,
@@ -33,7 +35,7 @@ export interface OtpDeps {
 const globalForOtp = globalThis as unknown as { __otpDeps?: OtpDeps };
 
 export function otpDeps(): OtpDeps {
-  globalForOtp.__otpDeps ??= { sender: new ConsoleOtpSender(), key: otpKeyFromEnv() };
+  globalForOtp.__otpDeps ??= { sender: otpSenderFromEnv(), key: otpKeyFromEnv() };
   return globalForOtp.__otpDeps;
 }
 
@@ -46,7 +48,8 @@ export type RequestCodeResult =
   | { ok: true; destinationType: Destination['type']; maskedDestination: string; expiresInSeconds: number }
   | { ok: false; reason: 'thread_not_found' }
   | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number }
-  | { ok: false; reason: 'send_failed' };
+  | { ok: false; reason: 'send_failed' }
+  | { ok: false; reason: 'not_configured'; missingSettings: string[] };
 
 /**
  * Issues a code: in one short transaction, lock the destination (and thread), count the recent
@@ -60,6 +63,10 @@ export async function requestCode(
   input: { threadId: string; destination: Destination },
 ): Promise<RequestCodeResult> {
   const { threadId, destination } = input;
+  const channel = destination.type === 'phone' ? 'sms' : 'email';
+  // Before anything is stored: a code that cannot be sent must not count against anyone's limits.
+  const missing = deps.sender.missingSettings?.(channel) ?? [];
+  if (missing.length > 0) return { ok: false, reason: 'not_configured', missingSettings: missing };
   const code = generateCode();
   const outcome = await db.transaction().execute(async (trx) => {
     await lockOtpKeys(trx, { destination: destination.value, threadId });
@@ -85,15 +92,17 @@ export async function requestCode(
 
   try {
     await deps.sender.send({
-      channel: destination.type === 'phone' ? 'sms' : 'email',
+      channel,
       to: destination.value,
       code,
       expiresInMinutes: OTP_POLICY.ttlSeconds / 60,
     });
   } catch (err) {
     console.error(`[otp] ${deps.sender.name} sender failed:`, err instanceof Error ? err.message : err);
-    // Still counts against the limits (a failing provider must not be hammered), but can never verify.
-    await db.transaction().execute((trx) => consumePendingLink(trx, outcome.linkId));
+    // Never sent, so it uses no one's quota: the row goes. (The per-client limit on requestCode
+    // still counts the request, so a failing provider is not hammered.)
+    await deletePendingLink(db, outcome.linkId);
+    if (err instanceof NotConfiguredError) return { ok: false, reason: 'not_configured', missingSettings: [...err.settings] };
     return { ok: false, reason: 'send_failed' };
   }
   return {

@@ -76,6 +76,11 @@ export function otpRateLimitCountsSql(params: { destination: string; threadId?: 
   `;
 }
 
+/** Removes a code that was never sent: it must not count against the destination's or thread's limits. */
+export async function deletePendingLink(db: Exec, id: string): Promise<void> {
+  await db.deleteFrom('shared_thread_pending_links').where('id', '=', id).where('consumed_at', 'is', null).execute();
+}
+
 /**
  * Serializes code requests for one destination, and for one thread, until the
  * transaction ends. Two-key advisory locks: (namespace, hashtext(value)) cannot collide with the

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configureOtp, OTP_POLICY } from '../identity/otp';
-import { ConsoleOtpSender } from '../identity/sender';
+import { ConsoleOtpSender, ProviderOtpSender } from '../identity/sender';
 import { createHarness, type Harness } from '../testing/harness';
 import { VERIFY_FAILED } from './identity';
 
@@ -14,9 +14,13 @@ beforeAll(async () => {
   anon = await h.callerAs('anonymous');
 });
 afterAll(() => h?.drop());
-beforeEach(() => {
+let clientSeq = 0;
+beforeEach(async () => {
   sender = new ConsoleOtpSender({ silent: true });
   configureOtp({ sender });
+  // Each test from its own address, so the per-client limit of one never touches another.
+  clientSeq += 1;
+  anon = await h.callerAs('anonymous', { clientAddress: `10.17.${clientSeq}.1` });
 });
 
 let phoneSeq = 0;
@@ -114,13 +118,55 @@ describe('identity.requestCode', () => {
     expect(sender.sent).toHaveLength(0);
   });
 
-  it('a failing sender leaves a code that can never verify', async () => {
+  it('a failing send is a 502, leaves no code, and uses none of the destination\'s quota (issue 17)', async () => {
     configureOtp({ sender: { name: 'broken', send: async () => Promise.reject(new Error('provider down')) } });
     const threadId = await newThread();
-    const err = await codeError(anon.identity.requestCode({ threadId, destination: freshPhone() }));
-    expect(err).toEqual({ code: 'INTERNAL_SERVER_ERROR', message: 'The code could not be sent right now. Try again in a minute.' });
-    const row = await h.db.selectFrom('shared_thread_pending_links').select('consumed_at').where('thread_id', '=', threadId).executeTakeFirstOrThrow();
-    expect(row.consumed_at).not.toBeNull();
+    const phone = freshPhone();
+    for (let i = 0; i < OTP_POLICY.perDestination15m + 1; i++) {
+      const err = await codeError(anon.identity.requestCode({ threadId, destination: phone }));
+      expect(err).toEqual({ code: 'BAD_GATEWAY', message: 'The code could not be sent right now. Try again in a minute.' });
+    }
+    expect(await h.db.selectFrom('shared_thread_pending_links').select('id').where('thread_id', '=', threadId).execute()).toEqual([]);
+    // The provider is back: the destination still has its whole quota.
+    configureOtp({ sender });
+    await expect(anon.identity.requestCode({ threadId, destination: phone })).resolves.toMatchObject({ sent: true });
+  });
+
+  it('no sender for the destination\'s kind is a 503 naming the missing settings, and stores nothing', async () => {
+    configureOtp({ sender: new ProviderOtpSender({ SMTP_URL: 'smtp://127.0.0.1:9' }) });
+    const threadId = await newThread();
+    const sms = await codeError(anon.identity.requestCode({ threadId, destination: freshPhone() }));
+    expect(sms).toEqual({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'Text messages cannot be sent from this server yet: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM are not set.',
+    });
+    const email = await codeError(anon.identity.requestCode({ threadId, destination: 'someone@example.com' }));
+    expect(email).toEqual({ code: 'SERVICE_UNAVAILABLE', message: 'Emails cannot be sent from this server yet: OTP_EMAIL_FROM is not set.' });
+    expect(await h.db.selectFrom('shared_thread_pending_links').select('id').where('thread_id', '=', threadId).execute()).toEqual([]);
+  });
+
+  it('limits each client address: the 11th request in 15 minutes waits, another address does not (issue 17)', async () => {
+    const results: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      // A new thread and destination each time: only the client is the same.
+      const r = await anon.identity.requestCode({ threadId: await newThread(), destination: freshPhone() }).then(
+        () => 'sent',
+        (e) => e.code as string,
+      );
+      results.push(r);
+    }
+    expect(results).toEqual([...Array(10).fill('sent'), 'TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS']);
+    const other = await h.callerAs('anonymous', { clientAddress: '10.99.0.1' });
+    await expect(other.identity.requestCode({ threadId: await newThread(), destination: freshPhone() })).resolves.toMatchObject({ sent: true });
+  });
+
+  it('a client cannot pick its own bucket: X-Forwarded-For entries before the peer are ignored', async () => {
+    const results: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const spoofed = await h.callerAs('anonymous', { clientAddress: `203.0.113.${i}, 10.17.200.1` });
+      results.push(await spoofed.identity.requestCode({ threadId: await newThread(), destination: freshPhone() }).then(() => 'sent', (e) => e.code));
+    }
+    expect(results.at(-1)).toBe('TOO_MANY_REQUESTS');
   });
 });
 

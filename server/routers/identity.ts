@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { parseDestination } from '../identity/destination';
 import { otpDeps, requestCode, verifyCode } from '../identity/otp';
+import { takeRequestCodeSlot } from '../security/limits';
 import { createRouter, publicProcedure } from '../trpc';
 
 // Public on purpose: the visitor of a web chat has no staff session. What they hold is the thread's
@@ -35,21 +36,32 @@ function waitText(seconds: number): string {
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
+function tooMany(seconds: number) {
+  return new TRPCError({
+    code: 'TOO_MANY_REQUESTS',
+    message: `Too many codes were requested. Try again in ${waitText(seconds)} (retry after ${seconds} s).`,
+  });
+}
+
 export const identityRouter = createRouter({
   /** Sends a 6-digit code to the phone or email; the same answer whether or not a customer has it. */
   requestCode: publicProcedure
     .input(z.strictObject({ threadId, destination }))
     .mutation(async ({ ctx, input }) => {
+      const wait = await takeRequestCodeSlot(ctx.db, ctx.clientAddress);
+      if (wait > 0) throw tooMany(wait);
       const r = await requestCode(ctx.db, otpDeps(), input);
       if (r.ok) return { sent: true as const, destinationType: r.destinationType, maskedDestination: r.maskedDestination, expiresInSeconds: r.expiresInSeconds };
       if (r.reason === 'thread_not_found') throw new TRPCError({ code: 'NOT_FOUND', message: 'No conversation has this id.' });
-      if (r.reason === 'rate_limited') {
+      if (r.reason === 'rate_limited') throw tooMany(r.retryAfterSeconds);
+      if (r.reason === 'not_configured') {
+        const kind = input.destination.type === 'phone' ? 'Text messages' : 'Emails';
         throw new TRPCError({
-          code: 'TOO_MANY_REQUESTS',
-          message: `Too many codes were requested. Try again in ${waitText(r.retryAfterSeconds)} (retry after ${r.retryAfterSeconds} s).`,
+          code: 'SERVICE_UNAVAILABLE',
+          message: `${kind} cannot be sent from this server yet: ${r.missingSettings.join(', ')} ${r.missingSettings.length === 1 ? 'is' : 'are'} not set.`,
         });
       }
-      throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'The code could not be sent right now. Try again in a minute.' });
+      throw new TRPCError({ code: 'BAD_GATEWAY', message: 'The code could not be sent right now. Try again in a minute.' });
     }),
 
   /** Checks the code; on success the conversation is linked to the customer with that phone or email. */

@@ -78,7 +78,7 @@ beforeAll(async () => {
       if (e.level === 'query' && /webhook_events/.test(e.query.sql)) replicaQueries++;
     },
   });
-  const auth = createAuth(primary, { secret: 'test-secret-test-secret-test-secret-0123', baseURL: 'http://localhost:3000', signInLimitPerMinute: 1000 });
+  const auth = createAuth(primary, { secret: 'test-secret-test-secret-test-secret-0123', baseURL: 'http://localhost:3000', requestsPerMinute: 1000 });
   services = {
     db: primary,
     auth,

@@ -19,7 +19,7 @@ export interface Harness extends ScratchDatabase {
   /** The pooled URL the app's db uses. */
   pooledUrl: string;
   /** A tRPC caller as a real signed-in user (better-auth sign-in, session cookie in headers). */
-  callerAs(role: 'admin' | 'staff' | 'anonymous'): Promise<ReturnType<typeof createCaller>>;
+  callerAs(role: 'admin' | 'staff' | 'anonymous', options?: { clientAddress?: string }): Promise<ReturnType<typeof createCaller>>;
   /** The Cookie header of a real session for that role. */
   cookieFor(role: 'admin' | 'staff'): Promise<string>;
   /** Drop the cached cookie so the next call signs in afresh (after revoking sessions, say). */
@@ -55,7 +55,7 @@ export async function createHarness(prefix = 'api', options: HarnessOptions = {}
   const limits: DbLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const pooled = pooledUrl(scratch.name);
   const appDb = createDb(pooled, { ...limits, max: options.poolMax ?? 10, applicationName: `app:${prefix}` });
-  const auth = createAuth(appDb, { secret: TEST_SECRET, baseURL: 'http://localhost:3000', signInLimitPerMinute: 1000 });
+  const auth = createAuth(appDb, { secret: TEST_SECRET, baseURL: 'http://localhost:3000', requestsPerMinute: 1000 });
   const services: Services = { db: appDb, auth, limits };
   const cookies = new Map<string, string>();
 
@@ -108,8 +108,10 @@ export async function createHarness(prefix = 'api', options: HarnessOptions = {}
     cookieFor,
     forgetCookie: (role) => void cookies.delete(role),
     http,
-    async callerAs(role) {
+    async callerAs(role, options = {}) {
       const headers = new Headers();
+      // As the serving process sees it (server/security/client-address.ts): the last hop is the peer.
+      if (options.clientAddress) headers.set('x-forwarded-for', options.clientAddress);
       if (role !== 'anonymous') headers.set('cookie', await cookieFor(role));
       return createCaller(await createContext({ headers, services }));
     },

@@ -1,0 +1,42 @@
+import { NextRequest } from 'next/server';
+import { describe, expect, it } from 'vitest';
+import { proxy } from '@/proxy';
+
+const req = (url: string, headers: Record<string, string> = {}) => new NextRequest(url, { headers });
+
+describe('proxy.ts: headers on every response', () => {
+  it('a page: CSP with a fresh nonce, no framing, nosniff, referrer policy; no HSTS over http', () => {
+    const a = proxy(req('http://localhost:3000/conversations', { cookie: 'better-auth.session_token=x' }));
+    const b = proxy(req('http://localhost:3000/conversations', { cookie: 'better-auth.session_token=x' }));
+    const csp = a.headers.get('content-security-policy')!;
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}' 'strict-dynamic'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).not.toBe(b.headers.get('content-security-policy'));
+    expect(a.headers.get('x-frame-options')).toBe('DENY');
+    expect(a.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(a.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    expect(a.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('HSTS (and upgrade-insecure-requests) only when the request came over https', () => {
+    const res = proxy(req('http://localhost:3000/login', { 'x-forwarded-proto': 'https' }));
+    expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    expect(res.headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
+  });
+
+  it('API and auth answers get the headers too, and are not redirected to sign in', () => {
+    for (const path of ['/api/trpc/session.me', '/api/auth/get-session', '/api/webhooks/housecallpro']) {
+      const res = proxy(req(`http://localhost:3000${path}`));
+      expect(res.headers.get('location'), path).toBeNull();
+      expect(res.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+  });
+
+  it('a page without a session cookie goes to sign in, remembering a safe path only', () => {
+    expect(proxy(req('http://localhost:3000/bookings?customer=1')).headers.get('location')).toBe('http://localhost:3000/login?next=%2Fbookings%3Fcustomer%3D1');
+    expect(proxy(req('http://localhost:3000/%5Cevil.example')).headers.get('location')).toBe('http://localhost:3000/login');
+  });
+});
