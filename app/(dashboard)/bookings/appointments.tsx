@@ -17,6 +17,7 @@ import {
   TABS,
   tabCountsInput,
 } from './search-params';
+import { TableScroll } from '@/app/_components/table-scroll';
 
 const TAB_LABELS: Record<Tab, string> = { upcoming: 'Upcoming', past: 'Past', cancelled: 'Cancelled' };
 const TAB_ORDER_NOTE: Record<Tab, string> = {
@@ -228,7 +229,7 @@ function AppointmentList({
 
   return (
     <div aria-busy={stale} style={{ opacity: stale ? 0.6 : 1, transition: 'opacity 120ms' }}>
-      <div className="table-wrap">
+      <TableScroll label="Appointments">
         <table className={`table ${styles.apptTable}`}>
           <caption className="sr-only">
             {input.tab} appointments, {input.tab === 'upcoming' ? 'soonest' : 'most recent'} first
@@ -288,7 +289,7 @@ function AppointmentList({
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <div className={styles.listFooter}>
         <span className="muted" role="status" aria-live="polite">
           Showing {rows.length.toLocaleString('en-US')}

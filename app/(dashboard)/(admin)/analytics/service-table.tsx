@@ -3,6 +3,7 @@ import styles from './analytics.module.css';
 import { serviceColor } from './chart-data';
 import { describeChange, formatCount, formatDay, formatMoney, formatPercent } from './format';
 import type { CostReport, ServiceCost } from './types';
+import { TableScroll } from '@/app/_components/table-scroll';
 
 /**
  * Cost, calls, units and share per service: the chart's figures as a table, so it doubles as the
@@ -21,7 +22,7 @@ export function ServiceTable({
 }) {
   const sum = (f: (s: ServiceCost) => number) => visible.reduce((a, s) => a + f(s), 0);
   return (
-    <div className={`table-wrap ${styles.tableWrap}`}>
+    <TableScroll label="Cost by service" className={styles.tableWrap}>
       <table className="table" id="cost-table">
         <caption className="sr-only">
           Cost by service from {formatDay(report.period.from)} to {formatDay(report.period.to)}, with the change against the{' '}
@@ -95,7 +96,7 @@ export function ServiceTable({
           </button>
         </p>
       )}
-    </div>
+    </TableScroll>
   );
 }
 

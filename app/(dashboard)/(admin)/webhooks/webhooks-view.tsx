@@ -9,6 +9,7 @@ import { EventDetail } from './event-detail';
 import { formatDateTime, formatDuration, STATUS_BADGE, STATUS_ICON } from './format';
 import { listInput, type Status, STATUSES, webhooksSearchParams } from './search-params';
 import styles from './webhooks.module.css';
+import { TableScroll } from '@/app/_components/table-scroll';
 
 const STATUS_LABEL: Record<Status, string> = {
   pending: 'Pending',
@@ -207,7 +208,7 @@ function EventTable(props: {
   }
   return (
     <div className={props.stale ? styles.stale : undefined} aria-busy={props.stale}>
-      <div className="table-wrap">
+      <TableScroll label="Webhook events">
         <table className={`table ${styles.table}`}>
           <thead>
             <tr>
@@ -268,7 +269,7 @@ function EventTable(props: {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <div className="row" style={{ justifyContent: 'center', marginTop: '0.75rem' }}>
         {hasNextPage ? (
           <button className="btn" type="button" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
