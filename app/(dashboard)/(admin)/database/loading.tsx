@@ -1,16 +1,11 @@
 import { Skeleton } from '@/app/_components/states';
+import { PageHeader } from '@/app/_components/page-header';
+import { DATABASE_DESCRIPTION } from './header';
 
 export default function Loading() {
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <h1>Database health</h1>
-          <p className="muted" style={{ margin: 0 }}>
-            Indexes, tables and the plans of the dashboard&apos;s own queries.
-          </p>
-        </div>
-      </div>
+      <PageHeader title="Database health" description={DATABASE_DESCRIPTION} />
       <div className="card">
         <Skeleton rows={6} label="Loading query plans" />
       </div>

@@ -8,6 +8,8 @@ import { RollupCheck } from './rollup-check';
 import { ThreadSummaryCheck } from './thread-summary-check';
 import { SlowQueries } from './slow-queries';
 import { TableHealth } from './table-health';
+import { PageHeader } from '@/app/_components/page-header';
+import { DATABASE_DESCRIPTION } from './header';
 
 export const metadata: Metadata = { title: 'Database health' };
 
@@ -39,15 +41,7 @@ export default async function DatabasePage() {
   return (
     <HydrateClient>
       <div className="stack">
-        <div className="page-head">
-          <div>
-            <h1>Database health</h1>
-            <p className="muted" style={{ margin: 0 }}>
-              Indexes, tables and the plans of the dashboard&apos;s own queries. Every read gives up after 0.5 s waiting for a lock, so
-              this page answers during migrations and says what it could not read.
-            </p>
-          </div>
-        </div>
+        <PageHeader title="Database health" description={DATABASE_DESCRIPTION} />
         <Region label="query plans" rows={6}>
           <QueryPlans />
         </Region>
