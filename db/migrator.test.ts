@@ -60,17 +60,21 @@ describe.each([
     await runMigrations(db);
     expect(await presentIndexes(db, NINE)).toEqual([...NINE].sort());
 
-    // Revert everything after 0002, then 0002 itself.
-    const files = loadMigrationFiles();
-    const after0002 = files.filter((f) => f.name > '0002_performance_indexes').length;
-    for (let i = 0; i < after0002; i++) await runMigrations(db, { direction: 'down' });
-    const { results } = await runMigrations(db, { direction: 'down' });
-    expect(results?.map((r) => r.migrationName)).toEqual(['0002_performance_indexes']);
+    // One run reverts 0002 and everything after it, newest first; 0001 stays.
+    const names = loadMigrationFiles().map((f) => f.name);
+    const { results } = await runMigrations(db, { direction: 'down', to: '0001_initial_schema' });
+    expect(results?.map((r) => r.migrationName)).toEqual(names.slice(1).reverse());
+    expect(results?.every((r) => r.direction === 'Down' && r.status === 'Success')).toBe(true);
     expect(await presentIndexes(db, NINE)).toEqual([]);
 
-    const again = await runMigrations(db);
-    expect(again.results?.[0]?.migrationName).toBe('0002_performance_indexes');
+    // up --to stops at the target (named without its number); an applied target is nothing to do.
+    const upTo = await runMigrations(db, { to: 'performance_indexes' });
+    expect(upTo.results?.map((r) => r.migrationName)).toEqual(['0002_performance_indexes']);
     expect(await presentIndexes(db, NINE)).toEqual([...NINE].sort());
+    expect((await runMigrations(db, { to: '0001_initial_schema' })).results).toEqual([]);
+
+    const again = await runMigrations(db);
+    expect(again.results?.map((r) => r.migrationName)).toEqual(names.slice(2));
     expect((await expectedIndexHealth(db)).every((i) => i.state === 'valid')).toBe(true);
   });
 });
@@ -96,6 +100,34 @@ describe('npm run migrate (CLI) on PostgreSQL 15', () => {
       const appliedLines = (a.out + b.out).split('\n').filter((l) => l.includes(`✓ ${f.name} (up)`));
       expect(appliedLines, `${f.name} applied once`).toHaveLength(1);
     }
+  });
+
+  it('down --to NAME reverts everything after NAME in one run, with the usual lines; a wrong name is refused', async () => {
+    const names = loadMigrationFiles().map((f) => f.name);
+    const wrong = await migrateCli(scratch.url, ['down', '--to', 'no_such_migration']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toContain('No migration named "no_such_migration"');
+    const usage = await migrateCli(scratch.url, ['down', '--to']);
+    expect(usage.code).toBe(2);
+
+    const down = await migrateCli(scratch.url, ['down', '--to', 'performance_indexes']);
+    expect(down.code, down.out).toBe(0);
+    for (const n of names.slice(2)) expect(down.out).toContain(`✓ ${n} (down)`);
+    expect(down.out).not.toContain('✓ 0002_performance_indexes (down)');
+    const status = await migrateCli(scratch.url, ['status']);
+    expect(status.out).toMatch(/applied\s+0002_performance_indexes/);
+    expect(status.out).toMatch(/PENDING\s+0003_search_indexes/);
+
+    const notApplied = await migrateCli(scratch.url, ['down', '--to', '0004_auth']);
+    expect(notApplied.code).toBe(1);
+    expect(notApplied.out).toContain('0004_auth is not applied');
+
+    const up = await migrateCli(scratch.url, ['up', '--to=0004_auth']);
+    expect(up.code, up.out).toBe(0);
+    expect(up.out).toContain('✓ 0004_auth (up)');
+    expect(up.out).not.toContain(`✓ ${names[4]} (up)`);
+    const rest = await migrateCli(scratch.url);
+    expect(rest.code, rest.out).toBe(0);
   });
 
   it('status reports a MISSING index and exits non-zero; migrate rebuilds it', async () => {

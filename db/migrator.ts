@@ -99,6 +99,12 @@ class SqlFileProvider implements MigrationProvider {
 
 export interface RunOptions {
   direction?: 'up' | 'down';
+  /**
+   * Stop at this migration (its full name, or the name without its number: "performance_indexes").
+   * up: apply the pending ones up to and including it. down: revert every one applied after it
+   * (it stays applied). Without it: up applies all pending, down reverts the last one.
+   */
+  to?: string;
   log?: MigrationLog;
   files?: SqlMigrationFile[];
 }
@@ -122,7 +128,7 @@ export async function runMigrations(db: Kysely<any>, options: RunOptions = {}): 
     await acquireSessionLock(conn, log);
     try {
       const migrator = new Migrator({ db: conn, provider: new SqlFileProvider(files, log), disableTransactions: true });
-      const resultSet = options.direction === 'down' ? await migrator.migrateDown() : await migrator.migrateToLatest();
+      const resultSet = await migrateAsAsked(migrator, options);
       if (resultSet.error) throw resultSet.error;
       const repaired = options.direction === 'down' ? [] : await repairIndexes(conn, files, log);
       return { results: resultSet.results, repaired };
@@ -130,6 +136,30 @@ export async function runMigrations(db: Kysely<any>, options: RunOptions = {}): 
       await sql`select pg_advisory_unlock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(conn);
     }
   });
+}
+
+/** The full name `to` means: an exact name, or a unique name without its number prefix. */
+export function resolveMigrationName(names: readonly string[], to: string): string {
+  if (names.includes(to)) return to;
+  const matches = names.filter((n) => n.replace(/^\d+_/, '') === to);
+  if (matches.length === 1) return matches[0]!;
+  throw new Error(`No migration named "${to}". Known: ${names.join(', ')}`);
+}
+
+async function migrateAsAsked(migrator: Migrator, options: RunOptions): Promise<MigrationResultSet> {
+  const down = options.direction === 'down';
+  if (options.to === undefined) return down ? migrator.migrateDown() : migrator.migrateToLatest();
+  // Read inside the lock, so the check and the run see the same state.
+  const all = await migrator.getMigrations();
+  const target = resolveMigrationName(
+    all.map((m) => m.name),
+    options.to,
+  );
+  const applied = all.find((m) => m.name === target)!.executedAt !== undefined;
+  if (down && !applied) throw new Error(`${target} is not applied: down --to reverts the migrations applied after it.`);
+  // Kysely's migrateTo goes either way; `up` must never revert, so an applied target is nothing to do.
+  if (!down && applied) return { results: [] };
+  return migrator.migrateTo(target);
 }
 
 /**

@@ -68,6 +68,11 @@ test('warm client-side navigations', async ({ browser }) => {
 });
 
 test('medians within budget (figures in e2e/out/render-times.json)', () => {
+  // Every page and kind the two tests above measure, SAMPLES times each: run alone (or after a
+  // measuring test stopped early) this fails instead of checking an empty list.
+  const expected = ['analytics/cold', 'analytics/warm', 'bookings/cold', 'bookings/warm', 'conversations/cold', 'conversations/warm'];
+  expect(Object.keys(samples).sort(), 'every page measured cold and warm').toEqual(expected);
+  for (const key of expected) expect(samples[key], `${key} samples`).toHaveLength(SAMPLES);
   const records: RenderRecord[] = [];
   for (const [key, values] of Object.entries(samples)) {
     const [pageName, kind] = key.split('/') as [BudgetPage, 'cold' | 'warm'];

@@ -2,13 +2,27 @@ import { openDatabase, migrate } from '../connect';
 import { expectedIndexHealth, formatMs, loadMigrationFiles, migrationStatus } from '../migrator';
 
 /**
- * npm run migrate              apply pending migrations (and rebuild missing/INVALID indexes)
- * npm run migrate -- down      revert the last applied migration
- * npm run migrate -- status    applied/pending, then the guide's Step 3: every index present and VALID
+ * npm run migrate                      apply pending migrations (and rebuild missing/INVALID indexes)
+ * npm run migrate -- up --to NAME      apply pending migrations up to and including NAME
+ * npm run migrate -- down              revert the last applied migration
+ * npm run migrate -- down --to NAME    revert every migration applied after NAME (NAME stays)
+ * npm run migrate -- status            applied/pending, then the guide's Step 3: every index present and VALID
+ * NAME is a migration's file name without .sql, with or without its number ("performance_indexes").
  */
-const command = process.argv[2] ?? 'up';
-if (!['up', 'down', 'status'].includes(command)) {
-  console.error(`Unknown command "${command}". Use: npm run migrate [-- up|down|status]`);
+const USAGE = 'Use: npm run migrate [-- up|down [--to NAME]|status]';
+const [command = 'up', ...rest] = process.argv.slice(2);
+let to: string | undefined;
+for (let i = 0; i < rest.length; i++) {
+  const arg = rest[i]!;
+  if (arg === '--to' && rest[i + 1] && !rest[i + 1]!.startsWith('-')) to = rest[++i];
+  else if (arg.startsWith('--to=') && arg.length > 5) to = arg.slice(5);
+  else {
+    console.error(`Unexpected argument "${arg}". ${USAGE}`);
+    process.exit(2);
+  }
+}
+if (!['up', 'down', 'status'].includes(command) || (command === 'status' && to !== undefined)) {
+  console.error(`Unknown command "${[command, ...rest].join(' ')}". ${USAGE}`);
   process.exit(2);
 }
 
@@ -19,9 +33,9 @@ try {
   if (command === 'status') {
     exitCode = await status(opened.db);
   } else {
-    console.log(`Migrating ${command} on ${where}`);
+    console.log(`Migrating ${command}${to ? ` to ${to}` : ''} on ${where}`);
     const started = performance.now();
-    const { results, repaired } = await migrate(opened, { direction: command as 'up' | 'down', log: console.log });
+    const { results, repaired } = await migrate(opened, { direction: command as 'up' | 'down', to, log: console.log });
     if (!results?.length && !repaired.length) console.log(command === 'up' ? '  Nothing to do: up to date.' : '  Nothing to revert.');
     console.log(`Done in ${formatMs(performance.now() - started)}.`);
   }

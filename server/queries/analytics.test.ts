@@ -5,6 +5,7 @@ import { loadMigrationFiles, runMigrations } from '@/db/migrator';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
 import { testSessions } from '@/db/testing/sessions';
 import { costByServiceRaw, costTodayRawQuery } from '@/bench/analytics-raw';
+import { parsePlanDocument, type PlanNode, planNodes } from '@/db/plan';
 import { addDays, businessDay, dayRange } from '@/lib/business-day';
 import { costByService, costByServiceQuery, costByServiceRawQuery } from './analytics';
 import { rollupConsistency } from './analytics-consistency';
@@ -468,12 +469,10 @@ describe('concurrent writers', () => {
 });
 
 describe('query plans', () => {
-  type PlanNode = Record<string, unknown> & { Plans?: PlanNode[] };
-  const flatten = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(flatten)];
   async function explain(query: RawBuilder<unknown>) {
-    const { rows } = await sql<{ 'QUERY PLAN': Array<{ Plan: PlanNode; JIT?: unknown }> }>`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`.execute(db);
-    const root = rows[0]!['QUERY PLAN'][0]!;
-    return Object.assign(flatten(root.Plan), { root: root.Plan, jit: root.JIT });
+    const { rows } = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`.execute(db);
+    const root = parsePlanDocument(rows[0]!['QUERY PLAN']);
+    return Object.assign(planNodes(root.Plan), { root: root.Plan, jit: root.JIT });
   }
   const ran = (n: PlanNode) => (n['Actual Loops'] as number) > 0;
 

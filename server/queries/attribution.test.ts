@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { parsePlanDocument, planNodes } from '@/db/plan';
 import type { Database } from '@/db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '@/db/migrator';
@@ -101,12 +102,7 @@ describe('conversionFunnel on seeded data', () => {
   it('uses attribution_data_conversion_event_idx, never a Seq Scan on attribution_data (30 days)', async () => {
     const from = new Date(ANCHOR.getTime() - 30 * DAY);
     const { rows } = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (FORMAT JSON) ${conversionFunnelSql({ from, to: ANCHOR })}`.execute(s.db);
-    const nodes: Array<Record<string, unknown>> = [];
-    const walk = (n: Record<string, unknown>) => {
-      nodes.push(n);
-      for (const c of (n.Plans as Array<Record<string, unknown>> | undefined) ?? []) walk(c);
-    };
-    walk((rows[0]!['QUERY PLAN'] as Array<{ Plan: Record<string, unknown> }>)[0]!.Plan);
+    const nodes = planNodes(parsePlanDocument(rows[0]!['QUERY PLAN']).Plan);
     const onAttribution = nodes.filter((n) => n['Relation Name'] === 'attribution_data' || String(n['Index Name'] ?? '').startsWith('attribution_data'));
     expect(onAttribution.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
     const usingIndex = nodes.filter((n) => n['Index Name'] === 'attribution_data_conversion_event_idx');

@@ -1,4 +1,5 @@
-import { CompiledQuery, sql } from 'kysely';
+import { type CompiledQuery, sql } from 'kysely';
+import { explainCompiled, indexesUsed, planOutline, seqScannedTables } from '@/db/plan';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '@/db/migrator';
 import type { AppointmentStatus } from '@/db/schema';
@@ -34,36 +35,15 @@ afterAll(() => s?.drop());
 // Plans
 // ---------------------------------------------------------------------------------------------
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
 /** EXPLAIN (FORMAT JSON) of exactly the SQL and parameters the query function sends. */
 async function explain(query: { compile(): CompiledQuery }) {
-  const c = query.compile();
-  const { rows } = await s.db.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-    CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${c.sql}`, [...c.parameters]),
-  );
-  const nodes: PlanNode[] = [];
-  const walk = (n: PlanNode) => {
-    nodes.push(n);
-    n.Plans?.forEach(walk);
-  };
-  walk(rows[0]!['QUERY PLAN'][0].Plan);
-  return {
-    indexes: new Set(nodes.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : []))),
-    seqScans: nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']),
-    nodes,
-  };
+  const root = (await explainCompiled(s.db, query.compile())).Plan;
+  return { indexes: indexesUsed(root), seqScans: seqScannedTables(root), outline: planOutline(root) };
 }
 
 function expectPlan(plan: Awaited<ReturnType<typeof explain>>, index: string) {
-  const summary = plan.nodes.map((n) => `${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}`).join(' / ');
-  expect([...plan.indexes], summary).toContain(index);
-  expect(plan.seqScans.filter((r) => r === 'appointments' || r === 'customers'), summary).toEqual([]);
+  expect(plan.indexes, plan.outline).toContain(index);
+  expect(plan.seqScans.filter((r) => r === 'appointments' || r === 'customers'), plan.outline).toEqual([]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
+import { parsePlanDocument, type PlanNode, planNodes } from '@/db/plan';
 import { runMigrations } from '@/db/migrator';
 import type { Channel } from '@/db/schema';
 import { seedDatabase } from '@/db/seed/index';
@@ -29,25 +30,10 @@ afterAll(() => scratch?.drop());
 
 // ---- helpers -------------------------------------------------------------------------------
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Scan Direction'?: string;
-  Plans?: PlanNode[];
-}
-
 /** EXPLAIN (FORMAT JSON) of exactly the statement Kysely compiles, flattened to its nodes. */
 async function planOf(query: { explain(format: 'json'): Promise<Record<string, unknown>[]> }): Promise<PlanNode[]> {
   const rows = await query.explain('json');
-  const root = (rows[0]!['QUERY PLAN'] as Array<{ Plan: PlanNode }>)[0]!.Plan;
-  const nodes: PlanNode[] = [];
-  const walk = (n: PlanNode) => {
-    nodes.push(n);
-    n.Plans?.forEach(walk);
-  };
-  walk(root);
-  return nodes;
+  return planNodes(parsePlanDocument(rows[0]!['QUERY PLAN']).Plan);
 }
 const indexesUsed = (nodes: PlanNode[]) => nodes.map((n) => n['Index Name']).filter(Boolean);
 const seqScans = (nodes: PlanNode[]) => nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']);

@@ -1,38 +1,12 @@
-import { CompiledQuery, type Kysely, type KyselyPlugin, sql } from 'kysely';
+import { type CompiledQuery, type Kysely, type KyselyPlugin, sql } from 'kysely';
 import type { Db } from '@/db/client';
+import { explainCompiled, nodeName, type PlanNode, walkPlan } from '@/db/plan';
 import type { Database } from '@/db/schema';
 
 /** A Seq Scan of a table with at least this many rows (pg_class.reltuples) is a red flag. */
 export const BIG_TABLE_ROWS = 10_000;
 
-interface RawPlan {
-  'Node Type': string;
-  Strategy?: string;
-  'Partial Mode'?: string;
-  'Parallel Aware'?: boolean;
-  'Scan Direction'?: string;
-  'Index Name'?: string;
-  'Relation Name'?: string;
-  Alias?: string;
-  'Total Cost'?: number;
-  'Plan Rows'?: number;
-  'Actual Total Time'?: number;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Shared Hit Blocks'?: number;
-  'Shared Read Blocks'?: number;
-  'Rows Removed by Filter'?: number;
-  'Index Cond'?: string;
-  'One-Time Filter'?: string;
-  'Recheck Cond'?: string;
-  Filter?: string;
-  'Hash Cond'?: string;
-  'Join Filter'?: string;
-  'Sort Key'?: string[];
-  'Group Key'?: string[];
-  'Subplan Name'?: string;
-  Plans?: RawPlan[];
-}
+type RawPlan = PlanNode;
 
 export interface SeqScan {
   table: string;
@@ -64,17 +38,6 @@ export interface AnalyzeSummary extends PlanSummary {
   sharedRead: number;
 }
 
-function nodeName(node: RawPlan): string {
-  let name = node['Node Type'];
-  if (name === 'Aggregate') {
-    name = ({ Sorted: 'GroupAggregate', Hashed: 'HashAggregate', Mixed: 'MixedAggregate' } as Record<string, string>)[node.Strategy ?? ''] ?? 'Aggregate';
-  }
-  if (node['Partial Mode'] && node['Partial Mode'] !== 'Simple') name = `${node['Partial Mode']} ${name}`;
-  if (node['Parallel Aware']) name = `Parallel ${name}`;
-  if (node['Scan Direction'] === 'Backward') name += ' Backward';
-  return name;
-}
-
 function describeNode(node: RawPlan): string {
   let text = nodeName(node);
   const index = node['Index Name'];
@@ -95,7 +58,7 @@ const DETAILS = ['One-Time Filter', 'Index Cond', 'Recheck Cond', 'Hash Cond', '
 
 function planLines(root: RawPlan): string[] {
   const lines: string[] = [];
-  const walk = (node: RawPlan, depth: number) => {
+  walkPlan(root, (node, depth) => {
     const pad = '  '.repeat(depth);
     if (node['Subplan Name']) lines.push(`${pad}${node['Subplan Name']}`);
     lines.push(`${pad}${depth ? '-> ' : ''}${describeNode(node)}`);
@@ -107,9 +70,7 @@ function planLines(root: RawPlan): string[] {
     if (node['Shared Hit Blocks'] !== undefined && (node['Shared Hit Blocks'] || node['Shared Read Blocks'])) {
       lines.push(`${pad}     Buffers: shared hit=${node['Shared Hit Blocks']} read=${node['Shared Read Blocks'] ?? 0}`);
     }
-    for (const child of node.Plans ?? []) walk(child, depth + 1);
-  };
-  walk(root, 0);
+  });
   return lines;
 }
 
@@ -128,17 +89,14 @@ async function tableRows(trx: Kysely<Database>, tables: string[]): Promise<Map<s
 async function summarize(trx: Kysely<Database>, root: RawPlan): Promise<PlanSummary> {
   const indexes = new Set<string>();
   const seq = new Map<string, string | null>();
-  const walk = (node: RawPlan, onlyWhen: string | null) => {
-    const guard = node['One-Time Filter'] ?? onlyWhen;
+  walkPlan(root, (node, _depth, guard) => {
     if (node['Index Name']) indexes.add(node['Index Name']);
     if (node['Node Type'] === 'Seq Scan' && node['Relation Name']) {
       // An unconditional scan of a table outranks a conditional one of the same table.
       const known = seq.get(node['Relation Name']);
       seq.set(node['Relation Name'], known === null ? null : guard);
     }
-    for (const child of node.Plans ?? []) walk(child, guard);
-  };
-  walk(root, null);
+  });
   const sizes = await tableRows(trx, [...seq.keys()]);
   const seqScans = [...seq].map(([table, onlyWhen]) => {
     const estimatedRows = sizes.get(table) ?? null;
@@ -155,25 +113,14 @@ async function summarize(trx: Kysely<Database>, root: RawPlan): Promise<PlanSumm
   };
 }
 
-function parsePlan(raw: unknown): { Plan: RawPlan; 'Planning Time'?: number; 'Execution Time'?: number } {
-  const doc = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan: RawPlan; 'Planning Time'?: number; 'Execution Time'?: number }>;
-  return doc[0]!;
-}
-
 /** EXPLAIN (FORMAT JSON) of a compiled statement, with its own parameters (a custom plan for them). */
 export async function explainPlan(trx: Kysely<Database>, query: CompiledQuery): Promise<PlanSummary> {
-  const { rows } = await trx.executeQuery<{ 'QUERY PLAN': unknown }>(
-    CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${query.sql}`, [...query.parameters]),
-  );
-  return summarize(trx, parsePlan(rows[0]!['QUERY PLAN']).Plan);
+  return summarize(trx, (await explainCompiled(trx, query)).Plan);
 }
 
 /** EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON): the statement really runs, so the caller rolls back. */
 export async function explainAnalyzePlan(trx: Kysely<Database>, query: CompiledQuery): Promise<AnalyzeSummary> {
-  const { rows } = await trx.executeQuery<{ 'QUERY PLAN': unknown }>(
-    CompiledQuery.raw(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${query.sql}`, [...query.parameters]),
-  );
-  const doc = parsePlan(rows[0]!['QUERY PLAN']);
+  const doc = await explainCompiled(trx, query, { analyze: true });
   const summary = await summarize(trx, doc.Plan);
   return {
     ...summary,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '@/db/migrator';
+import { planNodes as allNodes, parsePlanDocument, type PlanNode } from '@/db/plan';
 import { seedDatabase } from '@/db/seed/index';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
 import { otpRateLimitCounts, otpRateLimitCountsSql } from './identity';
@@ -23,15 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => s?.drop());
 
-function planNodes(plan: unknown): Array<Record<string, unknown>> {
-  const out: Array<Record<string, unknown>> = [];
-  const walk = (n: Record<string, unknown>) => {
-    out.push(n);
-    for (const c of (n.Plans as Array<Record<string, unknown>> | undefined) ?? []) walk(c);
-  };
-  walk((plan as Array<{ Plan: Record<string, unknown> }>)[0]!.Plan);
-  return out;
-}
+const planNodes = (plan: unknown): PlanNode[] => allNodes(parsePlanDocument(plan).Plan);
 
 describe('otpRateLimitCounts on seeded data', () => {
   it('equals a direct count of the windows', async () => {

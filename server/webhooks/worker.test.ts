@@ -2,6 +2,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '@/db/client';
 import { runMigrations } from '@/db/migrator';
+import { parsePlanDocument, planOutline } from '@/db/plan';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
 import { applyHousecallProEvent } from './apply';
 import {
@@ -402,11 +403,5 @@ describe('claim query plan', () => {
 class RollbackSignal extends Error {}
 
 function summarise(plan: unknown): string {
-  const nodes: string[] = [];
-  const walk = (n: any) => {
-    nodes.push(`${n['Node Type']}${n['Index Name'] ? ` (${n['Index Name']})` : ''}`);
-    for (const c of n.Plans ?? []) walk(c);
-  };
-  walk((plan as any)[0].Plan);
-  return nodes.join(' > ');
+  return planOutline(parsePlanDocument(plan).Plan);
 }

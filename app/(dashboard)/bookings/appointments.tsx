@@ -18,6 +18,7 @@ import {
   STATUS_FILTER_OPTIONS as TAB_STATUS_OPTIONS,
   tabCountsInputOf as tabCountsInput,
 } from '@/lib/contract/bookings';
+import { TableScroll } from '@/app/_components/table-scroll';
 
 const CLEAR_FILTERS = Object.fromEntries(BOOKINGS_FILTER_KEYS.map((k) => [k, null]));
 
@@ -258,7 +259,7 @@ function AppointmentList({
 
   return (
     <div aria-busy={stale} style={{ opacity: stale ? 0.6 : 1, transition: 'opacity 120ms' }}>
-      <div className="table-wrap">
+      <TableScroll label="Appointments">
         <table className={`table ${styles.apptTable}`}>
           <caption className="sr-only">
             {input.tab} appointments, {input.tab === 'upcoming' ? 'soonest' : 'most recent'} first
@@ -318,7 +319,7 @@ function AppointmentList({
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <div className={styles.listFooter}>
         <span className="muted" role="status" aria-live="polite">
           Showing {rows.length.toLocaleString('en-US')}

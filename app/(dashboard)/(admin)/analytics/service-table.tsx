@@ -3,6 +3,7 @@ import styles from './analytics.module.css';
 import { serviceColor, serviceUnit } from '@/lib/contract/analytics';
 import { describeChange, formatCount, formatDay, formatMoney, formatPercent } from './format';
 import type { CostReport, ServiceCost } from './types';
+import { TableScroll } from '@/app/_components/table-scroll';
 
 /**
  * Cost, calls, units and share per service: the chart's figures as a table, so it doubles as the
@@ -21,11 +22,7 @@ export function ServiceTable({
 }) {
   const sum = (f: (s: ServiceCost) => number) => visible.reduce((a, s) => a + f(s), 0);
   return (
-    <>
-    <p className={`muted ${styles.scrollHint}`} aria-hidden="true">
-      Swipe the table sideways for more columns →
-    </p>
-    <div className={`table-wrap ${styles.tableWrap}`} tabIndex={0} role="region" aria-label="Cost by service (scrolls sideways)">
+    <TableScroll label="Cost by service" className={styles.tableWrap}>
       <table className="table" id="cost-table">
         <caption className="sr-only">
           Cost by service from {formatDay(report.period.from)} to {formatDay(report.period.to)}, with the change against the{' '}
@@ -108,8 +105,7 @@ export function ServiceTable({
           </button>
         </p>
       )}
-    </div>
-    </>
+    </TableScroll>
   );
 }
 

@@ -12,6 +12,8 @@ import { FunnelTable, percent } from './funnel-table';
 import { addDays, daysBetween, isDay } from '@/lib/business-day';
 import { attributionSearchParams, FUNNEL_PRESETS, funnelInputFromUrl, MAX_FUNNEL_DAYS } from '@/lib/contract/attribution';
 import { STEPS } from './types';
+import { PageHeader } from '@/app/_components/page-header';
+import { ATTRIBUTION_DESCRIPTION } from './header';
 
 export function AttributionView({ today, timeZone }: { today: string; timeZone: string }) {
   const [params, setParams] = useQueryStates(attributionSearchParams);
@@ -27,14 +29,7 @@ export function AttributionView({ today, timeZone }: { today: string; timeZone: 
 
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <h1>Attribution</h1>
-          <p className="muted" style={{ margin: 0 }}>
-            Visitors whose first visit falls in the range, by source, and how far they went since. Days in {timeZone}.
-          </p>
-        </div>
-      </div>
+      <PageHeader title="Attribution" description={`${ATTRIBUTION_DESCRIPTION} Days in ${timeZone}.`} />
 
       <form className={`card ${styles.controls}`} aria-label="Date range" onSubmit={(e) => e.preventDefault()}>
         <label className={styles.field}>

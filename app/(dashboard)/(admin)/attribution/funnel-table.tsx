@@ -1,5 +1,6 @@
 import styles from './attribution.module.css';
 import { type FunnelRow, type FunnelTotals, STEPS } from './types';
+import { TableScroll } from '@/app/_components/table-scroll';
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
 const int = new Intl.NumberFormat('en-US');
@@ -21,7 +22,7 @@ function StepCells({ row }: { row: FunnelTotals }) {
 /** Sources with each step's count and its rate from the step before; totals in the footer. */
 export function FunnelTable({ rows, totals }: { rows: FunnelRow[]; totals: FunnelTotals }) {
   return (
-    <div className="table-wrap">
+    <TableScroll label="Funnel by source">
       <table className={`table ${styles.table}`}>
         <caption className="sr-only">
           Visitors and funnel steps by source, medium and campaign; under each count, the rate from the step before
@@ -62,6 +63,6 @@ export function FunnelTable({ rows, totals }: { rows: FunnelRow[]; totals: Funne
           </tr>
         </tfoot>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,14 +1,11 @@
 import { Skeleton } from '@/app/_components/states';
+import { PageHeader } from '@/app/_components/page-header';
+import { ATTRIBUTION_DESCRIPTION } from './header';
 
 export default function Loading() {
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <h1>Attribution</h1>
-          <p className="muted" style={{ margin: 0 }}>Where visitors come from, and how far they go.</p>
-        </div>
-      </div>
+      <PageHeader title="Attribution" description={ATTRIBUTION_DESCRIPTION} />
       <div className="card">
         <Skeleton rows={1} height={34} label="Loading date range" />
       </div>

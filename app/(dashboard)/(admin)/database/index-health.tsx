@@ -19,6 +19,7 @@ import {
 } from './format';
 import { Problems } from './problems';
 import { SqlBlock } from './sql-block';
+import { TableScroll } from '@/app/_components/table-scroll';
 
 interface Located extends Finding {
   index: string;
@@ -92,7 +93,7 @@ export function IndexHealth() {
       )}
 
       <h3 style={{ margin: '0.5rem 0 0', fontSize: '0.95rem' }}>All indexes ({visible.length})</h3>
-      <div className="table-wrap">
+      <TableScroll label="Indexes">
         <table className={`table ${styles.stackTable}`}>
           <thead>
             <tr>
@@ -116,7 +117,7 @@ export function IndexHealth() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

@@ -15,6 +15,8 @@ import { RollupCheck } from './rollup-check';
 import { ThreadSummaryCheck } from './thread-summary-check';
 import { SlowQueries } from './slow-queries';
 import { TableHealth } from './table-health';
+import { PageHeader } from '@/app/_components/page-header';
+import { DATABASE_DESCRIPTION } from './header';
 
 export const metadata: Metadata = { title: 'Database health' };
 
@@ -51,14 +53,7 @@ export default async function DatabasePage({ searchParams }: { searchParams: Pro
   return (
     <HydrateClient>
       <div className="stack">
-        <div className="page-head">
-          <div>
-            <h1>Database health</h1>
-            <p className="muted" style={{ margin: 0 }}>
-              Every read gives up after 0.5 s waiting for a lock, so this page answers during migrations and says what it could not read.
-            </p>
-          </div>
-        </div>
+        <PageHeader title="Database health" description={DATABASE_DESCRIPTION} />
         <nav className={styles.tabs} aria-label="Database sections">
           {DATABASE_TABS.map((t) => (
             <Link key={t} href={t === 'overview' ? '/database' : `/database?tab=${t}`} aria-current={t === tab ? 'page' : undefined} prefetch={false}>

@@ -97,7 +97,7 @@ function PlanItem({ plan }: { plan: PlanRow }) {
         <details className={styles.details}>
           <summary>Plan and SQL</summary>
           <div className="stack" style={{ gap: '0.5rem' }}>
-            <pre className={styles.pre}>{plan.plan.lines.join('\n')}</pre>
+            <pre className={styles.pre} tabIndex={0} aria-label="Query plan">{plan.plan.lines.join('\n')}</pre>
             {plan.sql && <SqlBlock label="SQL" sql={withParams(plan.sql, plan.parameters)} wrap />}
           </div>
         </details>
@@ -136,7 +136,7 @@ function AnalyzeOutput({ result }: { result: AnalyzeResult }) {
         {formatCount(r.actualRows)} rows · buffers: {formatCount(r.sharedHit)} hit, {formatCount(r.sharedRead)} read
         {r.red ? ' · ✖ Seq Scan of a big table' : ''} · rolled back
       </div>
-      <pre className={styles.pre}>{r.lines.join('\n')}</pre>
+      <pre className={styles.pre} tabIndex={0} aria-label="Query plan">{r.lines.join('\n')}</pre>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { useTRPC } from '@/app/_trpc/client';
 import styles from './database.module.css';
 import { formatCount, formatUtc } from './format';
 import { CheckSection } from './check-section';
+import { TableScroll } from '@/app/_components/table-scroll';
 
 const money = (cents: number) => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
@@ -58,7 +59,7 @@ export function RollupCheck() {
             </div>
           </dl>
           {r.mismatches.length > 0 && (
-            <div className="table-wrap">
+            <TableScroll label="Rollup mismatches">
               <table className={`table ${styles.stackTable}`}>
                 <thead>
                   <tr>
@@ -87,7 +88,7 @@ export function RollupCheck() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </>
       )}

@@ -6,6 +6,7 @@ import styles from './database.module.css';
 import { formatCount, formatUtc } from './format';
 import { Problems } from './problems';
 import { SqlBlock } from './sql-block';
+import { TableScroll } from '@/app/_components/table-scroll';
 
 export function SlowQueries() {
   const trpc = useTRPC();
@@ -34,7 +35,7 @@ export function SlowQueries() {
           {data.data.queries.length === 0 ? (
             <p className="muted">No statements recorded yet.</p>
           ) : (
-            <div className="table-wrap">
+            <TableScroll label="Slow queries">
               <table className={`table ${styles.stackTable}`}>
                 <thead>
                   <tr>
@@ -75,7 +76,7 @@ export function SlowQueries() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </>
       )}

@@ -40,7 +40,8 @@ export function SqlBlock({ sql, label = 'Fix', wrap = false }: { sql: string; la
           </button>
         </span>
       </div>
-      <pre ref={pre} className={`${styles.pre} ${wrap ? styles.wrap : ''}`}>
+      {/* Focusable: a long statement scrolls sideways on a phone, and keyboards must reach it too. */}
+      <pre ref={pre} className={`${styles.pre} ${wrap ? styles.wrap : ''}`} tabIndex={0} aria-label={label}>
         {sql}
       </pre>
     </div>

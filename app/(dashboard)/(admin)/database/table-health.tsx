@@ -6,6 +6,7 @@ import { useTRPC } from '@/app/_trpc/client';
 import styles from './database.module.css';
 import { formatAgo, formatBytes, formatCount, formatShare, formatUtc, type TableRow } from './format';
 import { Problems } from './problems';
+import { TableScroll } from '@/app/_components/table-scroll';
 
 /** The later of a manual and an automatic run, saying which it was. */
 function latest(manual: Date | null, auto: Date | null): { at: Date | null; how: string } {
@@ -35,7 +36,7 @@ export function TableHealth({ now }: { now: number }) {
       </div>
       <Problems problems={data.problems} title={data.ok ? 'Partly read' : 'Could not read the tables'} />
       {data.ok && (
-        <div className="table-wrap">
+        <TableScroll label="Tables">
           <table className={`table ${styles.stackTable}`}>
             <thead>
               <tr>
@@ -65,7 +66,7 @@ export function TableHealth({ now }: { now: number }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <p className={`muted ${styles.meta}`} style={{ margin: 0 }}>
         Rows: the planner&apos;s estimate (pg_class.reltuples, as of the last VACUUM or ANALYZE), live rows from the statistics

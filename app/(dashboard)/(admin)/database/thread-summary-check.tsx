@@ -7,6 +7,7 @@ import styles from './database.module.css';
 import { formatCount, formatUtc } from './format';
 import { CheckSection } from './check-section';
 import { SqlBlock } from './sql-block';
+import { TableScroll } from '@/app/_components/table-scroll';
 
 const facts = (f: { messageCount: number; channels: string[]; lastMessageAt: Date | null }) =>
   `${formatCount(f.messageCount)} messages · ${f.channels.join(', ') || 'no channel'} · last ${f.lastMessageAt ? formatUtc(f.lastMessageAt) : 'never'}`;
@@ -43,7 +44,7 @@ export function ThreadSummaryCheck() {
           </p>
           {r.mismatches.length > 0 && <SqlBlock label="Repair" wrap sql={REPAIR} />}
           {r.mismatches.length > 0 && (
-            <div className="table-wrap">
+            <TableScroll label="Stale threads">
               <table className={`table ${styles.stackTable}`}>
                 <thead>
                   <tr>
@@ -64,7 +65,7 @@ export function ThreadSummaryCheck() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </>
       )}

@@ -7,6 +7,7 @@ import { useTRPC } from '@/app/_trpc/client';
 import { listInput, type WebhookStatus } from '@/lib/contract/webhooks';
 import { formatDateTime, STATUS_BADGE, STATUS_ICON } from './format';
 import styles from './webhooks.module.css';
+import { TableScroll } from '@/app/_components/table-scroll';
 
 export interface ListFilter {
   status: WebhookStatus | null;
@@ -42,7 +43,7 @@ export function EventTable(props: {
   }
   return (
     <div className={props.stale ? styles.stale : undefined} aria-busy={props.stale}>
-      <div className="table-wrap">
+      <TableScroll label="Webhook events">
         <table className={`table ${styles.table}`}>
           <thead>
             <tr>
@@ -100,7 +101,7 @@ export function EventTable(props: {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <div className="row" style={{ justifyContent: 'center', marginTop: '0.75rem' }}>
         {hasNextPage ? (
           <button className="btn" type="button" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
