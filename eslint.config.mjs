@@ -16,14 +16,27 @@ const restrict = (...patterns) => ({
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', '.next/', '.data/', 'next-env.d.ts', 'test-results/', 'playwright-report/', 'scratch/', 'e2e/out/', 'bench/out/'],
+    ignores: [
+      'node_modules/',
+      '.next/',
+      '.data/',
+      'next-env.d.ts',
+      'test-results/',
+      'playwright-report/',
+      'scratch/',
+      'e2e/out/',
+      'bench/out/',
+    ],
   },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       // `Kysely<any>` is Kysely's own idiom for migrations and schema-free test helpers; tsc (strict)
       // still checks everything else.
@@ -60,9 +73,9 @@ export default tseslint.config(
   },
   {
     files: ['lib/**/*.ts'],
-    rules: restrict(
-      layer(['server', 'app'], 'lib/ is shared with client components: no server or app code.'),
-      { regex: '^(@/|(\\.\\./)+)db/(?!schema$)', message: 'lib/ may use db/schema (types and enums) only: no database code.' },
-    ),
+    rules: restrict(layer(['server', 'app'], 'lib/ is shared with client components: no server or app code.'), {
+      regex: '^(@/|(\\.\\./)+)db/(?!schema$)',
+      message: 'lib/ may use db/schema (types and enums) only: no database code.',
+    }),
   },
 );

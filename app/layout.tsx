@@ -8,7 +8,12 @@ export const metadata: Metadata = {
   title: { default: 'Home Services Dashboard', template: '%s · Home Services Dashboard' },
   description: 'Conversations, bookings and API costs for a home-services business.',
   // public/: the .ico answers browsers' automatic /favicon.ico request (no 404 on a cold load).
-  icons: { icon: [{ url: '/favicon.svg', type: 'image/svg+xml' }, { url: '/favicon.ico', sizes: '32x32' }] },
+  icons: {
+    icon: [
+      { url: '/favicon.svg', type: 'image/svg+xml' },
+      { url: '/favicon.ico', sizes: '32x32' },
+    ],
+  },
 };
 
 export const viewport: Viewport = {

@@ -163,7 +163,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
             [
               // The floor: a signed-in request whose only query is the session lookup.
               { procedure: 'session.me', inputs: [undefined] },
-              ...ops.filter((op) => op.http).map((op) => ({ procedure: op.http!.procedure, inputs: inputs.get(op.key)!.map((i) => op.http!.input(i)) })),
+              ...ops
+                .filter((op) => op.http)
+                .map((op) => ({ procedure: op.http!.procedure, inputs: inputs.get(op.key)!.map((i) => op.http!.input(i)) })),
             ],
             {
               repoDir: o.repoDir,
@@ -188,7 +190,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   if (rollup) {
     results.notes.push(
       `Migration ${rollup.migration} (issue 11's rollup) is applied on both sides: \`analytics.costByService\` reads every day, today included, ` +
-        'from `api_usage_daily`, so its two sides should match; the guide\'s raw aggregate over `api_usage`, and one day of it, are measured separately.',
+        "from `api_usage_daily`, so its two sides should match; the guide's raw aggregate over `api_usage`, and one day of it, are measured separately.",
     );
   }
   timings.total = (performance.now() - started) / 1000;

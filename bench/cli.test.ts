@@ -29,7 +29,11 @@ describe('parseCli', () => {
     expect(o.bench.http).toEqual({ connections: 50, durationS: 10 });
   });
   it('reads the flags and DATABASE_URL', () => {
-    const o = parseCli(['--rows', '100k', '--skip-http', '--out', '/tmp/x.json', '--runs', '20'], { DATABASE_URL: 'postgres://u@h/db' }, '/repo');
+    const o = parseCli(
+      ['--rows', '100k', '--skip-http', '--out', '/tmp/x.json', '--runs', '20'],
+      { DATABASE_URL: 'postgres://u@h/db' },
+      '/repo',
+    );
     expect(o.bench.rows).toBe(100_000);
     expect(o.bench.skipHttp).toBe(true);
     expect(o.out).toBe('/tmp/x.json');

@@ -60,10 +60,18 @@ export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<Ht
       await load(base, paths, cookie, Math.min(10, o.connections), 2);
       // One connection first: the cost of a request with no queue in front of it.
       const single = await load(base, paths, cookie, 1, 3);
-      o.log(`    ${t.procedure}: 1 connection: ${single.requestsPerSec.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(1)} ms; ${o.connections} connections × ${o.durationS} s ...`);
+      o.log(
+        `    ${t.procedure}: 1 connection: ${single.requestsPerSec.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(1)} ms; ${o.connections} connections × ${o.durationS} s ...`,
+      );
       const r = await load(base, paths, cookie, o.connections, o.durationS);
-      results.push({ procedure: t.procedure, ...r, single: { requestsPerSec: single.requestsPerSec, p50Ms: single.p50Ms, p95Ms: single.p95Ms } });
-      o.log(`      ${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+      results.push({
+        procedure: t.procedure,
+        ...r,
+        single: { requestsPerSec: single.requestsPerSec, p50Ms: single.p50Ms, p95Ms: single.p95Ms },
+      });
+      o.log(
+        `      ${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`,
+      );
     }
     return results;
   } finally {
@@ -71,7 +79,17 @@ export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<Ht
   }
 }
 
-const EMPTY = { requests: 0, requestsPerSec: 0, p50Ms: Number.NaN, p95Ms: Number.NaN, p99Ms: Number.NaN, maxMs: Number.NaN, non2xx: 0, errors: 0, timeouts: 0 };
+const EMPTY = {
+  requests: 0,
+  requestsPerSec: 0,
+  p50Ms: Number.NaN,
+  p95Ms: Number.NaN,
+  p99Ms: Number.NaN,
+  maxMs: Number.NaN,
+  non2xx: 0,
+  errors: 0,
+  timeouts: 0,
+};
 
 export function trpcPath(procedure: string, input: unknown): string {
   return `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`;
@@ -83,7 +101,10 @@ async function ensureBuild(o: HttpOptions): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     o.log(`    next build (${existsSync(buildId) ? '--rebuild' : 'no .next/BUILD_ID'}) ...`);
     try {
-      await runToEnd(process.execPath, [nextBin(o.repoDir), 'build'], o.repoDir, { ...process.env, NODE_ENV: 'production' } as NodeJS.ProcessEnv);
+      await runToEnd(process.execPath, [nextBin(o.repoDir), 'build'], o.repoDir, {
+        ...process.env,
+        NODE_ENV: 'production',
+      } as NodeJS.ProcessEnv);
       return;
     } catch (err) {
       if (attempt >= 3) throw err;
@@ -251,7 +272,9 @@ function runToEnd(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessE
     };
     p.stdout!.on('data', keep);
     p.stderr!.on('data', keep);
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exited with ${code}: ${output.trim().split('\n').slice(-5).join(' / ')}`))));
+    p.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`exited with ${code}: ${output.trim().split('\n').slice(-5).join(' / ')}`)),
+    );
   });
 }
 

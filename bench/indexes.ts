@@ -30,7 +30,10 @@ export async function rollback0002(db: Db, { analyze }: { analyze: boolean }): P
  * CREATE INDEX, which holds a SHARE lock: writes to the table wait until the build ends).
  * Does not vacuum: see vacuumAnalyze.
  */
-export async function apply0002(db: Db, { concurrently }: { concurrently: boolean }): Promise<{ totalMs: number; perIndex: { name: string; ms: number }[] }> {
+export async function apply0002(
+  db: Db,
+  { concurrently }: { concurrently: boolean },
+): Promise<{ totalMs: number; perIndex: { name: string; ms: number }[] }> {
   const perIndex: { name: string; ms: number }[] = [];
   const started = performance.now();
   for (const statement of splitSqlStatements(migration0002().up)) {
@@ -44,7 +47,9 @@ export async function apply0002(db: Db, { concurrently }: { concurrently: boolea
 }
 
 export function stripConcurrently(statement: string): string {
-  return stripSqlComments(statement).replace(/\bCONCURRENTLY\s+/i, '').trim();
+  return stripSqlComments(statement)
+    .replace(/\bCONCURRENTLY\s+/i, '')
+    .trim();
 }
 
 /** After a bulk load or an index build: statistics, and all-visible pages for Index Only Scans. */

@@ -159,7 +159,9 @@ const customerCostOp: BenchOp<{ now: Date; customerId: number }> = {
   inputs: async (db, count) => {
     const base = await analyticsInputs(db, count);
     const { rows } = await sql<{ id: number }>`
-      SELECT customer_id::int AS id FROM shared_threads WHERE customer_id IS NOT NULL ORDER BY hashint8(customer_id) LIMIT ${count}`.execute(db);
+      SELECT customer_id::int AS id FROM shared_threads WHERE customer_id IS NOT NULL ORDER BY hashint8(customer_id) LIMIT ${count}`.execute(
+      db,
+    );
     return base.map((b, k) => ({ ...b, customerId: rows[k % Math.max(1, rows.length)]?.id ?? 1 }));
   },
   run: (db, i) => customerCost(db, { days: 30, timeZone: DEFAULT_TIME_ZONE, now: i.now, customerId: i.customerId }),
@@ -206,7 +208,11 @@ const scheduleWeekStatus: BenchOp<{ view: 'week'; date: string; status: (typeof 
   queryFunction: 'server/queries/schedule.ts#schedulePage',
   expectedIndexes: ['appointments_status_idx'],
   async inputs(db, count) {
-    return (await scheduleDays(db, count)).map((date, k) => ({ view: 'week' as const, date, status: APPOINTMENT_STATUSES[k % APPOINTMENT_STATUSES.length]! }));
+    return (await scheduleDays(db, count)).map((date, k) => ({
+      view: 'week' as const,
+      date,
+      status: APPOINTMENT_STATUSES[k % APPOINTMENT_STATUSES.length]!,
+    }));
   },
   run: (db, i) => schedulePage(db, schedulePageParams(i)),
   http: { procedure: 'schedule.list', input: (i) => ({ view: 'week', date: i.date, status: i.status }) },

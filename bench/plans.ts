@@ -1,7 +1,16 @@
 import { type CompiledQuery, Kysely, type LogEvent, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Db } from '@/db/client';
-import { explainCompiled, indexesUsed, isScan, nodeLabel, nodeType, planNodes, type PlanNode as RawPlanNode, seqScannedTables } from '@/db/plan';
+import {
+  explainCompiled,
+  indexesUsed,
+  isScan,
+  nodeLabel,
+  nodeType,
+  planNodes,
+  type PlanNode as RawPlanNode,
+  seqScannedTables,
+} from '@/db/plan';
 import type { Database } from '@/db/schema';
 import type { PlanNode } from './types';
 

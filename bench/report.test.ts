@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { describePlan, growthVerdict, overheadCell, renderFindings, renderImpactTable, renderReport, rollupFindings, table } from './report';
+import {
+  describePlan,
+  growthVerdict,
+  overheadCell,
+  renderFindings,
+  renderImpactTable,
+  renderReport,
+  rollupFindings,
+  table,
+} from './report';
 import { summarize } from './stats';
 import type { BenchResults, OperationResult, PlanNode } from './types';
 
 const seq = (t: string): PlanNode => ({ topNode: 'Limit', scans: [`Seq Scan on ${t}`], indexes: [], seqScans: [t], totalCost: 1000 });
-const idx = (i: string, top = 'Limit'): PlanNode => ({ topNode: top, scans: [`Index Scan Backward using ${i}`], indexes: [i], seqScans: [], totalCost: 5 });
+const idx = (i: string, top = 'Limit'): PlanNode => ({
+  topNode: top,
+  scans: [`Index Scan Backward using ${i}`],
+  indexes: [i],
+  seqScans: [],
+  totalCost: 5,
+});
 const lat = (ms: number) => summarize([ms * 0.9, ms, ms, ms * 1.1]);
 
 function op(key: string, label: string, without: number, withMs: number, index: string, claim: OperationResult['claim']): OperationResult {
@@ -28,11 +43,24 @@ function g(withoutMedianMs: number, withMedianMs: number, withoutMinMs: number, 
 function fixture(overrides: Partial<BenchResults> = {}): BenchResults {
   return {
     command: 'npm run bench -- --rows 1000000',
-    machine: { cpuModel: 'AMD EPYC', cores: 2, ramGiB: 23, postgres: 'PostgreSQL 15.20', node: 'v20.20.2', os: 'Linux', date: '2026-11-24 03:00 UTC', database: 'postgresql' },
+    machine: {
+      cpuModel: 'AMD EPYC',
+      cores: 2,
+      ramGiB: 23,
+      postgres: 'PostgreSQL 15.20',
+      node: 'v20.20.2',
+      os: 'Linux',
+      date: '2026-11-24 03:00 UTC',
+      database: 'postgresql',
+    },
     rows: 1_000_000,
     counts: { shared_thread_messages: 1_000_000, appointments: 1_000_000 },
     operations: [
-      op('history', 'Load conversation history', 80, 0.2, 'shared_thread_messages_thread_created_idx', { withoutMs: 2000, withMs: 20, ratio: 100 }),
+      op('history', 'Load conversation history', 80, 0.2, 'shared_thread_messages_thread_created_idx', {
+        withoutMs: 2000,
+        withMs: 20,
+        ratio: 100,
+      }),
       op('costByService', 'Admin cost analytics', 120, 14, 'api_usage_analytics_idx', { withoutMs: 5000, withMs: 250, ratio: 20 }),
     ],
     growth: [
@@ -40,15 +68,70 @@ function fixture(overrides: Partial<BenchResults> = {}): BenchResults {
       { rows: 1_000_000, counts: {}, operations: { history: g(80, 0.2, 70, 0.15), costByService: g(120, 14, 110, 13) } },
     ],
     writes: [
-      { table: 'api_usage', mode: 'batch', rows: 20_000, batchSize: 1000, withoutIndexes: 100_000, withIndexes: 80_000, cpuUsPerRow: { without: 8, with: 10, withTrigger: 10.5 }, indexOverhead: 0.2, indexOverheadNoise: 0.03, overheadBasis: 'backend CPU', withIndexesAndTrigger: 76_000, triggerOverhead: 0.05, triggerOverheadNoise: 0.04, triggers: ['api_usage_daily_ins'], otherIndexes: ['api_usage_pkey'] },
+      {
+        table: 'api_usage',
+        mode: 'batch',
+        rows: 20_000,
+        batchSize: 1000,
+        withoutIndexes: 100_000,
+        withIndexes: 80_000,
+        cpuUsPerRow: { without: 8, with: 10, withTrigger: 10.5 },
+        indexOverhead: 0.2,
+        indexOverheadNoise: 0.03,
+        overheadBasis: 'backend CPU',
+        withIndexesAndTrigger: 76_000,
+        triggerOverhead: 0.05,
+        triggerOverheadNoise: 0.04,
+        triggers: ['api_usage_daily_ins'],
+        otherIndexes: ['api_usage_pkey'],
+      },
     ],
     sizes: [
-      { table: 'shared_thread_messages', rows: 1_000_000, tableBytes: 200 * 1024 ** 2, indexes: [{ name: 'shared_thread_messages_thread_id_idx', bytes: 30 * 1024 ** 2 }, { name: 'shared_thread_messages_thread_created_idx', bytes: 60 * 1024 ** 2 }] },
+      {
+        table: 'shared_thread_messages',
+        rows: 1_000_000,
+        tableBytes: 200 * 1024 ** 2,
+        indexes: [
+          { name: 'shared_thread_messages_thread_id_idx', bytes: 30 * 1024 ** 2 },
+          { name: 'shared_thread_messages_thread_created_idx', bytes: 60 * 1024 ** 2 },
+        ],
+      },
     ],
     apply: { plainMs: 9000, concurrentMs: 15000, perIndex: [{ name: 'api_usage_analytics_idx', plainMs: 1000, concurrentMs: 1800 }] },
     commitMs: 6.5,
     rollup: null,
-    http: [{ procedure: 'session.me', connections: 50, durationS: 10, requests: 30_000, requestsPerSec: 3000, p50Ms: 15, p95Ms: 20, p99Ms: 25, maxMs: 60, non2xx: 0, errors: 0, timeouts: 0, single: { requestsPerSec: 200, p50Ms: 4.5, p95Ms: 6 } }, { procedure: 'conversations.history', connections: 50, durationS: 10, requests: 20_000, requestsPerSec: 2000, p50Ms: 20, p95Ms: 30, p99Ms: 40, maxMs: 90, non2xx: 0, errors: 0, timeouts: 0, single: { requestsPerSec: 110, p50Ms: 8.5, p95Ms: 12 } }],
+    http: [
+      {
+        procedure: 'session.me',
+        connections: 50,
+        durationS: 10,
+        requests: 30_000,
+        requestsPerSec: 3000,
+        p50Ms: 15,
+        p95Ms: 20,
+        p99Ms: 25,
+        maxMs: 60,
+        non2xx: 0,
+        errors: 0,
+        timeouts: 0,
+        single: { requestsPerSec: 200, p50Ms: 4.5, p95Ms: 6 },
+      },
+      {
+        procedure: 'conversations.history',
+        connections: 50,
+        durationS: 10,
+        requests: 20_000,
+        requestsPerSec: 2000,
+        p50Ms: 20,
+        p95Ms: 30,
+        p99Ms: 40,
+        maxMs: 90,
+        non2xx: 0,
+        errors: 0,
+        timeouts: 0,
+        single: { requestsPerSec: 110, p50Ms: 8.5, p95Ms: 12 },
+      },
+    ],
     httpSkipped: null,
     timings: { total: 420, seed: 100 },
     notes: [],
@@ -63,11 +146,13 @@ describe('table', () => {
 });
 
 describe('renderImpactTable', () => {
-  it('has the guide\'s columns and one row per operation with claim, both sides and the ratio', () => {
+  it("has the guide's columns and one row per operation with claim, both sides and the ratio", () => {
     const lines = renderImpactTable(fixture().operations).split('\n');
     expect(lines[0]).toBe('| Operation | Guide claim (without → with, ratio) | Measured without | Measured with | Measured ratio |');
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toBe('| Load conversation history | ~2000 ms → ~20 ms, 100x | 80.0 ms (p95 86.8 ms) | 0.200 ms (p95 0.217 ms) | **400x** |');
+    expect(lines[2]).toBe(
+      '| Load conversation history | ~2000 ms → ~20 ms, 100x | 80.0 ms (p95 86.8 ms) | 0.200 ms (p95 0.217 ms) | **400x** |',
+    );
     expect(lines[3]).toContain('| Admin cost analytics | ~5000 ms → ~250 ms, 20x |');
     expect(lines[3]).toContain('**8.6x**');
   });
@@ -125,7 +210,7 @@ describe('rollupFindings', () => {
 
 describe('renderFindings', () => {
   const f = renderFindings(fixture()).join('\n');
-  it('says where the guide\'s figures are off and whether the ratio holds', () => {
+  it("says where the guide's figures are off and whether the ratio holds", () => {
     expect(f).toContain('without indexes it takes 80.0 ms, not ~2000 ms (the claim is 25x too slow)');
     expect(f).toContain('the speed-up is 400x (claimed 100x: holds)');
     expect(f).toContain('the speed-up is 8.6x, short of the claimed 20x');
@@ -135,12 +220,16 @@ describe('renderFindings', () => {
     expect(f).toContain('With indexes, load conversation history stay flat');
   });
   it('rejects the <5% write overhead when measured higher', () => {
-    expect(f).toContain('"Minimal (typically <5% overhead for 9 indexes)" is wrong: batched inserts lose `api_usage` 20% ±3% of their throughput');
+    expect(f).toContain(
+      '"Minimal (typically <5% overhead for 9 indexes)" is wrong: batched inserts lose `api_usage` 20% ±3% of their throughput',
+    );
     expect(f).toContain('cost, on top of the indexes: `api_usage` batched 5% ±4% (within noise).');
   });
   it('checks the storage claims', () => {
     expect(f).toContain('"Each index: ~20-40% of table size" does not hold for shared_thread_messages_thread_id_idx 15%');
-    expect(f).toContain('Storage: all nine indexes take 90.0 MB here (1,000,000 messages, and the other tables as seeded); the guide\'s "~50-100MB for 1M messages" holds for the total (the two message indexes alone take 90 MB).');
+    expect(f).toContain(
+      'Storage: all nine indexes take 90.0 MB here (1,000,000 messages, and the other tables as seeded); the guide\'s "~50-100MB for 1M messages" holds for the total (the two message indexes alone take 90 MB).',
+    );
   });
   it('explains HTTP latency as queueing and reports errors', () => {
     expect(f).toContain('50,000 signed-in requests at 50 connections: no errors, no non-2xx responses.');
@@ -151,10 +240,16 @@ describe('renderFindings', () => {
   it('warns that absolute times are not comparable at another size', () => {
     expect(renderFindings(fixture({ rows: 5000 }))[0]).toContain('this run used 5k');
   });
-  it('says when PostgreSQL picks a bitmap scan instead of the guide\'s Index Scan', () => {
+  it("says when PostgreSQL picks a bitmap scan instead of the guide's Index Scan", () => {
     const r = fixture();
     r.operations[0]!.with.plans = [
-      { topNode: 'Limit', scans: ['Bitmap Heap Scan on shared_thread_messages', 'Bitmap Index Scan on shared_thread_messages_thread_created_idx'], indexes: ['shared_thread_messages_thread_created_idx'], seqScans: [], totalCost: 9 },
+      {
+        topNode: 'Limit',
+        scans: ['Bitmap Heap Scan on shared_thread_messages', 'Bitmap Index Scan on shared_thread_messages_thread_created_idx'],
+        indexes: ['shared_thread_messages_thread_created_idx'],
+        seqScans: [],
+        totalCost: 9,
+      },
     ];
     expect(renderFindings(r).join('\n')).toContain(
       'PostgreSQL chooses a Bitmap Index Scan on shared_thread_messages_thread_created_idx (and sorts), not the guide\'s "Index Scan using shared_thread_messages_thread_created_idx"',
@@ -194,18 +289,26 @@ describe('renderReport', () => {
     }
     expect(md).toContain('AMD EPYC, 2 cores, 23 GiB RAM · PostgreSQL 15.20 · Node v20.20.2');
     expect(md).toContain('`npm run bench -- --rows 1000000`');
-    expect(md).toContain('| `conversations.history` | 50 × 10 s | 20,000 | 2,000 | 20.0 ms | 30.0 ms | 40.0 ms | 0 | 0 | 110 req/s, p50 8.50 ms |');
+    expect(md).toContain(
+      '| `conversations.history` | 50 × 10 s | 20,000 | 2,000 | 20.0 ms | 30.0 ms | 40.0 ms | 0 | 0 | 110 req/s, p50 8.50 ms |',
+    );
     expect(md).toContain('| 100k rows: median (fastest) | 1M rows: median (fastest) |');
-    expect(md).toContain('| Admin cost analytics | with indexes | 1.40 ms (1.30 ms) | 14.0 ms (13.0 ms) | n^1.00, fastest n^1.00: grows with the table |');
+    expect(md).toContain(
+      '| Admin cost analytics | with indexes | 1.40 ms (1.30 ms) | 14.0 ms (13.0 ms) | n^1.00, fastest n^1.00: grows with the table |',
+    );
     expect(md).toContain('waits 6.50 ms for its commit');
     expect(md).toContain('Present in every column (not part of 0002): `api_usage`: api_usage_pkey; triggers api_usage_daily_ins.');
     expect(md).not.toContain('load average');
-    expect(md).toContain('| `api_usage` | 20,000 rows, 1,000 per INSERT | 100,000 rows/s · 8.0 µs CPU/row | 80,000 rows/s · 10.0 µs CPU/row | 20% ±3% |');
+    expect(md).toContain(
+      '| `api_usage` | 20,000 rows, 1,000 per INSERT | 100,000 rows/s · 8.0 µs CPU/row | 80,000 rows/s · 10.0 µs CPU/row | 20% ±3% |',
+    );
   });
   it('warns when the machine was busy', () => {
     const r = fixture();
     r.machine.load = { start: 3.2, max: 9.5 };
-    expect(renderReport(r)).toContain("load average 3.2 before the bench's own work, 9.5 at most during it (**other processes were using the 2 cores");
+    expect(renderReport(r)).toContain(
+      "load average 3.2 before the bench's own work, 9.5 at most during it (**other processes were using the 2 cores",
+    );
     r.machine.load = { start: 0.4, max: 3.5 };
     expect(renderReport(r)).not.toContain('other processes were using');
   });

@@ -66,7 +66,9 @@ export function renderGrowthTable(points: GrowthPoint[], ops: OperationResult[])
       const cells = points.map((p) => {
         const m = p.operations[o.key];
         if (!m) return 'n/a';
-        return side === 'without' ? `${fmtMs(m.withoutMedianMs)} (${fmtMs(m.withoutMinMs)})` : `${fmtMs(m.withMedianMs)} (${fmtMs(m.withMinMs)})`;
+        return side === 'without'
+          ? `${fmtMs(m.withoutMedianMs)} (${fmtMs(m.withoutMinMs)})`
+          : `${fmtMs(m.withMedianMs)} (${fmtMs(m.withMinMs)})`;
       });
       rows.push([o.label, side === 'without' ? 'without indexes' : 'with indexes', ...cells, growthVerdict(points, o.key, side)]);
     }
@@ -98,9 +100,13 @@ function exponents(points: GrowthPoint[], key: string, side: 'without' | 'with')
   const am = a.operations[key]!;
   const bm = b.operations[key]!;
   const median =
-    side === 'without' ? growthExponent(a.rows, am.withoutMedianMs, b.rows, bm.withoutMedianMs) : growthExponent(a.rows, am.withMedianMs, b.rows, bm.withMedianMs);
+    side === 'without'
+      ? growthExponent(a.rows, am.withoutMedianMs, b.rows, bm.withoutMedianMs)
+      : growthExponent(a.rows, am.withMedianMs, b.rows, bm.withMedianMs);
   const fastest =
-    side === 'without' ? growthExponent(a.rows, am.withoutMinMs, b.rows, bm.withoutMinMs) : growthExponent(a.rows, am.withMinMs, b.rows, bm.withMinMs);
+    side === 'without'
+      ? growthExponent(a.rows, am.withoutMinMs, b.rows, bm.withoutMinMs)
+      : growthExponent(a.rows, am.withMinMs, b.rows, bm.withMinMs);
   return median == null || fastest == null ? null : { median, fastest };
 }
 
@@ -120,10 +126,13 @@ function renderWriteTable(r: BenchResults): string {
     'Index overhead',
     ...(trigger ? ['With indexes + triggers', 'Trigger overhead'] : []),
   ];
-  const cell = (rate: number, us: number | null | undefined) => `${fmtInt(rate)} rows/s${us == null ? '' : ` · ${us.toFixed(1)} µs CPU/row`}`;
+  const cell = (rate: number, us: number | null | undefined) =>
+    `${fmtInt(rate)} rows/s${us == null ? '' : ` · ${us.toFixed(1)} µs CPU/row`}`;
   const rows = r.writes.map((w) => [
     `\`${w.table}\``,
-    w.mode === 'single' ? `${fmtInt(w.rows)} single-row INSERTs, one transaction each` : `${fmtInt(w.rows)} rows, ${fmtInt(w.batchSize)} per INSERT`,
+    w.mode === 'single'
+      ? `${fmtInt(w.rows)} single-row INSERTs, one transaction each`
+      : `${fmtInt(w.rows)} rows, ${fmtInt(w.batchSize)} per INSERT`,
     cell(w.withoutIndexes, w.cpuUsPerRow?.without),
     cell(w.withIndexes, w.cpuUsPerRow?.with),
     overheadCell(w.indexOverhead, w.indexOverheadNoise),
@@ -135,14 +144,17 @@ function renderWriteTable(r: BenchResults): string {
   ]);
   const present = r.writes
     .filter((w, i, all) => all.findIndex((x) => x.table === w.table) === i)
-    .map((w) => `\`${w.table}\`: ${w.otherIndexes.length ? w.otherIndexes.join(', ') : 'none'}${w.triggers.length ? `; triggers ${w.triggers.join(', ')}` : ''}`)
+    .map(
+      (w) =>
+        `\`${w.table}\`: ${w.otherIndexes.length ? w.otherIndexes.join(', ') : 'none'}${w.triggers.length ? `; triggers ${w.triggers.join(', ')}` : ''}`,
+    )
     .join('; ');
   const byCpu = r.writes.every((w) => w.overheadBasis === 'backend CPU');
   return (
     table(head, rows) +
     `\n\nPresent in every column (not part of 0002): ${present}. ` +
     'Index overhead = the share of insert throughput lost to the 0002 indexes on that table (1 − cost without / cost with); trigger overhead = ' +
-    'the share lost, on top of the indexes, to the table\'s own triggers (0005\'s rollup, 0010\'s thread summaries). ' +
+    "the share lost, on top of the indexes, to the table's own triggers (0005's rollup, 0010's thread summaries). " +
     (byCpu
       ? 'Costs are the CPU time of the PostgreSQL backend per row (/proc/<pid>/schedstat), which other load on the machine moves far less ' +
         'than wall-clock time (it does not count waiting for a core, only slower caches); rows/s is the median of 10 rounds of wall-clock time. '
@@ -231,7 +243,8 @@ export function renderFindings(r: BenchResults): string[] {
     const parts: string[] = [];
     if (atClaimSize) {
       const off = o.claim.withoutMs / w;
-      if (off > 3) parts.push(`without indexes it takes ${fmtMs(w)}, not ~${o.claim.withoutMs} ms (the claim is ${fmtRatio(off)} too slow)`);
+      if (off > 3)
+        parts.push(`without indexes it takes ${fmtMs(w)}, not ~${o.claim.withoutMs} ms (the claim is ${fmtRatio(off)} too slow)`);
       else if (off < 1 / 3) parts.push(`without indexes it takes ${fmtMs(w)}, worse than the claimed ~${o.claim.withoutMs} ms`);
       else parts.push(`without indexes ${fmtMs(w)} is close to the claimed ~${o.claim.withoutMs} ms`);
       const offWith = o.claim.withMs / x;
@@ -263,7 +276,7 @@ export function renderFindings(r: BenchResults): string[] {
     f.push(
       `"Risk: Zero", "15 minutes": applying 0002 at ${fmtSize(r.rows)} rows takes ${fmtMs(r.apply.concurrentMs)} concurrently ` +
         `(${fmtMs(r.apply.plainMs)} with plain CREATE INDEX, which blocks writes to each table while it builds). ` +
-        'The guide\'s Option B (`db:push`) and a plain `psql -f` of a non-concurrent file would lock writes; an interrupted ' +
+        "The guide's Option B (`db:push`) and a plain `psql -f` of a non-concurrent file would lock writes; an interrupted " +
         'CONCURRENTLY build leaves an INVALID index that `IF NOT EXISTS` then skips.',
     );
   }
@@ -284,7 +297,10 @@ function httpFindings(r: BenchResults): string[] {
   const worst = measured.reduce((a, b) => (b.p95Ms > a.p95Ms ? b : a));
   const parts = measured
     .filter((h) => h.procedure !== 'session.me')
-    .map((h) => `\`${h.procedure}\` ${fmtInt(h.requestsPerSec)} req/s: ${h.connections} / ${fmtInt(h.requestsPerSec)} ≈ ${fmtMs((h.connections / h.requestsPerSec) * 1000)} (measured p50 ${fmtMs(h.p50Ms)})`);
+    .map(
+      (h) =>
+        `\`${h.procedure}\` ${fmtInt(h.requestsPerSec)} req/s: ${h.connections} / ${fmtInt(h.requestsPerSec)} ≈ ${fmtMs((h.connections / h.requestsPerSec) * 1000)} (measured p50 ${fmtMs(h.p50Ms)})`,
+    );
   out.push(
     `At ${worst.connections} connections the HTTP latency is the queue, not the query: with a closed loop of ${worst.connections} connections, ` +
       `latency ≈ connections / throughput (${parts.join('; ')}). ` +
@@ -347,7 +363,9 @@ function writeFindings(r: BenchResults): string[] {
   const batch = r.writes.filter((w) => w.mode === 'batch');
   const single = r.writes.filter((w) => w.mode === 'single');
   const list = (ws: typeof r.writes, field: 'indexOverhead' | 'triggerOverhead' = 'indexOverhead') =>
-    ws.map((w) => `\`${w.table}\` ${overheadCell(w[field], field === 'indexOverhead' ? w.indexOverheadNoise : w.triggerOverheadNoise)}`).join(', ');
+    ws
+      .map((w) => `\`${w.table}\` ${overheadCell(w[field], field === 'indexOverhead' ? w.indexOverheadNoise : w.triggerOverheadNoise)}`)
+      .join(', ');
   // Wrong only where the overhead is above 5% by more than twice its noise.
   const over = batch.filter((w) => (w.indexOverhead ?? 0) - 2 * (w.indexOverheadNoise ?? 0) >= GUIDE.writeOverhead);
   const out = [
@@ -366,7 +384,10 @@ function writeFindings(r: BenchResults): string[] {
     out.push(
       `The tables' own triggers (the daily rollup of migration 0005 on \`api_usage\`, the thread summaries of 0010 on ` +
         `\`shared_thread_messages\`) cost, on top of the indexes: ${trigger
-          .map((w) => `\`${w.table}\` ${w.mode === 'single' ? 'single-row' : 'batched'} ${overheadCell(w.triggerOverhead, w.triggerOverheadNoise)}`)
+          .map(
+            (w) =>
+              `\`${w.table}\` ${w.mode === 'single' ? 'single-row' : 'batched'} ${overheadCell(w.triggerOverhead, w.triggerOverheadNoise)}`,
+          )
           .join(', ')}.`,
     );
   }
@@ -379,7 +400,11 @@ function sizeFindings(r: BenchResults): string[] {
   const outside = r.sizes.flatMap((s) =>
     // Compared at whole percents, as the guide states them.
     s.indexes
-      .filter((i) => s.tableBytes > 0 && (Math.round((i.bytes / s.tableBytes) * 100) < lo * 100 || Math.round((i.bytes / s.tableBytes) * 100) > hi * 100))
+      .filter(
+        (i) =>
+          s.tableBytes > 0 &&
+          (Math.round((i.bytes / s.tableBytes) * 100) < lo * 100 || Math.round((i.bytes / s.tableBytes) * 100) > hi * 100),
+      )
       .map((i) => `${i.name} ${fmtPct(i.bytes / s.tableBytes)}`),
   );
   if (outside.length) out.push(`"Each index: ~20-40% of table size" does not hold for ${outside.join(', ')}.`);

@@ -20,7 +20,11 @@ async function benchDatabases(): Promise<string[]> {
 describe('npm run bench (smoke, tiny data, no HTTP)', () => {
   it('produces a complete table and drops its database', { timeout: 60_000 }, async () => {
     const before = await benchDatabases();
-    const cli = parseCli(['--rows', '5000', '--growth', '2000', '--skip-http', '--runs', '20'], { DATABASE_URL: TEST_ADMIN_URL }, repoRoot());
+    const cli = parseCli(
+      ['--rows', '5000', '--growth', '2000', '--skip-http', '--runs', '20'],
+      { DATABASE_URL: TEST_ADMIN_URL },
+      repoRoot(),
+    );
     const cleanups = new Cleanups();
     const lines: string[] = [];
     let results;
@@ -36,7 +40,17 @@ describe('npm run bench (smoke, tiny data, no HTTP)', () => {
     }
 
     // The guide's four operations (cost analytics both as served and raw), each measured both ways.
-    expect(results.operations.map((o) => o.key)).toEqual(['history', 'bookings', 'costByService', 'costByServiceRaw', 'costTodayRaw', 'otpRateLimit', 'scheduleDay', 'scheduleWeekStatus', 'scheduleWeekSummary']);
+    expect(results.operations.map((o) => o.key)).toEqual([
+      'history',
+      'bookings',
+      'costByService',
+      'costByServiceRaw',
+      'costTodayRaw',
+      'otpRateLimit',
+      'scheduleDay',
+      'scheduleWeekStatus',
+      'scheduleWeekSummary',
+    ]);
     for (const o of results.operations) {
       for (const side of [o.without, o.with]) {
         expect(side.latency.runs).toBeGreaterThanOrEqual(20);

@@ -17,7 +17,7 @@ describe('percentile', () => {
     expect(percentile(xs, 99)).toBeCloseTo(99.01, 10);
   });
 
-  it('does not depend on input order and does not sort the caller\'s array', () => {
+  it("does not depend on input order and does not sort the caller's array", () => {
     const xs = [9, 1, 5, 3, 7];
     expect(percentile(xs, 50)).toBe(5);
     expect(xs).toEqual([9, 1, 5, 3, 7]);

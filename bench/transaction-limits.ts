@@ -12,13 +12,23 @@ for (const [where, url] of Object.entries(targets)) {
   const limited = createDb(url, { max: 1, statementTimeoutMs: 10000, lockTimeoutMs: 3000 });
   const med = async (db: typeof plain) => {
     const t: number[] = [];
-    for (let i = 0; i < 600; i++) { const s = performance.now(); await sql`select ${i}::int as n`.execute(db); t.push(performance.now() - s); }
-    t.sort((a, b) => a - b); return t[300]!;
+    for (let i = 0; i < 600; i++) {
+      const s = performance.now();
+      await sql`select ${i}::int as n`.execute(db);
+      t.push(performance.now() - s);
+    }
+    t.sort((a, b) => a - b);
+    return t[300]!;
   };
-  await med(plain); await med(limited);
+  await med(plain);
+  await med(limited);
   const rounds = [];
   for (let r = 0; r < 3; r++) rounds.push([await med(plain), await med(limited)]);
-  const p = rounds.map((x) => x[0]!).sort()[1]!, l = rounds.map((x) => x[1]!).sort()[1]!;
-  console.log(`${where}: one query median ${p.toFixed(3)} ms plain, ${l.toFixed(3)} ms with per-transaction limits (+${(l - p).toFixed(3)} ms, x${(l / p).toFixed(2)})`);
-  await plain.destroy(); await limited.destroy();
+  const p = rounds.map((x) => x[0]!).sort()[1]!,
+    l = rounds.map((x) => x[1]!).sort()[1]!;
+  console.log(
+    `${where}: one query median ${p.toFixed(3)} ms plain, ${l.toFixed(3)} ms with per-transaction limits (+${(l - p).toFixed(3)} ms, x${(l / p).toFixed(2)})`,
+  );
+  await plain.destroy();
+  await limited.destroy();
 }

@@ -12,7 +12,14 @@ describe('summarizeVariant', () => {
     // CPU per row says what they cost: 10 µs -> 12.5 µs per row, 20% of throughput.
     const without = [s(100, 10, 100, 20), s(400, 10, 400, 20), s(120, 10, 110, 20)];
     const withIdx = [s(90, 12.5, 90, 25), s(95, 12.5, 95, 25), s(100, 12.5, 100, 25)];
-    const r = summarizeVariant('api_usage', 'batch', { without, with: withIdx, besideTrigger: withIdx, withTrigger: [] }, [], ['api_usage_pkey'], 1000);
+    const r = summarizeVariant(
+      'api_usage',
+      'batch',
+      { without, with: withIdx, besideTrigger: withIdx, withTrigger: [] },
+      [],
+      ['api_usage_pkey'],
+      1000,
+    );
     expect(r.withoutIndexes).toBeCloseTo(2000 / 0.11);
     expect(r.withIndexes).toBeCloseTo(2000 / 0.095);
     expect(r.cpuUsPerRow).toEqual({ without: 10, with: 12.5, withTrigger: null });
@@ -25,11 +32,16 @@ describe('summarizeVariant', () => {
     expect(r.triggerOverhead).toBeNull();
   });
 
-  it('falls back to wall clock when the server\'s CPU time cannot be read', () => {
+  it("falls back to wall clock when the server's CPU time cannot be read", () => {
     const r = summarizeVariant(
       't',
       'single',
-      { without: [s(100, null, 1, null)], with: [s(125, null, 1, null)], besideTrigger: [s(125, null, 1, null)], withTrigger: [s(250, null, 1, null)] },
+      {
+        without: [s(100, null, 1, null)],
+        with: [s(125, null, 1, null)],
+        besideTrigger: [s(125, null, 1, null)],
+        withTrigger: [s(250, null, 1, null)],
+      },
       ['trg'],
       [],
       1000,

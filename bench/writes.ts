@@ -109,7 +109,13 @@ export function backendCpuReader(pid: number): (() => number) | null {
  * synchronous_commit off: otherwise every commit waits for the WAL flush (milliseconds on a
  * virtual disk, see commitLatency), which is the same with or without indexes and drowns them.
  */
-export async function measureInserts(db: Db, table: WriteTable, fx: WriteFixtures, plan: WritePlan, localServer: boolean): Promise<WriteSample> {
+export async function measureInserts(
+  db: Db,
+  table: WriteTable,
+  fx: WriteFixtures,
+  plan: WritePlan,
+  localServer: boolean,
+): Promise<WriteSample> {
   const before = await maxId(db, table);
   try {
     return await db.connection().execute(async (conn) => {
@@ -124,14 +130,29 @@ export async function measureInserts(db: Db, table: WriteTable, fx: WriteFixture
       await sql`SET synchronous_commit = off`.execute(conn);
       try {
         // A few unmeasured inserts: plan cache, the index pages at the right edge.
-        for (let i = 0; i < 20; i++) await conn.insertInto(table).values(row(table, fx, i) as never).execute();
+        for (let i = 0; i < 20; i++)
+          await conn
+            .insertInto(table)
+            .values(row(table, fx, i) as never)
+            .execute();
         const single = await timed(plan.singleRows, async () => {
-          for (let i = 0; i < plan.singleRows; i++) await conn.insertInto(table).values(row(table, fx, i) as never).execute();
+          for (let i = 0; i < plan.singleRows; i++)
+            await conn
+              .insertInto(table)
+              .values(row(table, fx, i) as never)
+              .execute();
         });
         const rowsOf = (k: number) => Array.from({ length: plan.batchSize }, (_, i) => row(table, fx, k * plan.batchSize + i));
-        await conn.insertInto(table).values(rowsOf(0) as never).execute();
+        await conn
+          .insertInto(table)
+          .values(rowsOf(0) as never)
+          .execute();
         const batch = await timed(plan.batches * plan.batchSize, async () => {
-          for (let k = 1; k <= plan.batches; k++) await conn.insertInto(table).values(rowsOf(k) as never).execute();
+          for (let k = 1; k <= plan.batches; k++)
+            await conn
+              .insertInto(table)
+              .values(rowsOf(k) as never)
+              .execute();
         });
         return { single, batch };
       } finally {
@@ -151,7 +172,10 @@ export async function commitLatency(db: Db, fx: WriteFixtures, count = 50): Prom
   try {
     for (let i = 0; i < count; i++) {
       const t0 = performance.now();
-      await db.insertInto(table).values(row(table, fx, i) as never).execute();
+      await db
+        .insertInto(table)
+        .values(row(table, fx, i) as never)
+        .execute();
       samples.push(performance.now() - t0);
     }
   } finally {
@@ -191,8 +215,14 @@ export async function writeCost(db: Db, plan: WritePlan, localServer: boolean, l
   const fx = await writeFixtures(db);
   const triggers = new Map<WriteTable, string[]>();
   for (const t of WRITE_TABLES) triggers.set(t, await userTriggers(db, t));
-  const round: WritePlan = { ...plan, singleRows: Math.ceil(plan.singleRows / plan.rounds), batches: Math.ceil(plan.batches / plan.rounds) };
-  const samples = new Map(WRITE_TABLES.map((t) => [t, { a: [] as WriteSample[], b1: [] as WriteSample[], b2: [] as WriteSample[], c: [] as WriteSample[] }]));
+  const round: WritePlan = {
+    ...plan,
+    singleRows: Math.ceil(plan.singleRows / plan.rounds),
+    batches: Math.ceil(plan.batches / plan.rounds),
+  };
+  const samples = new Map(
+    WRITE_TABLES.map((t) => [t, { a: [] as WriteSample[], b1: [] as WriteSample[], b2: [] as WriteSample[], c: [] as WriteSample[] }]),
+  );
   const measure = (t: WriteTable) => measureInserts(db, t, fx, round, localServer);
   const half = Math.ceil(plan.rounds / 2);
   try {
@@ -221,7 +251,14 @@ export async function writeCost(db: Db, plan: WritePlan, localServer: boolean, l
       const m = samples.get(t)!;
       const others = await otherIndexes(db, t);
       for (const mode of ['single', 'batch'] as const) {
-        const row = summarizeVariant(t, mode, { without: m.a, with: [...m.b1, ...m.b2], besideTrigger: m.b2, withTrigger: m.c }, triggers.get(t)!, others, plan.batchSize);
+        const row = summarizeVariant(
+          t,
+          mode,
+          { without: m.a, with: [...m.b1, ...m.b2], besideTrigger: m.b2, withTrigger: m.c },
+          triggers.get(t)!,
+          others,
+          plan.batchSize,
+        );
         rows.push(row);
         log(`      ${t.padEnd(24)} ${mode.padEnd(6)} ${describe(row)}`);
       }
@@ -298,9 +335,12 @@ export function relativeError(xs: number[]): number {
 
 function describe(r: WriteCostRow): string {
   const cpu = r.cpuUsPerRow;
-  const part = (rate: number, us: number | null | undefined) => `${rate.toFixed(0).padStart(7)} rows/s${us == null ? '' : ` ${us.toFixed(1)} µs CPU/row`}`;
+  const part = (rate: number, us: number | null | undefined) =>
+    `${rate.toFixed(0).padStart(7)} rows/s${us == null ? '' : ` ${us.toFixed(1)} µs CPU/row`}`;
   return (
     `without ${part(r.withoutIndexes, cpu?.without)}, with ${part(r.withIndexes, cpu?.with)} (${((r.indexOverhead ?? 0) * 100).toFixed(0)}% overhead by ${r.overheadBasis})` +
-    (r.withIndexesAndTrigger == null ? '' : `, + triggers ${part(r.withIndexesAndTrigger, cpu?.withTrigger)} (${((r.triggerOverhead ?? 0) * 100).toFixed(0)}%)`)
+    (r.withIndexesAndTrigger == null
+      ? ''
+      : `, + triggers ${part(r.withIndexesAndTrigger, cpu?.withTrigger)} (${((r.triggerOverhead ?? 0) * 100).toFixed(0)}%)`)
   );
 }

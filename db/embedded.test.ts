@@ -31,7 +31,11 @@ describe('embedded PostgreSQL (PGlite over the wire protocol)', () => {
       select version() as v, (select count(*) from pg_indexes where indexname = 'api_usage_analytics_idx') as n`.execute(db);
     expect(rows[0]!.v).toMatch(/PostgreSQL/);
     expect(rows[0]!.n).toBe(1);
-    const c = await db.insertInto('customers').values({ name: 'Embedded Ed', phone: '+13125550100' }).returning('id').executeTakeFirstOrThrow();
+    const c = await db
+      .insertInto('customers')
+      .values({ name: 'Embedded Ed', phone: '+13125550100' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     expect(await db.selectFrom('customers').select('name').where('id', '=', c.id).executeTakeFirst()).toEqual({ name: 'Embedded Ed' });
   });
 

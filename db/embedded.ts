@@ -50,9 +50,7 @@ export function runningEmbeddedUrl(dataDir = DEFAULT_DATA_DIR): string | null {
   return info && info.pid !== process.pid && typeof info.url === 'string' ? info.url : null;
 }
 
-export async function startEmbedded(
-  options: { dataDir?: string; port?: number; host?: string } = {},
-): Promise<EmbeddedServer> {
+export async function startEmbedded(options: { dataDir?: string; port?: number; host?: string } = {}): Promise<EmbeddedServer> {
   const dataDir = path.resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? DEFAULT_EMBEDDED_PORT;

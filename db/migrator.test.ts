@@ -180,9 +180,13 @@ describe('npm run migrate (CLI) on PostgreSQL 15', () => {
     try {
       const files = loadMigrationFiles().slice(0, 1);
       const broken = { ...files[0]!, up: `${files[0]!.up}\nCREATE TABLE customers (id int);` };
-      await expect(runMigrations(fresh.db, { files: [broken] })).rejects.toThrow(/relation "customers" already exists[\s\S]*CREATE TABLE customers \(id int\)/);
+      await expect(runMigrations(fresh.db, { files: [broken] })).rejects.toThrow(
+        /relation "customers" already exists[\s\S]*CREATE TABLE customers \(id int\)/,
+      );
       const { rows } = await sql<{ n: number }>`
-        select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name <> 'kysely_migration' and table_name <> 'kysely_migration_lock'`.execute(fresh.db);
+        select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name <> 'kysely_migration' and table_name <> 'kysely_migration_lock'`.execute(
+        fresh.db,
+      );
       expect(rows[0]!.n).toBe(0);
     } finally {
       await fresh.drop();

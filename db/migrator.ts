@@ -80,9 +80,7 @@ class SqlFileProvider implements MigrationProvider {
         down: (db) => {
           if (file.down === null) throw new Error(`${file.name} has no ${file.name}.down.sql: it cannot be reverted`);
           const down = file.down;
-          return this.timed(file.name, 'down', () =>
-            runFile(db, file.name, down, !/\bCONCURRENTLY\b/i.test(stripSqlComments(down))),
-          );
+          return this.timed(file.name, 'down', () => runFile(db, file.name, down, !/\bCONCURRENTLY\b/i.test(stripSqlComments(down))));
         },
       };
     }

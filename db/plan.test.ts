@@ -14,7 +14,11 @@ const plan: PlanNode = {
       'One-Time Filter': '(NOT $0)',
       Plans: [{ 'Node Type': 'Seq Scan', 'Parallel Aware': true, 'Relation Name': 'api_usage' }],
     },
-    { 'Node Type': 'Bitmap Heap Scan', 'Relation Name': 'customers', Plans: [{ 'Node Type': 'Bitmap Index Scan', 'Index Name': 'c_trgm' }] },
+    {
+      'Node Type': 'Bitmap Heap Scan',
+      'Relation Name': 'customers',
+      Plans: [{ 'Node Type': 'Bitmap Index Scan', 'Index Name': 'c_trgm' }],
+    },
   ],
 };
 

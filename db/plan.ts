@@ -55,7 +55,9 @@ export async function explainCompiled(
   options: { analyze?: boolean } = {},
 ): Promise<PlanDocument> {
   const how = options.analyze ? 'ANALYZE, BUFFERS, FORMAT JSON' : 'FORMAT JSON';
-  const { rows } = await db.executeQuery<{ 'QUERY PLAN': unknown }>(CompiledQuery.raw(`EXPLAIN (${how}) ${query.sql}`, [...query.parameters]));
+  const { rows } = await db.executeQuery<{ 'QUERY PLAN': unknown }>(
+    CompiledQuery.raw(`EXPLAIN (${how}) ${query.sql}`, [...query.parameters]),
+  );
   return parsePlanDocument(rows[0]!['QUERY PLAN']);
 }
 
@@ -83,7 +85,9 @@ export function planNodes(root: PlanNode): PlanNode[] {
 export function nodeType(node: PlanNode): string {
   let name = node['Node Type'];
   if (name === 'Aggregate') {
-    name = ({ Sorted: 'GroupAggregate', Hashed: 'HashAggregate', Mixed: 'MixedAggregate' } as Record<string, string>)[node.Strategy ?? ''] ?? 'Aggregate';
+    name =
+      ({ Sorted: 'GroupAggregate', Hashed: 'HashAggregate', Mixed: 'MixedAggregate' } as Record<string, string>)[node.Strategy ?? ''] ??
+      'Aggregate';
   }
   if (node['Partial Mode'] && node['Partial Mode'] !== 'Simple') name = `${node['Partial Mode']} ${name}`;
   if (node['Parallel Aware']) name = `Parallel ${name}`;
@@ -126,5 +130,7 @@ export function seqScannedTables(root: PlanNode): string[] {
 
 /** The plan on one line, for assertion messages: "Limit / Index Scan using x on t / …". */
 export function planOutline(root: PlanNode): string {
-  return planNodes(root).map((n) => nodeLabel(n)).join(' / ');
+  return planNodes(root)
+    .map((n) => nodeLabel(n))
+    .join(' / ');
 }

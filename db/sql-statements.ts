@@ -67,8 +67,7 @@ export interface IndexStatement {
 
 /** `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] name ON table ...` statements of a file. */
 export function createdIndexes(source: string): IndexStatement[] {
-  const re =
-    /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?("?[\w.]+"?)\s+ON\s+(?:ONLY\s+)?("?[\w.]+"?)/i;
+  const re = /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?("?[\w.]+"?)\s+ON\s+(?:ONLY\s+)?("?[\w.]+"?)/i;
   return splitSqlStatements(source).flatMap((statement) => {
     const m = re.exec(stripSqlComments(statement).trim());
     return m ? [{ name: unquote(m[1]!), table: unquote(m[2]!), statement }] : [];

@@ -98,7 +98,9 @@ describe('writes keep every summary exact', () => {
   });
 
   it('deletes: the newest message, the last of a channel, every message of a thread', async () => {
-    await sql`DELETE FROM shared_thread_messages WHERE id = (SELECT max(id) FROM shared_thread_messages WHERE thread_id = ${T[3]})`.execute(db);
+    await sql`DELETE FROM shared_thread_messages WHERE id = (SELECT max(id) FROM shared_thread_messages WHERE thread_id = ${T[3]})`.execute(
+      db,
+    );
     await expectExact('newest of a thread');
     await sql`DELETE FROM shared_thread_messages WHERE thread_id = ${T[1]} AND channel = 'voice'`.execute(db);
     expect((await summary(T[1]!)).channels).not.toContain('voice');
@@ -109,9 +111,13 @@ describe('writes keep every summary exact', () => {
   });
 
   it('updates: a body, a time that makes another message the newest, a channel, a move to another thread', async () => {
-    await sql`UPDATE shared_thread_messages SET body = 'edited' WHERE id = (SELECT max(id) FROM shared_thread_messages WHERE thread_id = ${T[2]})`.execute(db);
+    await sql`UPDATE shared_thread_messages SET body = 'edited' WHERE id = (SELECT max(id) FROM shared_thread_messages WHERE thread_id = ${T[2]})`.execute(
+      db,
+    );
     await expectExact('body');
-    await sql`UPDATE shared_thread_messages SET created_at = '2030-01-01' WHERE id = (SELECT min(id) FROM shared_thread_messages WHERE thread_id = ${T[2]})`.execute(db);
+    await sql`UPDATE shared_thread_messages SET created_at = '2030-01-01' WHERE id = (SELECT min(id) FROM shared_thread_messages WHERE thread_id = ${T[2]})`.execute(
+      db,
+    );
     await expectExact('time');
     await sql`UPDATE shared_thread_messages SET channel = 'web' WHERE thread_id = ${T[0]}`.execute(db);
     expect((await summary(T[0]!)).channels).toEqual(['web']);
@@ -129,7 +135,9 @@ describe('writes keep every summary exact', () => {
     await db
       .transaction()
       .execute(async (trx) => {
-        await sql`INSERT INTO shared_thread_messages (thread_id, channel, direction, author_type, body) VALUES (${T[0]}, 'voice', 'inbound', 'customer', 'gone')`.execute(trx);
+        await sql`INSERT INTO shared_thread_messages (thread_id, channel, direction, author_type, body) VALUES (${T[0]}, 'voice', 'inbound', 'customer', 'gone')`.execute(
+          trx,
+        );
         throw new Error('rollback');
       })
       .catch(() => {});
@@ -150,7 +158,9 @@ describe('writes keep every summary exact', () => {
   it("a bulk loader's app.thread_summaries = off skips the work; shared_threads_summary_refresh repairs", async () => {
     await db.transaction().execute(async (trx) => {
       await sql`SET LOCAL app.thread_summaries = 'off'`.execute(trx);
-      await sql`INSERT INTO shared_thread_messages (thread_id, channel, direction, author_type, body) VALUES (${T[0]}, 'sms', 'inbound', 'customer', 'loaded')`.execute(trx);
+      await sql`INSERT INTO shared_thread_messages (thread_id, channel, direction, author_type, body) VALUES (${T[0]}, 'sms', 'inbound', 'customer', 'loaded')`.execute(
+        trx,
+      );
     });
     expect((await drift()).map((d) => d.stored.id)).toEqual([T[0]]);
     const { rows } = await sql<{ ids: string[] }>`SELECT array(SELECT shared_threads_summary_drift(NULL)) AS ids`.execute(db);
@@ -165,7 +175,10 @@ describe('writes keep every summary exact', () => {
 });
 
 describe('concurrent writers to one thread', { timeout: 20_000 }, () => {
-  const sessions = testSessions(() => s.url, () => db);
+  const sessions = testSessions(
+    () => s.url,
+    () => db,
+  );
   const client = () => sessions.open();
   const waitUntilBlocked = (pid: number) => sessions.waitUntilBlocked(pid);
   afterAll(() => sessions.closeAll());
@@ -210,9 +223,11 @@ describe('concurrent writers to one thread', { timeout: 20_000 }, () => {
   it('eight connections inserting single messages into one thread at once: every one counted, no deadlock', async () => {
     const before = (await summary(T[3]!)).message_count;
     const writers = await Promise.all(Array.from({ length: 8 }, () => client()));
-    await Promise.all(writers.map(async (c, w) => {
-      for (let i = 0; i < 25; i++) await c.query(ins(T[3]!, `c${w}-${i}`, '2026-05-01T00:00:00Z'));
-    }));
+    await Promise.all(
+      writers.map(async (c, w) => {
+        for (let i = 0; i < 25; i++) await c.query(ins(T[3]!, `c${w}-${i}`, '2026-05-01T00:00:00Z'));
+      }),
+    );
     expect((await summary(T[3]!)).message_count).toBe(before + 200);
     await expectExact();
   });
@@ -248,8 +263,11 @@ describe('concurrent writers to one thread', { timeout: 20_000 }, () => {
             [threads],
           );
           if (round % 4 === 0) {
-            await c.query(`DELETE FROM shared_thread_messages WHERE id IN (
-              SELECT max(id) FROM shared_thread_messages WHERE thread_id = ANY ($1::uuid[]) GROUP BY thread_id)`, [threads]);
+            await c.query(
+              `DELETE FROM shared_thread_messages WHERE id IN (
+              SELECT max(id) FROM shared_thread_messages WHERE thread_id = ANY ($1::uuid[]) GROUP BY thread_id)`,
+              [threads],
+            );
           }
         }
       }),

@@ -8,7 +8,9 @@ test.describe('staff', () => {
     await page.goto('/analytics');
     await expect(page.getByRole('heading', { name: /Admins only/ })).toBeVisible();
     await expect(page.getByTestId('cost-chart')).toHaveCount(0);
-    const res = await page.request.get('/api/trpc/analytics.costByService?input=' + encodeURIComponent(JSON.stringify({ json: { days: 30 } })));
+    const res = await page.request.get(
+      '/api/trpc/analytics.costByService?input=' + encodeURIComponent(JSON.stringify({ json: { days: 30 } })),
+    );
     expect(res.status()).toBe(403);
   });
 

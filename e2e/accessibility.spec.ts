@@ -30,7 +30,11 @@ test.beforeAll(async () => {
 const PAGES: Array<{ name: string; url: () => string; ready: (p: Page) => Promise<void> }> = [
   { name: 'conversations', url: () => '/conversations', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible() },
   { name: 'thread', url: () => `/conversations/${ids.threadId}`, ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible() },
-  { name: 'bookings', url: () => `/bookings?customer=${ids.customerId}`, ready: (p) => expect(p.getByRole('tab', { name: /Past/ })).toBeVisible() },
+  {
+    name: 'bookings',
+    url: () => `/bookings?customer=${ids.customerId}`,
+    ready: (p) => expect(p.getByRole('tab', { name: /Past/ })).toBeVisible(),
+  },
   { name: 'analytics', url: () => '/analytics', ready: (p) => expect(p.getByTestId('service-row').first()).toBeVisible() },
   { name: 'database', url: () => '/database', ready: (p) => expect(p.getByText(/Loading/)).toHaveCount(0, { timeout: 30_000 }) },
   { name: 'webhooks', url: () => '/webhooks', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible() },

@@ -71,14 +71,19 @@ test('an admin sets a monthly budget and sees spend and projection against it; t
     await form.getByRole('button', { name: 'Save budget' }).click();
     const row = page.getByTestId('budget-row').filter({ hasText: 'All services' });
     await expect(row).toContainText('$1,500.50');
-    const stored = await withDb((c) => c.query<{ monthly_cents: string }>(`select monthly_cents::text from cost_budgets where service = '*'`));
+    const stored = await withDb((c) =>
+      c.query<{ monthly_cents: string }>(`select monthly_cents::text from cost_budgets where service = '*'`),
+    );
     expect(stored.rows[0]?.monthly_cents).toBe('150050');
 
     await form.getByLabel('Monthly budget ($)').fill('abc');
     await form.getByRole('button', { name: 'Save budget' }).click();
     await expect(page.getByRole('alert').filter({ hasText: 'Enter the monthly budget in dollars' })).toBeVisible();
 
-    for (const [name, width, height] of [['desktop', 1280, 900], ['phone', 390, 844]] as const) {
+    for (const [name, width, height] of [
+      ['desktop', 1280, 900],
+      ['phone', 390, 844],
+    ] as const) {
       await page.setViewportSize({ width, height });
       await page.screenshot({ path: `e2e/out/analytics-${name}.png`, fullPage: true });
     }

@@ -28,7 +28,7 @@ test('search "furnace": a message hit opens its thread at that message, highligh
   await page.screenshot({ path: test.info().outputPath('search-furnace-390.png'), fullPage: true });
 });
 
-test('the customer card link shows only that customer\'s threads, with a removable filter', async ({ page }) => {
+test("the customer card link shows only that customer's threads, with a removable filter", async ({ page }) => {
   const customerId = await withDb(async (c) => {
     const { rows } = await c.query<{ id: string }>(
       'select customer_id as id from shared_threads where customer_id is not null group by 1 order by count(*) desc, 1 limit 1',

@@ -6,11 +6,11 @@ test.use({ storageState: STORAGE.staff });
 
 /** Ids of the messages the virtualized log has rendered, top to bottom, with their y positions. */
 async function renderedMessages(page: Page): Promise<{ id: string; y: number }[]> {
-  return page.getByTestId('message').evaluateAll((els) =>
-    els
-      .map((el) => ({ id: el.getAttribute('data-message-id')!, y: el.getBoundingClientRect().top }))
-      .sort((a, b) => a.y - b.y),
-  );
+  return page
+    .getByTestId('message')
+    .evaluateAll((els) =>
+      els.map((el) => ({ id: el.getAttribute('data-message-id')!, y: el.getBoundingClientRect().top })).sort((a, b) => a.y - b.y),
+    );
 }
 
 async function loadedCount(view: Locator): Promise<number> {
@@ -43,11 +43,13 @@ test('staff opens a long thread and loads older messages twice without losing po
     await expect.poll(() => loadedCount(view)).toBe(loaded + firstPage);
     loaded += firstPage;
     // Reading position kept: the same message is still on screen, where it was (within a few px).
-    await expect.poll(async () => {
-      const after = await renderedMessages(page);
-      const same = after.find((m) => m.id === anchor.id);
-      return same ? Math.abs(same.y - anchor.y) : Number.POSITIVE_INFINITY;
-    }).toBeLessThan(8);
+    await expect
+      .poll(async () => {
+        const after = await renderedMessages(page);
+        const same = after.find((m) => m.id === anchor.id);
+        return same ? Math.abs(same.y - anchor.y) : Number.POSITIVE_INFINITY;
+      })
+      .toBeLessThan(8);
   }
 
   // No message repeated or skipped: walk the log from the newest message upwards, collecting ids

@@ -2,7 +2,15 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { RENDER_BUDGETS_MS, type BudgetPage } from './budgets';
 import { serverState, withDb } from './db';
 import { STORAGE } from './env';
-import { median, navigationPhases, type NavigationPhases, type RenderRecord, waitForMark, warmNavigation, writeRenderReport } from './render-timing';
+import {
+  median,
+  navigationPhases,
+  type NavigationPhases,
+  type RenderRecord,
+  waitForMark,
+  warmNavigation,
+  writeRenderReport,
+} from './render-timing';
 
 /**
  * Time from navigation start until each page's data is visible, measured in the browser through
@@ -45,8 +53,14 @@ test.beforeAll(async () => {
 
 test('cold loads', async ({ browser }) => {
   for (let i = 0; i < SAMPLES; i++) {
-    add('conversations/cold', await coldLoad(browser, '/conversations', 'data-visible:conversations', i === 0 ? 'conversations' : undefined));
-    add('bookings/cold', await coldLoad(browser, `/bookings?customer=${linked.customerId}`, 'data-visible:bookings', i === 0 ? 'bookings' : undefined));
+    add(
+      'conversations/cold',
+      await coldLoad(browser, '/conversations', 'data-visible:conversations', i === 0 ? 'conversations' : undefined),
+    );
+    add(
+      'bookings/cold',
+      await coldLoad(browser, `/bookings?customer=${linked.customerId}`, 'data-visible:bookings', i === 0 ? 'bookings' : undefined),
+    );
     add('analytics/cold', await coldLoad(browser, '/analytics', 'data-visible:analytics', i === 0 ? 'analytics' : undefined));
   }
 });
@@ -85,10 +99,15 @@ test('medians within budget (figures in e2e/out/render-times.json)', () => {
   console.log(
     'Cold loads, ms from navigation start (first byte / HTML done / DOM interactive / data visible):\n' +
       Object.entries(phases)
-        .map(([k, v]) => `${k.padEnd(14)} ${v.map((p) => `${p.responseStartMs}/${p.responseEndMs}/${p.domInteractiveMs}/${p.dataVisibleMs}`).join('  ')}`)
+        .map(
+          ([k, v]) =>
+            `${k.padEnd(14)} ${v.map((p) => `${p.responseStartMs}/${p.responseEndMs}/${p.domInteractiveMs}/${p.dataVisibleMs}`).join('  ')}`,
+        )
         .join('\n'),
   );
   for (const r of records) {
-    expect(r.medianMs, `${r.page} ${r.kind} median ${r.medianMs.toFixed(0)} ms within budget ${r.budgetMs} ms`).toBeLessThanOrEqual(r.budgetMs);
+    expect(r.medianMs, `${r.page} ${r.kind} median ${r.medianMs.toFixed(0)} ms within budget ${r.budgetMs} ms`).toBeLessThanOrEqual(
+      r.budgetMs,
+    );
   }
 });

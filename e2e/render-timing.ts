@@ -32,7 +32,11 @@ export interface NavigationPhases {
 export async function navigationPhases(page: Page): Promise<NavigationPhases> {
   return page.evaluate(() => {
     const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-    return { responseStartMs: Math.round(n.responseStart), responseEndMs: Math.round(n.responseEnd), domInteractiveMs: Math.round(n.domInteractive) };
+    return {
+      responseStartMs: Math.round(n.responseStart),
+      responseEndMs: Math.round(n.responseEnd),
+      domInteractiveMs: Math.round(n.domInteractive),
+    };
   });
 }
 

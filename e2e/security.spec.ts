@@ -61,7 +61,8 @@ test.describe('signed in as admin', () => {
   });
 
   test('black box: NUL and impossible dates are 400 with a message, no PostgreSQL text; big batches are 400', async ({ page }) => {
-    const get = (proc: string, input: unknown) => page.request.get(`/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+    const get = (proc: string, input: unknown) =>
+      page.request.get(`/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
     const cases: [string, unknown][] = [
       ['bookings.searchCustomers', { q: 'smith\u0000' }],
       ['bookings.byCustomer', { customerId: 1, tab: 'past', cursor: '2026-02-30T00:00:00.000000Z_1' }],
@@ -141,6 +142,8 @@ test('signing in at an address not configured for sign-in says so, with the URL 
   await page.getByLabel('Email').fill('staff@example.com');
   await page.getByLabel('Password').fill('whatever-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.locator('#login-error')).toContainText(`This address (${other}) is not configured for sign-in. Sign in at ${baseURL}/login instead.`);
+  await expect(page.locator('#login-error')).toContainText(
+    `This address (${other}) is not configured for sign-in. Sign in at ${baseURL}/login instead.`,
+  );
   await page.screenshot({ path: 'test-results/security-login-wrong-origin-1280.png' });
 });

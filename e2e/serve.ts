@@ -77,6 +77,10 @@ if (process.env.E2E_SKIP_BUILD !== '1') {
   if (code !== 0) await stop(code);
 }
 // scripts/serve.ts: `next start` that appends the socket's peer to X-Forwarded-For (rate limits).
-const started = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/serve.ts', '-p', String(port), '-H', '127.0.0.1'], { stdio: 'inherit', env });
+const started = spawn(
+  process.execPath,
+  [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/serve.ts', '-p', String(port), '-H', '127.0.0.1'],
+  { stdio: 'inherit', env },
+);
 started.on('exit', (code) => void stop(code ?? 0));
 server = started;

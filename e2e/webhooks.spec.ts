@@ -45,7 +45,9 @@ test("a failed event's panel shows its full error, and the list links to it", as
 });
 
 test('bulk replay counts the matching events before anything changes', async ({ page }) => {
-  const dead = await withDb(async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from webhook_events where status = 'dead'`)).rows[0]!.n);
+  const dead = await withDb(
+    async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from webhook_events where status = 'dead'`)).rows[0]!.n,
+  );
   await page.goto('/webhooks');
   const count = page.getByRole('button', { name: 'Count events' });
   // A click on the summary before hydration is undone by it: open until it stays open.
@@ -57,6 +59,8 @@ test('bulk replay counts the matching events before anything changes', async ({ 
   await expect(page.getByTestId('bulk-count')).toHaveText(`${dead.toLocaleString('en-US')} event${dead === 1 ? '' : 's'} match`);
   await page.screenshot({ path: test.info().outputPath('webhooks-bulk-1280.png'), fullPage: true });
   // Nothing replayed by counting (the e2e database is shared by the other specs).
-  const after = await withDb(async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from webhook_events where status = 'dead'`)).rows[0]!.n);
+  const after = await withDb(
+    async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from webhook_events where status = 'dead'`)).rows[0]!.n,
+  );
   expect(after).toBe(dead);
 });

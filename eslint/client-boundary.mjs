@@ -20,7 +20,7 @@ const typeOnly = (node) =>
 export const clientBoundary = {
   meta: {
     type: 'problem',
-    docs: { description: "Client components import only types from server/ and db/ (values come from lib/contract/)" },
+    docs: { description: 'Client components import only types from server/ and db/ (values come from lib/contract/)' },
     messages: {
       value:
         "'{{source}}' is server code: a 'use client' file may import only types from it (`import type`). Share values through lib/contract/.",

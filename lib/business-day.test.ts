@@ -44,7 +44,8 @@ describe('business days', () => {
   });
 
   it('a fall-back day is 25 hours, and a zone whose midnight is skipped starts the day at 01:00', () => {
-    const fall = startOfBusinessDay('2026-11-01', 'America/Chicago', 1).getTime() - startOfBusinessDay('2026-11-01', 'America/Chicago').getTime();
+    const fall =
+      startOfBusinessDay('2026-11-01', 'America/Chicago', 1).getTime() - startOfBusinessDay('2026-11-01', 'America/Chicago').getTime();
     expect(fall / 3_600_000).toBe(25);
     // Santiago moves 00:00 -> 01:00 on the first Sunday of September 2026.
     const start = startOfBusinessDay('2026-09-06', 'America/Santiago');

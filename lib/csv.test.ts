@@ -22,7 +22,12 @@ describe('csvField', () => {
 
 describe('csvDocument', () => {
   it('ends every line, the last included, with CRLF', () => {
-    expect(csvDocument([['a', 'b'], [1, null]])).toBe('a,b\r\n1,\r\n');
+    expect(
+      csvDocument([
+        ['a', 'b'],
+        [1, null],
+      ]),
+    ).toBe('a,b\r\n1,\r\n');
     expect(csvDocument([])).toBe('');
   });
 });

@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_AFTER_SIGN_IN, safeNext } from './safe-next';
 
 describe('safeNext: only same-origin paths survive', () => {
-  it.each([
-    '/analytics',
-    '/bookings?customerId=12&tab=past',
-    '/conversations/0b7c4c8e-3f1a-4c55-9a43-1d2f6a9e8b10#latest',
-  ])('keeps %s', (p) => expect(safeNext(p)).toBe(p));
+  it.each(['/analytics', '/bookings?customerId=12&tab=past', '/conversations/0b7c4c8e-3f1a-4c55-9a43-1d2f6a9e8b10#latest'])(
+    'keeps %s',
+    (p) => expect(safeNext(p)).toBe(p),
+  );
 
   it.each([
     // the findings of issue 17

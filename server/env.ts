@@ -52,7 +52,10 @@ const schema = z.object({
   TRUSTED_ORIGINS: z
     .string()
     .optional()
-    .refine((s) => !s || s.split(',').every((o) => !o.trim() || URL.canParse(o.trim())), 'TRUSTED_ORIGINS must be comma-separated URLs such as https://dash.example.com'),
+    .refine(
+      (s) => !s || s.split(',').every((o) => !o.trim() || URL.canParse(o.trim())),
+      'TRUSTED_ORIGINS must be comma-separated URLs such as https://dash.example.com',
+    ),
   /**
    * How many reverse proxies in front of the app append to X-Forwarded-For. 0 (default): the
    * client is the socket's peer and every X-Forwarded-For entry it sent is ignored.

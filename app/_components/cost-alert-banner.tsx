@@ -15,10 +15,18 @@ export function CostAlertBanner() {
   if (!data?.length) return null;
   const worst = data.some((a) => a.level === 'alert') ? 'error-box' : 'notice';
   const text = data
-    .map((a) => `${a.service === TOTAL_BUDGET ? 'all services' : a.service}: ${a.level === 'alert' ? 'over budget' : a.level === 'spike' ? `spike on ${a.period}` : 'past the warning level'}`)
+    .map(
+      (a) =>
+        `${a.service === TOTAL_BUDGET ? 'all services' : a.service}: ${a.level === 'alert' ? 'over budget' : a.level === 'spike' ? `spike on ${a.period}` : 'past the warning level'}`,
+    )
     .join(' · ');
   return (
-    <div className={worst} role="status" data-testid="cost-alert-banner" style={{ margin: '0 0 1rem', padding: '0.6rem 0.8rem', textAlign: 'left' }}>
+    <div
+      className={worst}
+      role="status"
+      data-testid="cost-alert-banner"
+      style={{ margin: '0 0 1rem', padding: '0.6rem 0.8rem', textAlign: 'left' }}
+    >
       <strong>API spend: </strong>
       {text}. <Link href="/analytics#budgets">See budgets</Link>
     </div>

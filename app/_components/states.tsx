@@ -19,7 +19,11 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   return (
     <div className="empty">
       <strong>{title}</strong>
-      {children && <div className="muted" style={{ marginTop: 4 }}>{children}</div>}
+      {children && (
+        <div className="muted" style={{ marginTop: 4 }}>
+          {children}
+        </div>
+      )}
     </div>
   );
 }

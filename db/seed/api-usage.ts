@@ -27,34 +27,88 @@ const TWILIO = '/2010-04-01/Accounts/AC5e0c6b3f2d9a4c8e7f1b2a3d4c5e6f70';
 // Prices are list prices in cents per unit, so the 30-day cost chart lands where a small
 // business's bill does: the LLMs and speech lead, SMS and voice follow, e-mail is noise.
 export const API_SERVICES: readonly Service[] = [
-  { name: 'openai', base: 30, growth: [1.1, 0.8], since: -30, week: BUSINESS_WEEK, threadShare: 0.7, endpoints: [
-    ['/v1/chat/completions', 'tokens', 400, 4000, 0.0004, 7],
-    ['/v1/embeddings', 'tokens', 20, 800, 0.000002, 3],
-  ] },
-  { name: 'anthropic', base: 14, growth: [0.6, 1.7], since: 120, week: BUSINESS_WEEK, threadShare: 0.8, endpoints: [
-    ['/v1/messages', 'tokens', 800, 6000, 0.0009, 1],
-  ] },
-  { name: 'twilio_sms', base: 20, growth: [0.9, 1.35], since: -30, week: BUSINESS_WEEK, threadShare: 0.85, endpoints: [
-    [`${TWILIO}/Messages.json`, 'segments', 1, 3, 0.79, 1],
-  ] },
-  { name: 'twilio_voice', base: 5, growth: [0.9, 1.2], since: -30, week: BUSINESS_WEEK, threadShare: 0.9, endpoints: [
-    [`${TWILIO}/Calls.json`, 'minutes', 1, 14, 1.4, 1],
-  ] },
-  { name: 'google_maps', base: 14, growth: [0.9, 1.3], since: -30, week: BUSINESS_WEEK, threadShare: 0, endpoints: [
-    ['/maps/api/geocode/json', 'requests', 1, 1, 0.5, 4],
-    ['/maps/api/distancematrix/json', 'elements', 1, 12, 0.5, 3],
-    ['/maps/api/place/autocomplete/json', 'requests', 1, 1, 0.283, 3],
-  ] },
-  { name: 'sendgrid_email', base: 10, growth: [1, 1.25], since: -30, week: OFFICE_WEEK, threadShare: 0, endpoints: [
-    ['/v3/mail/send', 'emails', 1, 1, 0.0899, 1],
-  ] },
-  { name: 'deepgram_transcription', base: 5, growth: [0.8, 1.3], since: -30, week: BUSINESS_WEEK, threadShare: 0.9, endpoints: [
-    ['/v1/listen', 'minutes', 1, 14, 0.43, 1],
-  ] },
-  { name: 'elevenlabs_speech', base: 4, growth: [0.5, 1.6], since: 200, week: BUSINESS_WEEK, threadShare: 0.9, endpoints: [
-    ['/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM', 'characters', 60, 900, 0.018, 4],
-    ['/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM/stream', 'characters', 60, 600, 0.018, 3],
-  ] },
+  {
+    name: 'openai',
+    base: 30,
+    growth: [1.1, 0.8],
+    since: -30,
+    week: BUSINESS_WEEK,
+    threadShare: 0.7,
+    endpoints: [
+      ['/v1/chat/completions', 'tokens', 400, 4000, 0.0004, 7],
+      ['/v1/embeddings', 'tokens', 20, 800, 0.000002, 3],
+    ],
+  },
+  {
+    name: 'anthropic',
+    base: 14,
+    growth: [0.6, 1.7],
+    since: 120,
+    week: BUSINESS_WEEK,
+    threadShare: 0.8,
+    endpoints: [['/v1/messages', 'tokens', 800, 6000, 0.0009, 1]],
+  },
+  {
+    name: 'twilio_sms',
+    base: 20,
+    growth: [0.9, 1.35],
+    since: -30,
+    week: BUSINESS_WEEK,
+    threadShare: 0.85,
+    endpoints: [[`${TWILIO}/Messages.json`, 'segments', 1, 3, 0.79, 1]],
+  },
+  {
+    name: 'twilio_voice',
+    base: 5,
+    growth: [0.9, 1.2],
+    since: -30,
+    week: BUSINESS_WEEK,
+    threadShare: 0.9,
+    endpoints: [[`${TWILIO}/Calls.json`, 'minutes', 1, 14, 1.4, 1]],
+  },
+  {
+    name: 'google_maps',
+    base: 14,
+    growth: [0.9, 1.3],
+    since: -30,
+    week: BUSINESS_WEEK,
+    threadShare: 0,
+    endpoints: [
+      ['/maps/api/geocode/json', 'requests', 1, 1, 0.5, 4],
+      ['/maps/api/distancematrix/json', 'elements', 1, 12, 0.5, 3],
+      ['/maps/api/place/autocomplete/json', 'requests', 1, 1, 0.283, 3],
+    ],
+  },
+  {
+    name: 'sendgrid_email',
+    base: 10,
+    growth: [1, 1.25],
+    since: -30,
+    week: OFFICE_WEEK,
+    threadShare: 0,
+    endpoints: [['/v3/mail/send', 'emails', 1, 1, 0.0899, 1]],
+  },
+  {
+    name: 'deepgram_transcription',
+    base: 5,
+    growth: [0.8, 1.3],
+    since: -30,
+    week: BUSINESS_WEEK,
+    threadShare: 0.9,
+    endpoints: [['/v1/listen', 'minutes', 1, 14, 0.43, 1]],
+  },
+  {
+    name: 'elevenlabs_speech',
+    base: 4,
+    growth: [0.5, 1.6],
+    since: 200,
+    week: BUSINESS_WEEK,
+    threadShare: 0.9,
+    endpoints: [
+      ['/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM', 'characters', 60, 900, 0.018, 4],
+      ['/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM/stream', 'characters', 60, 600, 0.018, 3],
+    ],
+  },
 ];
 
 /** Days where one service misbehaved: [service index (1-based), day, multiplier]. */
@@ -109,7 +163,8 @@ export async function seedApiUsage(ctx: SeedContext): Promise<number> {
   let total = 0;
   for (let from = 0; from < 365; from += daysPerChunk) {
     const to = Math.min(365, from + daysPerChunk) - 1;
-    total += await ctx.run(`
+    total += await ctx.run(
+      `
       INSERT INTO api_usage (id, service, endpoint, units, unit_type, estimated_cost_cents, thread_id, created_at)
       ${calendarSql(ctx, 365, N, dayWeight)}
       SELECT n, (${textArray(API_SERVICES.map((s) => s.name))})[s], (${textArray(endpoints.map((x) => x[0]))})[ep],
@@ -119,8 +174,17 @@ export async function seedApiUsage(ctx: SeedContext): Promise<number> {
                   THEN ${rng.uuid('thread', rng.int('n', 506, 1, counts.shared_threads))} END,
              created_at
       FROM (
-        SELECT *, (${numArray(endpoints.map((x) => x[2]), 'int')})[ep]
-                  + floor(power(${rng.u('n', 504)}, 2) * ((${numArray(endpoints.map((x) => x[3]), 'int')})[ep] - (${numArray(endpoints.map((x) => x[2]), 'int')})[ep] + 1))::int AS units
+        SELECT *, (${numArray(
+          endpoints.map((x) => x[2]),
+          'int',
+        )})[ep]
+                  + floor(power(${rng.u('n', 504)}, 2) * ((${numArray(
+                    endpoints.map((x) => x[3]),
+                    'int',
+                  )})[ep] - (${numArray(
+                    endpoints.map((x) => x[2]),
+                    'int',
+                  )})[ep] + 1))::int AS units
         FROM (
           SELECT *, (${numArray(pool, 'int')})[(${numArray(offset, 'int')})[s] + 1 + floor(${rng.u('n', 503)} * (${numArray(size, 'int')})[s])::int] AS ep
           FROM (
@@ -133,7 +197,9 @@ export async function seedApiUsage(ctx: SeedContext): Promise<number> {
           ) a
           OFFSET 0
         ) b
-      ) x`, 'api_usage');
+      ) x`,
+      'api_usage',
+    );
     ctx.progress('api_usage', total);
   }
   return total;

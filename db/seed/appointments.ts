@@ -47,7 +47,8 @@ export async function seedAppointments(ctx: SeedContext): Promise<number> {
   let total = 0;
   for (let from = 0; from < DAYS; from += daysPerChunk) {
     const to = Math.min(DAYS, from + daysPerChunk) - 1;
-    total += await ctx.run(`
+    total += await ctx.run(
+      `
       INSERT INTO appointments (id, customer_id, housecallpro_job_id, date, duration_minutes, status, service_type,
                                 technician, amount_cents, notes, source_updated_at, created_at, updated_at)
       ${calendarSql(ctx, DAYS, N, weight)}
@@ -86,7 +87,11 @@ export async function seedAppointments(ctx: SeedContext): Promise<number> {
             FROM (
               SELECT c.lo + k AS n, c.day,
                      ${localTime('c.day', '7 + 0.5 * floor((k - 0.5::float8) / (c.hi - c.lo) * 22)', clock.timeZone)} AS date,
-                     ${rng.weighted(SERVICE_TYPES.map((s) => s[5]), 'c.lo + k', 402)} AS svc,
+                     ${rng.weighted(
+                       SERVICE_TYPES.map((s) => s[5]),
+                       'c.lo + k',
+                       402,
+                     )} AS svc,
                      (0.05 + 21 * power(${rng.u('c.lo + k', 403)}, 2)) * interval '1 day' AS lead
               FROM calendar c
               CROSS JOIN LATERAL generate_series(1, (c.hi - c.lo)::int) AS k
@@ -97,7 +102,9 @@ export async function seedAppointments(ctx: SeedContext): Promise<number> {
           ) shaped
           OFFSET 0
         ) dated
-      ) done`, 'appointments');
+      ) done`,
+      'appointments',
+    );
     ctx.progress('appointments', total);
   }
   return total;

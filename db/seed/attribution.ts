@@ -20,7 +20,8 @@ export async function seedAttribution(ctx: SeedContext): Promise<number> {
   const span = clock.posEnd - clock.posStart;
   let total = 0;
   for (const [from, to] of ranges(V, Math.max(1000, Math.floor(ctx.chunkRows / 1.3)))) {
-    total += await ctx.run(`
+    total += await ctx.run(
+      `
       INSERT INTO attribution_data (id, visitor_id, thread_id, customer_id, source, medium, campaign, landing_page,
                                     conversion_event, occurred_at)
       WITH th AS (
@@ -56,7 +57,11 @@ export async function seedAttribution(ctx: SeedContext): Promise<number> {
                      ${num(clock.posStart)} + ${num(span)} * power((v - 0.5::float8) / ${V}, 1 / 1.4) AS pos,
                      th.id AS thread_id, th.customer_id, th.created_at AS thread_created, th.linked_at
               FROM (
-                SELECT v, ${rng.weighted(TRAFFIC_SOURCES.map((s) => s[3]), 'v', 801)} AS src, ${rng.int('v', 808, 1, T)} AS t
+                SELECT v, ${rng.weighted(
+                  TRAFFIC_SOURCES.map((s) => s[3]),
+                  'v',
+                  801,
+                )} AS src, ${rng.int('v', 808, 1, T)} AS t
                 FROM generate_series(${from}, ${to}) AS v
               ) picked
               JOIN th USING (t)
@@ -67,7 +72,9 @@ export async function seedAttribution(ctx: SeedContext): Promise<number> {
         ) booked
       ) steps
       WHERE at IS NOT NULL AND at <= ${anchor}
-      ORDER BY v, step`, 'attribution_data');
+      ORDER BY v, step`,
+      'attribution_data',
+    );
     ctx.progress('attribution_data', total);
   }
   return total;

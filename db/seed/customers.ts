@@ -57,7 +57,8 @@ export async function seedCustomers(ctx: SeedContext): Promise<number> {
   for (const [from, to] of ranges(C, ctx.chunkRows)) {
     // Unique e-mails: the first customer with a given address gets it plain (or with a two-digit
     // suffix), later ones get 1000 + a bijection of their number: no two can collide.
-    total += await ctx.run(`
+    total += await ctx.run(
+      `
       INSERT INTO customers (id, name, phone, email, housecallpro_id, service_address, created_at, updated_at)
       SELECT i, name, phone,
              CASE WHEN no_email THEN NULL
@@ -86,9 +87,10 @@ export async function seedCustomers(ctx: SeedContext): Promise<number> {
         ) named
       ) numbered
       WHERE i BETWEEN ${from} AND ${to}
-      ORDER BY i`, 'customers');
+      ORDER BY i`,
+      'customers',
+    );
     ctx.progress('customers', total);
   }
   return total;
 }
-

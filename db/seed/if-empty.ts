@@ -12,5 +12,9 @@ export async function seedIfEmpty(db: Db, log: (line: string) => void): Promise<
     chunkRows: 20_000,
     onProgress: (p) => log(`  ${p.table.padEnd(28)} ${String(p.rows).padStart(8)} rows  ${p.ms.toFixed(0)} ms`),
   });
-  log(`  demo data ready (${Object.values(report.rows).reduce((a, b) => a + b, 0).toLocaleString('en-US')} rows)`);
+  log(
+    `  demo data ready (${Object.values(report.rows)
+      .reduce((a, b) => a + b, 0)
+      .toLocaleString('en-US')} rows)`,
+  );
 }

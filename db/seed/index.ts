@@ -218,7 +218,12 @@ async function settled(lanes: Promise<unknown>[]): Promise<void> {
 }
 
 /** One statement, one short transaction, with bulk-load settings that end with it. */
-async function runStatement(conn: Kysely<Database>, text: string, skipForeignKeyChecks: boolean, ownThreadSummaries = false): Promise<number> {
+async function runStatement(
+  conn: Kysely<Database>,
+  text: string,
+  skipForeignKeyChecks: boolean,
+  ownThreadSummaries = false,
+): Promise<number> {
   return conn.transaction().execute(async (trx) => {
     // The seeder writes each thread's summary with the thread (the tests check it against the
     // messages), so migration 0010's summary triggers are told to stand aside.
@@ -258,10 +263,6 @@ async function tablesWithOnlyForeignKeyTriggers(conn: Kysely<Database>): Promise
 /** Ids were written explicitly: move each identity sequence past them so the app's inserts fit. */
 async function syncIdentitySequences(conn: Kysely<Database>): Promise<void> {
   for (const table of ['customers', 'shared_thread_messages', 'appointments', 'api_usage', 'webhook_events', 'attribution_data']) {
-    await sql
-      .raw(
-        `SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce(max(id), 0) + 1, false) FROM ${table}`,
-      )
-      .execute(conn);
+    await sql.raw(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce(max(id), 0) + 1, false) FROM ${table}`).execute(conn);
   }
 }

@@ -19,7 +19,8 @@ export async function seedPendingLinks(ctx: SeedContext): Promise<number> {
   const visitorEmail = `(${textArray(FIRST_NAMES.map(emailSafe))})[${rng.index(FIRST_NAMES.length, 't', 610)}] || (10 + floor(${rng.u('t', 611)} * 90))::int::text || '@' || (ARRAY['gmail.com', 'yahoo.com', 'icloud.com', 'outlook.com'])[${rng.index(4, 't', 612)}]`;
   let total = 0;
   for (const [from, to] of ranges(T, Math.max(1, Math.floor((T * ctx.chunkRows) / Math.max(1, N))))) {
-    total += await ctx.run(`
+    total += await ctx.run(
+      `
       INSERT INTO shared_thread_pending_links (id, thread_id, destination_type, destination, code_hash, attempts,
                                                created_at, expires_at, verified_at, consumed_at)
       WITH th AS (
@@ -60,7 +61,9 @@ export async function seedPendingLinks(ctx: SeedContext): Promise<number> {
           OFFSET 0
         ) y
       ) z
-      ORDER BY created_at, t, j`, 'shared_thread_pending_links');
+      ORDER BY created_at, t, j`,
+      'shared_thread_pending_links',
+    );
     ctx.progress('shared_thread_pending_links', total);
   }
   return total;

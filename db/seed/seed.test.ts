@@ -114,7 +114,12 @@ describe('seedDatabase', () => {
       select status, date > ${anchor} as future, count(*)::int as n from appointments group by 1, 2`.execute(a.db);
     const n = (status: string, future: boolean) => rows.find((r) => r.status === status && r.future === future)?.n ?? 0;
     // Future: only scheduled or confirmed. Never a future completed, cancelled or no-show.
-    expect(rows.filter((r) => r.future).map((r) => r.status).sort()).toEqual(['confirmed', 'scheduled']);
+    expect(
+      rows
+        .filter((r) => r.future)
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(['confirmed', 'scheduled']);
     // Past: mostly completed, some cancelled and no-shows, nothing still waiting.
     const past = rows.filter((r) => !r.future).reduce((s, r) => s + r.n, 0);
     expect(n('completed', false) / past).toBeGreaterThan(0.8);
@@ -246,7 +251,9 @@ describe('seed scales', () => {
     expect(actual.api_usage).toBe(100_000);
     expect(await one<number>(s.db, `select max(message_count) as v from shared_threads`)).toBeGreaterThanOrEqual(5_000);
     // Most threads are short.
-    expect(await one<number>(s.db, `select percentile_cont(0.5) within group (order by message_count) as v from shared_threads`)).toBeLessThan(15);
+    expect(
+      await one<number>(s.db, `select percentile_cont(0.5) within group (order by message_count) as v from shared_threads`),
+    ).toBeLessThan(15);
     expect(await nonEmptySeedTables(s.db)).toEqual([...SEED_TABLES]);
   });
 });

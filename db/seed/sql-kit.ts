@@ -84,7 +84,11 @@ export class SqlRandom {
 
   /** An element of a constant list, chosen with weights. */
   pickWeighted(entries: ReadonlyArray<readonly [string, number]>, key: string, stream: number): string {
-    return `(${textArray(entries.map((e) => e[0]))})[${this.weighted(entries.map((e) => e[1]), key, stream)}]`;
+    return `(${textArray(entries.map((e) => e[0]))})[${this.weighted(
+      entries.map((e) => e[1]),
+      key,
+      stream,
+    )}]`;
   }
 
   /** 32 hex digits, a pure function of (seed, tag, key). */

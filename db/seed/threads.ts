@@ -158,7 +158,8 @@ function messageRows(ctx: SeedContext, planWhere: string, kFrom: string, kTo: st
 export async function seedThreads(ctx: SeedContext): Promise<number> {
   const { rng, clock } = ctx;
   // A thread's stats are those of its message k = size, computed by the messages' own SQL.
-  const rows = await ctx.run(`
+  const rows = await ctx.run(
+    `
     INSERT INTO shared_threads (id, customer_id, channels, contact_phone, contact_name, status, message_count,
                                 last_message_at, last_message_preview, last_direction, linked_at, created_at)
     SELECT p.id, p.customer_id,
@@ -171,7 +172,9 @@ export async function seedThreads(ctx: SeedContext): Promise<number> {
     FROM ${PLAN} p
     JOIN (${messageRows(ctx, 'true', 'p.size', 'p.size')}) lm ON lm.t = p.t
     CROSS JOIN LATERAL (SELECT ${clock.bizTime('p.p0')} AS at) fm
-    ORDER BY p.p0, p.t`, 'shared_threads');
+    ORDER BY p.p0, p.t`,
+    'shared_threads',
+  );
   ctx.progress('shared_threads', rows);
   return rows;
 }
@@ -188,14 +191,17 @@ export async function seedMessages(ctx: SeedContext): Promise<number> {
     const [a, b] = [num(from), num(to)];
     const jFrom = `greatest(0, least(p.nsess - 1, floor((${a} - p.p0) / p.gap) - 1))::int`;
     const jTo = `least(p.nsess - 1, floor((${b} - p.p0) / p.gap) + 1)::int`;
-    total += await ctx.run(`
+    total += await ctx.run(
+      `
       INSERT INTO shared_thread_messages (id, thread_id, channel, direction, author_type, author_name, body,
                                           voice_duration_seconds, voice_transcript, voice_recording_url, created_at)
       SELECT ${total} + row_number() OVER (ORDER BY pos, t, k), thread_id, channel, direction, author_type, author_name, body,
              voice_duration_seconds, voice_transcript, voice_recording_url, created_at
       FROM (${messageRows(ctx, `p.p0 < ${b} AND p.p0 + p.span >= ${a}`, `${jFrom} * p.l + 1`, `least(p.size, (${jTo} + 1) * p.l)`)}) m
       WHERE pos >= ${a} AND pos < ${b}
-      ORDER BY pos, t, k`, 'shared_thread_messages');
+      ORDER BY pos, t, k`,
+      'shared_thread_messages',
+    );
     ctx.progress('shared_thread_messages', total);
   }
   await ctx.run(`DROP TABLE IF EXISTS ${PLAN}`);

@@ -3,9 +3,17 @@ import { lit, num, timeOrderedBase } from './sql-kit';
 import { CITIES, STREETS, WEBHOOK_ERRORS } from './vocabulary';
 
 const HCP_EVENTS: ReadonlyArray<readonly [string, number]> = [
-  ['job.created', 18], ['job.scheduled', 14], ['job.updated', 22], ['job.started', 8], ['job.completed', 10],
-  ['job.canceled', 3], ['customer.created', 8], ['customer.updated', 7], ['estimate.created', 4],
-  ['invoice.created', 3], ['invoice.paid', 3],
+  ['job.created', 18],
+  ['job.scheduled', 14],
+  ['job.updated', 22],
+  ['job.started', 8],
+  ['job.completed', 10],
+  ['job.canceled', 3],
+  ['customer.created', 8],
+  ['customer.updated', 7],
+  ['estimate.created', 4],
+  ['invoice.created', 3],
+  ['invoice.paid', 3],
 ];
 /** Events about work done: they reference an appointment dated before them, the others one after. */
 const AFTER_THE_FACT = `('job.started', 'job.completed', 'invoice.created', 'invoice.paid')`;
@@ -57,7 +65,8 @@ export async function seedWebhookEvents(ctx: SeedContext): Promise<number> {
   const span = clock.posEnd - clock.posStart;
   let total = 0;
   for (const [from, to] of ranges(N, ctx.chunkRows)) {
-    total += await ctx.run(`
+    total += await ctx.run(
+      `
       INSERT INTO webhook_events (id, provider, provider_event_id, event_type, payload, status, attempts, next_attempt_at,
                                   last_error, received_at, processed_at)
       SELECT n, provider, event_id, event_type,
@@ -105,7 +114,9 @@ export async function seedWebhookEvents(ctx: SeedContext): Promise<number> {
       -- Primary-key lookups row by row (OFFSET 0 keeps them parameterized): cheaper than hashing a
       -- million appointments, and rows stay in received order without a sort.
       CROSS JOIN LATERAL (SELECT * FROM appointments WHERE id = z.appointment_id OFFSET 0) ap
-      CROSS JOIN LATERAL (SELECT * FROM customers WHERE id = ap.customer_id OFFSET 0) cu`, 'webhook_events');
+      CROSS JOIN LATERAL (SELECT * FROM customers WHERE id = ap.customer_id OFFSET 0) cu`,
+      'webhook_events',
+    );
     ctx.progress('webhook_events', total);
   }
   return total;

@@ -61,7 +61,20 @@ export function ensureReplicaPair(): { primaryAdminUrl: string; replicaAdminUrl:
   }
   start(PRIMARY_DIR, PAIR_PRIMARY_PORT);
   if (!existsSync(path.join(REPLICA_DIR, 'PG_VERSION'))) {
-    run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(PAIR_PRIMARY_PORT), '-U', 'postgres', '-D', REPLICA_DIR, '-R', '-X', 'stream', '--no-sync']);
+    run('pg_basebackup', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(PAIR_PRIMARY_PORT),
+      '-U',
+      'postgres',
+      '-D',
+      REPLICA_DIR,
+      '-R',
+      '-X',
+      'stream',
+      '--no-sync',
+    ]);
   }
   start(REPLICA_DIR, PAIR_REPLICA_PORT);
   return {

@@ -20,7 +20,9 @@ export function testSessions(url: () => string, observer: () => Db) {
     },
     async waitUntilBlocked(pid: number): Promise<void> {
       for (let i = 0; i < 200; i++) {
-        const { rows } = await sql<{ w: string | null }>`SELECT wait_event_type AS w FROM pg_stat_activity WHERE pid = ${pid}`.execute(observer());
+        const { rows } = await sql<{ w: string | null }>`SELECT wait_event_type AS w FROM pg_stat_activity WHERE pid = ${pid}`.execute(
+          observer(),
+        );
         if (rows[0]?.w === 'Lock') return;
         await new Promise((r) => setTimeout(r, 10));
       }

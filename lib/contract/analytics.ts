@@ -136,11 +136,19 @@ export const topSpendersInput = z
       .min(1, 'days must be at least 1')
       .max(MAX_DAYS, `days can be at most ${MAX_DAYS}`)
       .default(DEFAULT_DAYS),
-    limit: z.number({ message: 'limit must be a whole number from 1 to 50' }).int('limit must be a whole number').min(1).max(50).default(10),
+    limit: z
+      .number({ message: 'limit must be a whole number from 1 to 50' })
+      .int('limit must be a whole number')
+      .min(1)
+      .max(50)
+      .default(10),
   })
   .prefault({});
 
 export const threadCostInput = z.strictObject({ threadId: z.uuid({ message: 'threadId must be a conversation id (a UUID)' }) });
 export const customerCostInput = z.strictObject({
-  customerId: z.number({ message: 'customerId must be a customer id' }).int('customerId must be a whole number').positive('customerId must be positive'),
+  customerId: z
+    .number({ message: 'customerId must be a customer id' })
+    .int('customerId must be a whole number')
+    .positive('customerId must be positive'),
 });

@@ -6,7 +6,14 @@ import { isCalendarInstant } from './hardening';
 // statuses, the keyset cursor, and which bookings need someone's attention. No server code: the
 // routers, the query functions and the client components import this one module.
 
-export const APPOINTMENT_STATUSES = ['scheduled', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show'] as const satisfies readonly AppointmentStatus[];
+export const APPOINTMENT_STATUSES = [
+  'scheduled',
+  'confirmed',
+  'in_progress',
+  'completed',
+  'cancelled',
+  'no_show',
+] as const satisfies readonly AppointmentStatus[];
 
 export const appointmentStatus = z.enum(APPOINTMENT_STATUSES, { error: `status must be one of ${APPOINTMENT_STATUSES.join(', ')}` });
 
@@ -30,7 +37,10 @@ export const ATTENTION = {
 } as const satisfies Record<string, readonly AppointmentStatus[]>;
 
 export function needsAttention(status: AppointmentStatus, date: Date, now: Date): boolean {
-  return (ATTENTION.unconfirmed as readonly string[]).includes(status) || ((ATTENTION.pastUnfinished as readonly string[]).includes(status) && date < now);
+  return (
+    (ATTENTION.unconfirmed as readonly string[]).includes(status) ||
+    ((ATTENTION.pastUnfinished as readonly string[]).includes(status) && date < now)
+  );
 }
 
 /** Keyset position: the row's date as exact UTC text (microseconds: a JS Date would lose them and skip rows) and id. */

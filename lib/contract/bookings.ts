@@ -36,19 +36,33 @@ export const customerId = z
   .max(Number.MAX_SAFE_INTEGER, 'customerId is too large');
 
 const limit = (fallback: number) =>
-  z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(100, 'limit must be at most 100').default(fallback);
+  z
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(100, 'limit must be at most 100')
+    .default(fallback);
 
 const dateRange = { from: isoDay.nullish(), to: isoDay.nullish() };
 
 /** A technician's name as stored: compared exactly, quotes and all. */
-const technician = z.string({ error: 'technician must be text' }).trim().min(1, 'technician is empty').max(100, 'technician is too long (100 characters at most)');
+const technician = z
+  .string({ error: 'technician must be text' })
+  .trim()
+  .min(1, 'technician is empty')
+  .max(100, 'technician is too long (100 characters at most)');
 
 function checkRange(v: { from?: string | null; to?: string | null }, ctx: z.RefinementCtx) {
-  if (v.from && v.to && v.from > v.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'The end date must be on or after the start date' });
+  if (v.from && v.to && v.from > v.to)
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'The end date must be on or after the start date' });
 }
 
 export const searchCustomersInput = z.strictObject({
-  q: z.string({ error: 'q must be text' }).trim().min(1, 'Type something to search').max(100, 'Search text is too long (100 characters at most)'),
+  q: z
+    .string({ error: 'q must be text' })
+    .trim()
+    .min(1, 'Type something to search')
+    .max(100, 'Search text is too long (100 characters at most)'),
   limit: limit(10),
   /** The previous page's nextCursor ("Show more"). */
   cursor: z
@@ -85,7 +99,10 @@ export const byCustomerInput = z
       ctx.addIssue({
         code: 'custom',
         path: ['status'],
-        message: v.tab === 'cancelled' ? 'The cancelled tab holds only cancelled appointments' : `Cancelled appointments are on the cancelled tab, not ${v.tab}`,
+        message:
+          v.tab === 'cancelled'
+            ? 'The cancelled tab holds only cancelled appointments'
+            : `Cancelled appointments are on the cancelled tab, not ${v.tab}`,
       });
     }
   });
@@ -141,7 +158,14 @@ export function effectiveStatus(p: Pick<BookingsParams, 'tab' | 'status'>): Appo
 const cleanTechnician = (t: string | null) => t?.trim().slice(0, 100) || null;
 
 export function appointmentsInput(customerId: number, p: Omit<BookingsParams, 'customer'>) {
-  return { customerId, tab: p.tab, status: effectiveStatus(p), technician: cleanTechnician(p.technician), ...dateRangeOf(p), limit: APPOINTMENTS_PAGE_SIZE };
+  return {
+    customerId,
+    tab: p.tab,
+    status: effectiveStatus(p),
+    technician: cleanTechnician(p.technician),
+    ...dateRangeOf(p),
+    limit: APPOINTMENTS_PAGE_SIZE,
+  };
 }
 
 export function tabCountsInputOf(customerId: number, p: Pick<BookingsParams, 'from' | 'to' | 'technician'>) {

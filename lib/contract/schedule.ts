@@ -28,7 +28,12 @@ const scheduleDay = z
   .refine(isScheduleDay, `date must be a calendar day like 2026-03-09, between ${MIN_YEAR} and ${MAX_YEAR}`);
 
 /** A free-text name (technician, service type) as stored: compared exactly, quotes and all. */
-const name = (what: string) => z.string({ error: `${what} must be text` }).trim().min(1, `${what} is empty`).max(100, `${what} is too long (100 characters at most)`);
+const name = (what: string) =>
+  z
+    .string({ error: `${what} must be text` })
+    .trim()
+    .min(1, `${what} is empty`)
+    .max(100, `${what} is too long (100 characters at most)`);
 
 export const scheduleFilters = z.strictObject({
   view: z.enum(SCHEDULE_VIEWS, { error: 'view must be day or week' }).default('day'),
@@ -41,7 +46,12 @@ export const scheduleFilters = z.strictObject({
 export type ScheduleFilters = z.infer<typeof scheduleFilters>;
 
 export const scheduleListInput = scheduleFilters.extend({
-  limit: z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(200, 'limit must be at most 200').default(SCHEDULE_PAGE_SIZE),
+  limit: z
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(200, 'limit must be at most 200')
+    .default(SCHEDULE_PAGE_SIZE),
   cursor: cursorInput.nullish(),
   /** Sent by TanStack infinite queries; only forward paging exists. */
   direction: z.literal('forward', { error: 'Only forward paging is supported' }).optional(),

@@ -37,10 +37,7 @@ export const eventTypeSchema = z
   .regex(EVENT_TYPE_RE, 'Event type may contain letters, digits and . _ : - only.');
 
 /** A provider event id, a HousecallPro job id or customer id: matched exactly. */
-export const searchSchema = z
-  .string({ message: 'Search must be text.' })
-  .trim()
-  .max(200, 'Search can be at most 200 characters.');
+export const searchSchema = z.string({ message: 'Search must be text.' }).trim().max(200, 'Search can be at most 200 characters.');
 
 const instant = (what: string) => z.date({ message: `${what} must be a date and time.` });
 
@@ -91,7 +88,11 @@ export const bulkStartSchema = z.strictObject({
 });
 
 export const replayJobIdSchema = z.strictObject({
-  id: z.number({ message: 'Job id must be a number.' }).int('Job id must be a whole number.').positive('Job id must be positive.').max(Number.MAX_SAFE_INTEGER),
+  id: z
+    .number({ message: 'Job id must be a number.' })
+    .int('Job id must be a whole number.')
+    .positive('Job id must be positive.')
+    .max(Number.MAX_SAFE_INTEGER),
 });
 
 export const rejectionsInputSchema = z.strictObject({

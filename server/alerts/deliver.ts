@@ -39,7 +39,10 @@ export function deliveryConfigFromEnv(env: NodeJS.Dict<string>, mailer: AlertMai
   const webhookSecret = env.ALERT_WEBHOOK_SECRET?.trim() || undefined;
   if (webhookUrl && !webhookSecret) throw new Error('ALERT_WEBHOOK_URL is set without ALERT_WEBHOOK_SECRET: alerts are only sent signed');
   if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) throw new Error('ALERT_WEBHOOK_URL must be an http(s):// URL');
-  const emailTo = (env.ALERT_EMAIL_TO ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const emailTo = (env.ALERT_EMAIL_TO ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return { webhookUrl, webhookSecret, emailTo, mailer };
 }
 
@@ -76,7 +79,9 @@ export async function deliverDue(db: Db, cfg: DeliveryConfig, now = new Date()) 
          SELECT alert_id, channel FROM cost_alert_deliveries
           WHERE delivered_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ${now}
           ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED)
-    RETURNING d.alert_id, d.channel, d.attempts, a.service, a.level, a.period, a.spend_cents, a.threshold_cents, a.budget_cents, a.fired_at`.execute(db);
+    RETURNING d.alert_id, d.channel, d.attempts, a.service, a.level, a.period, a.spend_cents, a.threshold_cents, a.budget_cents, a.fired_at`.execute(
+    db,
+  );
   const result = { delivered: 0, failed: 0, gaveUp: 0 };
   for (const r of rows) {
     const alert = {
@@ -109,7 +114,16 @@ export async function deliverDue(db: Db, cfg: DeliveryConfig, now = new Date()) 
   return result;
 }
 
-type AlertPayload = { id: number; service: string; level: AlertLevel; period: string; spendCents: number; thresholdCents: number; budgetCents: number; firedAt: string };
+type AlertPayload = {
+  id: number;
+  service: string;
+  level: AlertLevel;
+  period: string;
+  spendCents: number;
+  thresholdCents: number;
+  budgetCents: number;
+  firedAt: string;
+};
 
 async function postWebhook(cfg: DeliveryConfig, alert: AlertPayload, now: Date) {
   if (!cfg.webhookUrl || !cfg.webhookSecret) throw new Error('ALERT_WEBHOOK_URL / ALERT_WEBHOOK_SECRET are no longer set');

@@ -36,7 +36,9 @@ describe('proxy.ts: headers on every response', () => {
   });
 
   it('a page without a session cookie goes to sign in, remembering a safe path only', () => {
-    expect(proxy(req('http://localhost:3000/bookings?customer=1')).headers.get('location')).toBe('http://localhost:3000/login?next=%2Fbookings%3Fcustomer%3D1');
+    expect(proxy(req('http://localhost:3000/bookings?customer=1')).headers.get('location')).toBe(
+      'http://localhost:3000/login?next=%2Fbookings%3Fcustomer%3D1',
+    );
     expect(proxy(req('http://localhost:3000/%5Cevil.example')).headers.get('location')).toBe('http://localhost:3000/login');
   });
 });

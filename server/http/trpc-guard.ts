@@ -33,9 +33,14 @@ export function refuseTrpcRequest(req: Request, options: TrpcGuardOptions): Resp
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     const origin = req.headers.get('origin');
-    if (!origin) return errorResponse(403, 'FORBIDDEN', 'This request has no Origin header; changes are accepted only from the dashboard itself.');
+    if (!origin)
+      return errorResponse(403, 'FORBIDDEN', 'This request has no Origin header; changes are accepted only from the dashboard itself.');
     if (!options.allowedOrigins.includes(origin)) {
-      return errorResponse(403, 'FORBIDDEN', `Changes are not accepted from ${origin.slice(0, 200)}; only from the dashboard's own address.`);
+      return errorResponse(
+        403,
+        'FORBIDDEN',
+        `Changes are not accepted from ${origin.slice(0, 200)}; only from the dashboard's own address.`,
+      );
     }
   }
   return null;

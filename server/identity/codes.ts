@@ -36,11 +36,7 @@ export function hashCode(key: Buffer, parts: { threadId: string; destination: st
 }
 
 /** Constant-time comparison of a candidate code against a stored hash. */
-export function codeMatches(
-  key: Buffer,
-  stored: string,
-  parts: { threadId: string; destination: string; code: string },
-): boolean {
+export function codeMatches(key: Buffer, stored: string, parts: { threadId: string; destination: string; code: string }): boolean {
   const expected = mac(key, parts);
   const actual = stored.startsWith(PREFIX) ? Buffer.from(stored.slice(PREFIX.length), 'base64url') : Buffer.alloc(0);
   // timingSafeEqual demands equal lengths; compare against itself so a malformed hash costs the same.

@@ -11,7 +11,11 @@ let threadB: string;
 beforeAll(async () => {
   s = await createScratchDatabase('conv_feed');
   await runMigrations(s.db);
-  const rows = await s.db.insertInto('shared_threads').values([{ status: 'open' }, { status: 'open' }]).returning('id').execute();
+  const rows = await s.db
+    .insertInto('shared_threads')
+    .values([{ status: 'open' }, { status: 'open' }])
+    .returning('id')
+    .execute();
   [threadA, threadB] = rows.map((r) => r.id) as [string, string];
 });
 afterAll(() => s?.drop());
@@ -28,7 +32,15 @@ function next(feed: ConversationsFeed, timeoutMs = 5000): Promise<FeedEvent> {
 const insert = (threadIds: string[]) =>
   s.db
     .insertInto('shared_thread_messages')
-    .values(threadIds.map((thread_id) => ({ thread_id, channel: 'sms' as const, direction: 'inbound' as const, author_type: 'customer' as const, body: 'hi' })))
+    .values(
+      threadIds.map((thread_id) => ({
+        thread_id,
+        channel: 'sms' as const,
+        direction: 'inbound' as const,
+        author_type: 'customer' as const,
+        body: 'hi',
+      })),
+    )
     .execute();
 
 describe.each(['listen', 'poll'] as const)('ConversationsFeed (%s)', (mode) => {
@@ -70,7 +82,11 @@ it('a bulk insert into more than 100 threads is one "many changed" notification'
   const feed = new ConversationsFeed(s.url, 'listen');
   try {
     await feed.ready;
-    const threads = await s.db.insertInto('shared_threads').values(Array.from({ length: 101 }, () => ({ status: 'open' as const }))).returning('id').execute();
+    const threads = await s.db
+      .insertInto('shared_threads')
+      .values(Array.from({ length: 101 }, () => ({ status: 'open' as const })))
+      .returning('id')
+      .execute();
     const got = next(feed);
     await insert(threads.map((t) => t.id));
     expect(await got).toEqual({ kind: 'resync' });

@@ -92,7 +92,12 @@ function body(req: IncomingMessage): Promise<string> {
 }
 
 const smtpEnv = () => ({ SMTP_URL: `smtp://mailer:s3cret@127.0.0.1:${smtpPort}`, OTP_EMAIL_FROM: 'Home Services <codes@example.com>' });
-const twilioEnv = () => ({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_FROM: '+12145550199', TWILIO_API_BASE_URL: twilioBase });
+const twilioEnv = () => ({
+  TWILIO_ACCOUNT_SID: SID,
+  TWILIO_AUTH_TOKEN: TOKEN,
+  TWILIO_FROM: '+12145550199',
+  TWILIO_API_BASE_URL: twilioBase,
+});
 
 describe('email over SMTP (nodemailer)', () => {
   it('sendMail delivers to a real SMTP server, authenticated, with from, to, subject and text', async () => {
@@ -129,8 +134,8 @@ describe('email over SMTP (nodemailer)', () => {
   });
 });
 
-describe('SMS over Twilio\'s REST API', () => {
-  it('POSTs To, From and Body, form-encoded, with Basic auth, to the account\'s Messages.json', async () => {
+describe("SMS over Twilio's REST API", () => {
+  it("POSTs To, From and Body, form-encoded, with Basic auth, to the account's Messages.json", async () => {
     sms.length = 0;
     const r = await sendSms(twilioConfigFromEnv(twilioEnv())!, { to: '+12145550123', body: 'Code 123456 & more' });
     expect(r.sid).toMatch(/^SM/);
@@ -138,7 +143,7 @@ describe('SMS over Twilio\'s REST API', () => {
     expect(sms).toEqual([{ to: '+12145550123', from: '+12145550199', body: 'Code 123456 & more' }]);
   });
 
-  it('Twilio\'s error JSON becomes an error with its code and message', async () => {
+  it("Twilio's error JSON becomes an error with its code and message", async () => {
     const err = await sendSms(twilioConfigFromEnv(twilioEnv())!, { to: '+15005550001', body: 'x' }).catch((e) => e);
     expect(err).toBeInstanceOf(TwilioError);
     expect(err.httpStatus).toBe(400);
@@ -157,6 +162,8 @@ describe('SMS over Twilio\'s REST API', () => {
     expect(sms[0]!.body).toBe('Your Home Services verification code is 123456. It expires in 10 minutes. Never share it.');
     const none = new ProviderOtpSender({});
     expect(none.missingSettings('sms')).toEqual(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
-    await expect(none.send({ channel: 'sms', to: '+12145550124', code: '1', expiresInMinutes: 1 })).rejects.toBeInstanceOf(NotConfiguredError);
+    await expect(none.send({ channel: 'sms', to: '+12145550124', code: '1', expiresInMinutes: 1 })).rejects.toBeInstanceOf(
+      NotConfiguredError,
+    );
   });
 });

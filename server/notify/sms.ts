@@ -57,7 +57,11 @@ export async function sendSms(
   });
   const json = (await res.json().catch(() => null)) as { sid?: string; status?: string; code?: number; message?: string } | null;
   if (res.status !== 201 && res.status !== 200) {
-    throw new TwilioError(res.status, json?.code ?? null, `Twilio answered ${res.status}${json?.code ? ` (error ${json.code})` : ''}: ${json?.message ?? 'no message'}`);
+    throw new TwilioError(
+      res.status,
+      json?.code ?? null,
+      `Twilio answered ${res.status}${json?.code ? ` (error ${json.code})` : ''}: ${json?.message ?? 'no message'}`,
+    );
   }
   if (!json?.sid) throw new TwilioError(res.status, null, 'Twilio answered without a message sid');
   return { sid: json.sid, status: json.status ?? 'queued' };

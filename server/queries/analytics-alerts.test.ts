@@ -39,8 +39,16 @@ describe('budget status', () => {
     await spend('openai', '2025-10-25', '2025-11-19', 1000);
     await spend('openai', '2025-11-20', '2025-11-20', 123.4567);
     await spend('twilio_sms', '2025-11-01', '2025-11-19', 300);
-    await setBudget(db, { service: 'openai', monthlyCents: 30_000, warnPercent: 80, alertPercent: 100, spikeMultiplier: null }, 'admin@example.com');
-    await setBudget(db, { service: '*', monthlyCents: 50_000, warnPercent: 50, alertPercent: 90, spikeMultiplier: null }, 'admin@example.com');
+    await setBudget(
+      db,
+      { service: 'openai', monthlyCents: 30_000, warnPercent: 80, alertPercent: 100, spikeMultiplier: null },
+      'admin@example.com',
+    );
+    await setBudget(
+      db,
+      { service: '*', monthlyCents: 50_000, warnPercent: 50, alertPercent: 90, spikeMultiplier: null },
+      'admin@example.com',
+    );
     const r = await budgetStatus(db, { timeZone: TZ, now: NOW });
     const { rows } = await sql<{ month: string; week: string; today: string }>`
       SELECT sum(estimated_cost_cents) FILTER (WHERE created_at >= '2025-11-01T05:00:00Z')::text AS month,
@@ -84,7 +92,12 @@ describe('evaluateBudgets', () => {
     await spend('openai', '2025-12-01', '2025-12-01', 30_000);
     const dec = new Date('2025-12-01T20:00:00Z');
     const both = await Promise.all([1, 2, 3].map(() => evaluateBudgets(db, { timeZone: TZ, now: dec, channels: [] })));
-    expect(both.flat().map((a) => `${a.level} ${a.period}`).sort()).toEqual(['alert 2025-12', 'warning 2025-12']);
+    expect(
+      both
+        .flat()
+        .map((a) => `${a.level} ${a.period}`)
+        .sort(),
+    ).toEqual(['alert 2025-12', 'warning 2025-12']);
     const history = await alertHistory(db, { limit: 50 });
     // Newest first.
     expect(history.map((h) => `${h.service} ${h.level} ${h.period}`)).toEqual([
@@ -126,7 +139,13 @@ describe('deliverDue', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     const mails: Array<{ to: string; subject: string; text: string }> = [];
-    const cfg = { webhookUrl: url, webhookSecret: secret, emailTo: ['owner@example.com'], mailer: { sendMail: async (m: (typeof mails)[number]) => void mails.push(m) }, backoffSeconds: 30 };
+    const cfg = {
+      webhookUrl: url,
+      webhookSecret: secret,
+      emailTo: ['owner@example.com'],
+      mailer: { sendMail: async (m: (typeof mails)[number]) => void mails.push(m) },
+      backoffSeconds: 30,
+    };
     try {
       await spend('openai', '2025-11-01', '2025-11-19', 1000);
       await setBudget(db, { service: 'openai', monthlyCents: 20_000, warnPercent: 80, alertPercent: 100, spikeMultiplier: null }, 'a');
@@ -147,7 +166,10 @@ describe('deliverDue', () => {
         expect(r.headers['x-alert-signature']).toBe(`sha256=${signAlert(secret, ts, r.body)}`);
         expect(r.headers['x-alert-signature']).not.toBe(`sha256=${signAlert('wrong', ts, r.body)}`);
         expect(r.headers['x-alert-id']).toBe(String(alert!.id));
-        expect(JSON.parse(r.body)).toMatchObject({ type: 'cost.budget_alert', alert: { service: 'openai', level: 'warning', period: '2025-11', spendCents: 19_000, budgetCents: 20_000 } });
+        expect(JSON.parse(r.body)).toMatchObject({
+          type: 'cost.budget_alert',
+          alert: { service: 'openai', level: 'warning', period: '2025-11', spendCents: 19_000, budgetCents: 20_000 },
+        });
       }
       expect(mails).toHaveLength(1);
       expect(mails[0]).toMatchObject({ to: 'owner@example.com', subject: '[cost warning] API spend on openai: $190.00' });

@@ -29,7 +29,15 @@ export function dueAlerts(budgets: Budget[], s: MonthSpend): Array<Omit<FiredAle
       ['alert', b.alertPercent],
     ] as const) {
       const threshold = (b.monthlyCents * percent) / 100;
-      if (st.spentCents >= threshold) out.push({ service: b.service, level, period: month, spendCents: st.spentCents, thresholdCents: threshold, budgetCents: b.monthlyCents });
+      if (st.spentCents >= threshold)
+        out.push({
+          service: b.service,
+          level,
+          period: month,
+          spendCents: st.spentCents,
+          thresholdCents: threshold,
+          budgetCents: b.monthlyCents,
+        });
     }
     if (b.spikeMultiplier === null) continue;
     const m = s.daily.get(b.service);
@@ -38,7 +46,14 @@ export function dueAlerts(budgets: Budget[], s: MonthSpend): Array<Omit<FiredAle
       const average = sumDays(m, addDays(day, -7), addDays(day, -1)) / 7;
       const spent = m?.get(day) ?? 0;
       if (average > 0 && spent > average * b.spikeMultiplier) {
-        out.push({ service: b.service, level: 'spike', period: day, spendCents: fromUnits(spent), thresholdCents: fromUnits(average * b.spikeMultiplier), budgetCents: b.monthlyCents });
+        out.push({
+          service: b.service,
+          level: 'spike',
+          period: day,
+          spendCents: fromUnits(spent),
+          thresholdCents: fromUnits(average * b.spikeMultiplier),
+          budgetCents: b.monthlyCents,
+        });
       }
     }
   }
@@ -108,7 +123,12 @@ export async function alertHistory(db: Db, { limit }: { limit: number }): Promis
     thresholdCents: Number(r.threshold_cents),
     budgetCents: Number(r.budget_cents),
     firedAt: r.fired_at,
-    deliveries: r.deliveries.map((d) => ({ channel: d.channel, attempts: d.attempts, deliveredAt: d.delivered_at ? new Date(d.delivered_at) : null, lastError: d.last_error })),
+    deliveries: r.deliveries.map((d) => ({
+      channel: d.channel,
+      attempts: d.attempts,
+      deliveredAt: d.delivered_at ? new Date(d.delivered_at) : null,
+      lastError: d.last_error,
+    })),
   }));
 }
 

@@ -100,7 +100,18 @@ export function periodBounds(days: number, timeZone: string, now: Date): Bounds 
   const month = monthBounds(today);
   const weekFrom = addDays(today, -7);
   const readFrom = [previousFrom, month.start, weekFrom].sort()[0]!;
-  return { today, tomorrow: addDays(today, 1), from, to, previousFrom, previousTo: addDays(from, -1), monthStart: month.start, monthEnd: month.end, weekFrom, readFrom };
+  return {
+    today,
+    tomorrow: addDays(today, 1),
+    from,
+    to,
+    previousFrom,
+    previousTo: addDays(from, -1),
+    monthStart: month.start,
+    monthEnd: month.end,
+    weekFrom,
+    readFrom,
+  };
 }
 
 /** Integer 1/10,000-cent units: exact for numeric(14,4) and far inside 2^53. */
@@ -178,7 +189,10 @@ export function shape(
   }
 
   const services: ServiceCost[] = [...perService.entries()]
-    .sort(([an, a], [bn, bb]) => bb.cur.cost - a.cur.cost || bb.prev.cost - a.prev.cost || bb.today.cost - a.today.cost || (an < bn ? -1 : an > bn ? 1 : 0))
+    .sort(
+      ([an, a], [bn, bb]) =>
+        bb.cur.cost - a.cur.cost || bb.prev.cost - a.prev.cost || bb.today.cost - a.today.cost || (an < bn ? -1 : an > bn ? 1 : 0),
+    )
     .map(([service, s]) => ({
       service,
       ...s.cur.totals(),

@@ -44,7 +44,9 @@ describe('cost per conversation and per customer', () => {
       expect(got[id]).toBe(rows[0]!.c ?? 0);
     }
     const { rows: plan } = await sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT thread_id, sum(estimated_cost_cents) FROM api_usage
-      WHERE thread_id = ANY(${threadIds}::uuid[]) AND thread_id IS NOT NULL AND created_at >= ${FROM} AND created_at < ${TO} GROUP BY thread_id`.execute(db);
+      WHERE thread_id = ANY(${threadIds}::uuid[]) AND thread_id IS NOT NULL AND created_at >= ${FROM} AND created_at < ${TO} GROUP BY thread_id`.execute(
+      db,
+    );
     expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index Only Scan using api_usage_thread_cost_idx/);
   });
 
@@ -61,7 +63,9 @@ describe('cost per conversation and per customer', () => {
 
   it('topSpenders: the top threads and customers with their share equal independent SQL sums', async () => {
     const r = await topSpenders(db, { days: 30, timeZone: TZ, now: NOW, limit: 5 });
-    const { rows: total } = await sql<{ c: number }>`SELECT sum(estimated_cost_cents) AS c FROM api_usage WHERE created_at >= ${FROM} AND created_at < ${TO}`.execute(db);
+    const { rows: total } = await sql<{
+      c: number;
+    }>`SELECT sum(estimated_cost_cents) AS c FROM api_usage WHERE created_at >= ${FROM} AND created_at < ${TO}`.execute(db);
     expect(r.totalCents).toBe(total[0]!.c);
     const { rows: customers } = await sql<{ id: string; c: number }>`
       SELECT t.customer_id::text AS id, sum(u.estimated_cost_cents) AS c FROM api_usage u JOIN shared_threads t ON t.id = u.thread_id

@@ -88,13 +88,25 @@ export async function topSpenders(db: Db, params: Window & { limit: number }) {
        FROM per_thread p JOIN shared_threads t ON t.id = p.thread_id JOIN customers c ON c.id = t.customer_id
       GROUP BY c.id, c.name ORDER BY 4 DESC, c.id LIMIT ${params.limit})`.execute(db);
   const all = rows.find((r) => r.kind === 'all')!;
-  const shape = (r: (typeof rows)[number]): Spender => ({ id: r.id!, label: r.label!, costCents: r.cost, calls: r.calls, share: all.cost > 0 ? r.cost / all.cost : 0 });
+  const shape = (r: (typeof rows)[number]): Spender => ({
+    id: r.id!,
+    label: r.label!,
+    costCents: r.cost,
+    calls: r.calls,
+    share: all.cost > 0 ? r.cost / all.cost : 0,
+  });
   return {
     period: { from: b.from, to: b.to, days: params.days },
     totalCents: all.cost,
     // UNION ALL keeps no order of its own: sorted again here.
-    threads: rows.filter((r) => r.kind === 'thread').map(shape).sort(bySpend),
-    customers: rows.filter((r) => r.kind === 'customer').map(shape).sort(bySpend),
+    threads: rows
+      .filter((r) => r.kind === 'thread')
+      .map(shape)
+      .sort(bySpend),
+    customers: rows
+      .filter((r) => r.kind === 'customer')
+      .map(shape)
+      .sort(bySpend),
   };
 }
 

@@ -52,7 +52,9 @@ async function expectConsistent(label = '') {
     SELECT sum(estimated_cost_cents) AS cost, count(*) AS calls, sum(units)::bigint AS units FROM api_usage`.execute(db);
   expect(c.rollup).toEqual({ costCents: rows[0]!.cost ?? 0, calls: rows[0]!.calls, units: rows[0]!.units ?? 0 });
   // No key is kept at zero, and nothing is negative.
-  const zero = await sql<{ n: number }>`SELECT count(*) AS n FROM api_usage_daily WHERE calls <= 0 OR cost_cents < 0 OR units < 0`.execute(db);
+  const zero = await sql<{ n: number }>`SELECT count(*) AS n FROM api_usage_daily WHERE calls <= 0 OR cost_cents < 0 OR units < 0`.execute(
+    db,
+  );
   expect(zero.rows[0]!.n).toBe(0);
   return c;
 }
@@ -315,16 +317,25 @@ describe('the rollup stays equal to the raw rows', () => {
                     VALUES (${pick(services)}, '/x', ${Math.floor(rand() * 50)}, ${cost()}, ${randomInstant()})`.execute(db);
         }
       } else if (op === 1) {
-        const values = Array.from({ length: 50 }, () => sql`(${pick(services)}, '/x', ${Math.floor(rand() * 9)}, ${cost()}::numeric, ${randomInstant()}::timestamptz)`);
-        await sql`INSERT INTO api_usage (service, endpoint, units, estimated_cost_cents, created_at) VALUES ${sql.join(values)}`.execute(db);
+        const values = Array.from(
+          { length: 50 },
+          () => sql`(${pick(services)}, '/x', ${Math.floor(rand() * 9)}, ${cost()}::numeric, ${randomInstant()}::timestamptz)`,
+        );
+        await sql`INSERT INTO api_usage (service, endpoint, units, estimated_cost_cents, created_at) VALUES ${sql.join(values)}`.execute(
+          db,
+        );
       } else if (op === 2) {
-        await sql`UPDATE api_usage SET estimated_cost_cents = round(estimated_cost_cents * 1.37 + 0.0001, 4) WHERE id = ANY(${randomIds(200)}::bigint[])`.execute(db);
+        await sql`UPDATE api_usage SET estimated_cost_cents = round(estimated_cost_cents * 1.37 + 0.0001, 4) WHERE id = ANY(${randomIds(200)}::bigint[])`.execute(
+          db,
+        );
       } else if (op === 3) {
         await sql`UPDATE api_usage SET service = ${pick(services)} WHERE id = ANY(${randomIds(150)}::bigint[])`.execute(db);
       } else if (op === 4) {
         // Move rows across days (and across midnight, both ways).
         const hours = Math.floor(rand() * 145) - 72;
-        await sql`UPDATE api_usage SET created_at = created_at + ${hours} * interval '1 hour' WHERE id = ANY(${randomIds(150)}::bigint[])`.execute(db);
+        await sql`UPDATE api_usage SET created_at = created_at + ${hours} * interval '1 hour' WHERE id = ANY(${randomIds(150)}::bigint[])`.execute(
+          db,
+        );
       } else if (op === 5) {
         await sql`DELETE FROM api_usage WHERE id = ANY(${randomIds(300)}::bigint[])`.execute(db);
       } else if (op === 6) {
@@ -347,16 +358,24 @@ describe('the rollup stays equal to the raw rows', () => {
       } else if (op === 8) {
         // Units changes, and an update that touches no rolled-up column writes nothing to the rollup.
         await sql`UPDATE api_usage SET units = units + 3 WHERE id = ANY(${randomIds(100)}::bigint[])`.execute(db);
-        const before = await sql<{ x: string }>`SELECT string_agg(xmin::text, ',' ORDER BY day, service) AS x FROM api_usage_daily`.execute(db);
-        await sql`UPDATE api_usage SET endpoint = endpoint || '' , thread_id = NULL WHERE id = ANY(${randomIds(200)}::bigint[])`.execute(db);
-        const after = await sql<{ x: string }>`SELECT string_agg(xmin::text, ',' ORDER BY day, service) AS x FROM api_usage_daily`.execute(db);
+        const before = await sql<{ x: string }>`SELECT string_agg(xmin::text, ',' ORDER BY day, service) AS x FROM api_usage_daily`.execute(
+          db,
+        );
+        await sql`UPDATE api_usage SET endpoint = endpoint || '' , thread_id = NULL WHERE id = ANY(${randomIds(200)}::bigint[])`.execute(
+          db,
+        );
+        const after = await sql<{ x: string }>`SELECT string_agg(xmin::text, ',' ORDER BY day, service) AS x FROM api_usage_daily`.execute(
+          db,
+        );
         expect(after.rows[0]!.x).toBe(before.rows[0]!.x);
       } else {
         // A multi-statement transaction that rolls back leaves no trace.
         await db
           .transaction()
           .execute(async (trx) => {
-            await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('openai', '/x', 5, ${randomInstant()})`.execute(trx);
+            await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('openai', '/x', 5, ${randomInstant()})`.execute(
+              trx,
+            );
             await sql`DELETE FROM api_usage WHERE id = ANY(${randomIds(50)}::bigint[])`.execute(trx);
             throw new Error('rollback');
           })
@@ -374,20 +393,28 @@ describe('the rollup stays equal to the raw rows', () => {
 });
 
 describe('concurrent writers', () => {
-  const sessions = testSessions(() => s.url, () => db);
+  const sessions = testSessions(
+    () => s.url,
+    () => db,
+  );
   const client = () => sessions.open();
   const waitUntilBlocked = (pid: number) => sessions.waitUntilBlocked(pid);
   afterAll(() => sessions.closeAll());
   const keyCalls = async (day: string, service: string) =>
-    (await sql<{ calls: number }>`SELECT calls FROM api_usage_daily WHERE day = ${day}::date AND service = ${service}`.execute(db)).rows[0]?.calls ?? 0;
+    (await sql<{ calls: number }>`SELECT calls FROM api_usage_daily WHERE day = ${day}::date AND service = ${service}`.execute(db)).rows[0]
+      ?.calls ?? 0;
 
   it('two transactions adding to one (day, service) both count: the second waits, then adds', async () => {
     const [a, b] = [await client(), await client()];
     const bPid = b.pid;
     await a.query('BEGIN');
     await b.query('BEGIN');
-    await a.query(`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('race', '/x', 1.1111, '2025-11-15T18:00:00Z')`);
-    const bInsert = b.query(`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('race', '/x', 2.2222, '2025-11-15T19:00:00Z')`);
+    await a.query(
+      `INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('race', '/x', 1.1111, '2025-11-15T18:00:00Z')`,
+    );
+    const bInsert = b.query(
+      `INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('race', '/x', 2.2222, '2025-11-15T19:00:00Z')`,
+    );
     await waitUntilBlocked(bPid);
     await a.query('COMMIT');
     await bInsert;
@@ -399,11 +426,15 @@ describe('concurrent writers', () => {
   it('a delete that empties a key and an insert into it, concurrently, lose nothing', async () => {
     const [a, b] = [await client(), await client()];
     const bPid = b.pid;
-    await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('lonely', '/x', 3, '2025-11-16T18:00:00Z')`.execute(db);
+    await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('lonely', '/x', 3, '2025-11-16T18:00:00Z')`.execute(
+      db,
+    );
     await a.query('BEGIN');
     await b.query('BEGIN');
     await a.query(`DELETE FROM api_usage WHERE service = 'lonely'`); // the key's row reaches zero and is deleted
-    const bInsert = b.query(`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('lonely', '/x', 4, '2025-11-16T20:00:00Z')`);
+    const bInsert = b.query(
+      `INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('lonely', '/x', 4, '2025-11-16T20:00:00Z')`,
+    );
     await waitUntilBlocked(bPid);
     await a.query('COMMIT');
     await bInsert;
@@ -450,8 +481,12 @@ describe('concurrent writers', () => {
       writers.map(async (c, w) => {
         for (let i = 0; !stop; i++) {
           const at = new Date(NOW.getTime() - ((i * 7919 + w * 104729) % (SPAN_DAYS * 86_400)) * 1000);
-          await c.query(`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ($1, '/x', 0.75, $2)`, [SERVICES[(i + w) % 8], at]);
-          if (i % 3 === 0) await c.query(`UPDATE api_usage SET created_at = created_at - interval '1 day' WHERE id = (SELECT max(id) - 5 FROM api_usage)`);
+          await c.query(`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ($1, '/x', 0.75, $2)`, [
+            SERVICES[(i + w) % 8],
+            at,
+          ]);
+          if (i % 3 === 0)
+            await c.query(`UPDATE api_usage SET created_at = created_at - interval '1 day' WHERE id = (SELECT max(id) - 5 FROM api_usage)`);
           if (i % 5 === 0) await c.query(`DELETE FROM api_usage WHERE id = (SELECT max(id) - 9 FROM api_usage)`);
         }
       }),
@@ -501,7 +536,9 @@ describe('query plans', () => {
     const b = periodBounds(30, TZ, NOW);
     const nodes = await explain(costTodayRawQuery(TZ, b));
     const raw = nodes.filter((n) => n['Relation Name'] === 'api_usage');
-    expect(raw.map((n) => [n['Node Type'], n['Index Name'], n['Heap Fetches']])).toEqual([['Index Only Scan', 'api_usage_analytics_idx', 0]]);
+    expect(raw.map((n) => [n['Node Type'], n['Index Name'], n['Heap Fetches']])).toEqual([
+      ['Index Only Scan', 'api_usage_analytics_idx', 0],
+    ]);
     expect(raw[0]!['Actual Rows']).toBe((await sqlTotals(b.today, b.today)).calls);
   });
 
@@ -546,7 +583,9 @@ describe('rebuild and migration files', () => {
            + (SELECT count(*) FROM pg_class WHERE relname IN ('api_usage_daily', 'api_usage_rollup_settings'))
            + (SELECT count(*) FROM pg_proc WHERE proname LIKE 'api_usage_daily%' OR proname = 'business_time_zone') AS n`.execute(db);
     expect(left.rows[0]!.n).toBe(0);
-    await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('while_down', '/x', 9, ${NOW})`.execute(db);
+    await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('while_down', '/x', 9, ${NOW})`.execute(
+      db,
+    );
     await runSql(db, rollup.up);
     await runSql(db, backfill.up);
     await runSql(db, backfill.up); // idempotent

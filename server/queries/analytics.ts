@@ -77,4 +77,3 @@ export async function costByService(db: Db, params: CostByServiceParams): Promis
   const dayRows = rows.filter((r): r is typeof r & DayRow => r.day !== null);
   return shape(dayRows, b, params, asOf, 'rollup', head.rollup_zone);
 }
-

@@ -85,7 +85,8 @@ describe('conversionFunnel on seeded data', () => {
     expect(funnel.totals.jobCompleted).toBeGreaterThan(0);
     const got = new Map(funnel.rows.map((r) => [`${r.source}|${r.medium}|${r.campaign}`, r]));
     expect([...got.keys()].sort()).toEqual([...direct.keys()].sort());
-    for (const [k, want] of direct) expect({ k, ...got.get(k)!, rates: undefined, source: undefined, medium: undefined, campaign: undefined }).toEqual({ k, ...want });
+    for (const [k, want] of direct)
+      expect({ k, ...got.get(k)!, rates: undefined, source: undefined, medium: undefined, campaign: undefined }).toEqual({ k, ...want });
 
     const sum = (f: keyof FunnelCounts) => funnel.rows.reduce((n, r) => n + r[f], 0);
     for (const f of ['visitors', 'firstMessage', 'identityLinked', 'bookingMade', 'jobCompleted', 'revenueCents'] as const) {
@@ -103,7 +104,9 @@ describe('conversionFunnel on seeded data', () => {
     const from = new Date(ANCHOR.getTime() - 30 * DAY);
     const { rows } = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (FORMAT JSON) ${conversionFunnelSql({ from, to: ANCHOR })}`.execute(s.db);
     const nodes = planNodes(parsePlanDocument(rows[0]!['QUERY PLAN']).Plan);
-    const onAttribution = nodes.filter((n) => n['Relation Name'] === 'attribution_data' || String(n['Index Name'] ?? '').startsWith('attribution_data'));
+    const onAttribution = nodes.filter(
+      (n) => n['Relation Name'] === 'attribution_data' || String(n['Index Name'] ?? '').startsWith('attribution_data'),
+    );
     expect(onAttribution.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
     const usingIndex = nodes.filter((n) => n['Index Name'] === 'attribution_data_conversion_event_idx');
     expect(usingIndex.length).toBeGreaterThanOrEqual(2); // the visits and the later steps
@@ -144,16 +147,24 @@ describe('conversionFunnel on seeded data', () => {
   it('an OTP link adds the visitor to "identity linked", once', async () => {
     const from = new Date(ANCHOR.getTime() - 30 * DAY);
     const before = await conversionFunnel(s.db, { from, to: new Date() });
-    const thread = await s.db.insertInto('shared_threads').values({ channels: ['web'], message_count: 1, created_at: new Date(Date.now() - 60_000) }).returning('id').executeTakeFirstOrThrow();
+    const thread = await s.db
+      .insertInto('shared_threads')
+      .values({ channels: ['web'], message_count: 1, created_at: new Date(Date.now() - 60_000) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await sql`INSERT INTO attribution_data (visitor_id, thread_id, source, medium, campaign, conversion_event, occurred_at) VALUES
       ('11111111-2222-4333-8444-555555555555', NULL, 'test-source', 'cpc', 'otp-test', 'visit', now() - interval '5 minutes'),
-      ('11111111-2222-4333-8444-555555555555', ${thread.id}, 'test-source', 'cpc', 'otp-test', 'first_message', now() - interval '50 seconds')`.execute(s.db);
+      ('11111111-2222-4333-8444-555555555555', ${thread.id}, 'test-source', 'cpc', 'otp-test', 'first_message', now() - interval '50 seconds')`.execute(
+      s.db,
+    );
 
     const deps = { sender: new ConsoleOtpSender({ silent: true }), key: deriveOtpKey('x'.repeat(32)) };
     const destination = parseDestination('+1 214 555 0199')!;
     for (let i = 0; i < 2; i++) {
       await requestCode(s.db, deps, { threadId: thread.id, destination });
-      expect(await verifyCode(s.db, deps, { threadId: thread.id, destination, code: deps.sender.lastCodeFor(destination.value)! })).toEqual({ ok: true });
+      expect(await verifyCode(s.db, deps, { threadId: thread.id, destination, code: deps.sender.lastCodeFor(destination.value)! })).toEqual(
+        { ok: true },
+      );
     }
     const after = await conversionFunnel(s.db, { from, to: new Date() });
     const row = after.rows.find((r) => r.source === 'test-source')!;

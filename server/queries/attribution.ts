@@ -72,7 +72,9 @@ export async function conversionFunnel(db: Db, params: { from: Date; to: Date })
     revenueCents: Number(r.revenue_cents),
   });
   const total = rows.find((r) => r.is_total);
-  const totals = total ? counts(total) : { visitors: 0, firstMessage: 0, identityLinked: 0, bookingMade: 0, jobCompleted: 0, revenueCents: 0 };
+  const totals = total
+    ? counts(total)
+    : { visitors: 0, firstMessage: 0, identityLinked: 0, bookingMade: 0, jobCompleted: 0, revenueCents: 0 };
   return {
     from,
     to,

@@ -157,7 +157,9 @@ function candidates(db: Db, plan: SearchPlan, limit: number, after: CustomerSear
     case 'email':
       return {
         sure: base().where('customers.email', '=', plan.text),
-        sample: base().where('customers.email', 'ilike', `%${escapeLike(plan.text)}%`).limit(cap),
+        sample: base()
+          .where('customers.email', 'ilike', `%${escapeLike(plan.text)}%`)
+          .limit(cap),
       };
     case 'phone':
       return {
@@ -191,7 +193,10 @@ function rankOf(plan: SearchPlan) {
       return sql<number>`CASE WHEN ${email} = ${plan.text} THEN 0 WHEN ${email} LIKE ${`${escapeLike(plan.text)}%`} THEN 1 ELSE 3 END`;
     case 'phone':
       return sql<number>`CASE WHEN ${phone} IN (${sql.join(plan.e164Prefixes)}) THEN 0
-        WHEN ${sql.join(plan.e164Prefixes.map((p) => sql`${phone} LIKE ${`${p}%`}`), sql` OR `)} THEN 1 ELSE 3 END`;
+        WHEN ${sql.join(
+          plan.e164Prefixes.map((p) => sql`${phone} LIKE ${`${p}%`}`),
+          sql` OR `,
+        )} THEN 1 ELSE 3 END`;
   }
 }
 

@@ -43,7 +43,10 @@ async function explain(query: { compile(): CompiledQuery }) {
 
 function expectPlan(plan: Awaited<ReturnType<typeof explain>>, index: string) {
   expect(plan.indexes, plan.outline).toContain(index);
-  expect(plan.seqScans.filter((r) => r === 'appointments' || r === 'customers'), plan.outline).toEqual([]);
+  expect(
+    plan.seqScans.filter((r) => r === 'appointments' || r === 'customers'),
+    plan.outline,
+  ).toEqual([]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,7 +219,9 @@ describe('customerAppointments', () => {
       UNION ALL
       SELECT ${c.id}::bigint, ${base}::timestamptz + make_interval(secs => g / 1e6), 'completed', 'Micro' FROM generate_series(1, 3) g
       UNION ALL
-      SELECT ${c.id}::bigint, ${now}::timestamptz + interval '1 day' + make_interval(secs => g / 1e6), 'scheduled', 'Micro' FROM generate_series(1, 3) g`.execute(s.db);
+      SELECT ${c.id}::bigint, ${now}::timestamptz + interval '1 day' + make_interval(secs => g / 1e6), 'scheduled', 'Micro' FROM generate_series(1, 3) g`.execute(
+      s.db,
+    );
     for (const tab of ['past', 'upcoming'] as const) {
       const expected = await directAppointments({ customerId: c.id, tab });
       expect(expected.length).toBe(tab === 'past' ? 7 : 3);
@@ -232,7 +237,15 @@ describe('customerAppointments', () => {
         { customerId: customerId!, tab, limit: 20, now },
         { customerId: customerId!, tab, limit: 20, now, cursor },
         { customerId: customerId!, tab, limit: 20, now, status: tab === 'cancelled' ? ('cancelled' as const) : ('completed' as const) },
-        { customerId: customerId!, tab, limit: 20, now, from: new Date(now.getTime() - 300 * 86_400_000), to: new Date(now.getTime() + 30 * 86_400_000), cursor },
+        {
+          customerId: customerId!,
+          tab,
+          limit: 20,
+          now,
+          from: new Date(now.getTime() - 300 * 86_400_000),
+          to: new Date(now.getTime() + 30 * 86_400_000),
+          cursor,
+        },
       ];
       for (const v of variants) expectPlan(await explain(customerAppointmentsQuery(s.db, v)), 'appointments_customer_id_idx');
     }
@@ -247,7 +260,9 @@ describe('appointmentTabCounts', () => {
       for (const tab of BOOKING_TABS) {
         expect(counts[tab], `${customerId} ${tab}`).toBe((await directAppointments({ customerId, tab })).length);
       }
-      const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM appointments WHERE customer_id = ${customerId}`.execute(s.db);
+      const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM appointments WHERE customer_id = ${customerId}`.execute(
+        s.db,
+      );
       expect(counts.upcoming + counts.past + counts.cancelled).toBe(rows[0]!.n);
       const from = new Date(now.getTime() - 120 * 86_400_000);
       const ranged = await appointmentTabCounts(s.db, { customerId, now, from, to: now });
@@ -258,7 +273,9 @@ describe('appointmentTabCounts', () => {
   });
 
   it('is zero for a customer without appointments', async () => {
-    const { rows } = await sql<{ id: number }>`SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM appointments a WHERE a.customer_id = c.id) LIMIT 1`.execute(s.db);
+    const { rows } = await sql<{
+      id: number;
+    }>`SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM appointments a WHERE a.customer_id = c.id) LIMIT 1`.execute(s.db);
     expect(await appointmentTabCounts(s.db, { customerId: rows[0]!.id, now })).toEqual({ upcoming: 0, past: 0, cancelled: 0 });
   });
 
@@ -266,7 +283,9 @@ describe('appointmentTabCounts', () => {
     const [customerId] = await customersWith(sql`true`, 1);
     expectPlan(await explain(appointmentTabCountsQuery(s.db, { customerId: customerId!, now })), 'appointments_customer_id_idx');
     expectPlan(
-      await explain(appointmentTabCountsQuery(s.db, { customerId: customerId!, now, from: new Date(now.getTime() - 86_400_000 * 30), to: now })),
+      await explain(
+        appointmentTabCountsQuery(s.db, { customerId: customerId!, now, from: new Date(now.getTime() - 86_400_000 * 30), to: now }),
+      ),
       'appointments_customer_id_idx',
     );
   });
@@ -282,7 +301,9 @@ describe('customerById', () => {
       SELECT customer_id FROM shared_threads WHERE customer_id IS NOT NULL
       GROUP BY customer_id ORDER BY count(*) DESC, customer_id LIMIT 3`.execute(s.db);
     const withoutThreads = await sql<{ id: number }>`
-      SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM shared_threads t WHERE t.customer_id = c.id) ORDER BY id LIMIT 1`.execute(s.db);
+      SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM shared_threads t WHERE t.customer_id = c.id) ORDER BY id LIMIT 1`.execute(
+      s.db,
+    );
     for (const id of [...rows.map((r) => r.customer_id), withoutThreads.rows[0]!.id]) {
       const expected = await sql<Record<string, unknown>>`
         SELECT id, name, phone, email, housecallpro_id, service_address, created_at,
@@ -354,7 +375,15 @@ describe('planCustomerSearch', () => {
   it('round-trips cursors and rejects malformed ones', () => {
     const c = { date: '2026-01-02T03:04:05.123456Z', id: 42 };
     expect(decodeCursor(encodeCursor(c))).toEqual(c);
-    for (const bad of ['', '42', '2026-01-02T03:04:05.123Z_42', '2026-01-02T03:04:05.123456Z_0', '2026-01-02T03:04:05.123456Z_-1', "x' OR 1=1", '2026-01-02T03:04:05.123456Z_99999999999999999']) {
+    for (const bad of [
+      '',
+      '42',
+      '2026-01-02T03:04:05.123Z_42',
+      '2026-01-02T03:04:05.123456Z_0',
+      '2026-01-02T03:04:05.123456Z_-1',
+      "x' OR 1=1",
+      '2026-01-02T03:04:05.123456Z_99999999999999999',
+    ]) {
       expect(decodeCursor(bad), bad).toBeNull();
     }
   });
@@ -392,7 +421,8 @@ describe('searchCustomers', () => {
       const phone = c.phone ?? '';
       if (plan.kind === 'text') {
         if (!name.includes(plan.text) && !email.includes(plan.text)) return [];
-        const rank = email === plan.text ? 0 : name.startsWith(plan.text) || email.startsWith(plan.text) ? 1 : name.includes(` ${plan.text}`) ? 2 : 3;
+        const rank =
+          email === plan.text ? 0 : name.startsWith(plan.text) || email.startsWith(plan.text) ? 1 : name.includes(` ${plan.text}`) ? 2 : 3;
         return [{ id: c.id, rank, name, sure: name.startsWith(plan.text) }];
       }
       if (plan.kind === 'words') {
@@ -428,9 +458,40 @@ describe('searchCustomers', () => {
     const national = first.phone!.slice(2);
     const typed = `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`;
     const queries = [
-      'son', 'smi', 'mar', 'jen', 'Kowal', 'novak', "o'b", "O'Brien", 'van d', 'ronald.c', 'GMAIL.COM', '@hotmail', 'mi', 'n', 'Da', 'z',
-      '972', '(972) 530', '+1 972', '1972', typed, first.phone!, national.slice(-4), first.email!, first.email!.slice(0, 5), first.name,
-      'zzzz', 'qqqqqq', 'kim warren', 'warren k', 'Warren Kimberly', 'mar will', 'j smith', 'smith j',
+      'son',
+      'smi',
+      'mar',
+      'jen',
+      'Kowal',
+      'novak',
+      "o'b",
+      "O'Brien",
+      'van d',
+      'ronald.c',
+      'GMAIL.COM',
+      '@hotmail',
+      'mi',
+      'n',
+      'Da',
+      'z',
+      '972',
+      '(972) 530',
+      '+1 972',
+      '1972',
+      typed,
+      first.phone!,
+      national.slice(-4),
+      first.email!,
+      first.email!.slice(0, 5),
+      first.name,
+      'zzzz',
+      'qqqqqq',
+      'kim warren',
+      'warren k',
+      'Warren Kimberly',
+      'mar will',
+      'j smith',
+      'smith j',
       first.name.split(' ').reverse().join(' '),
     ];
     const byId = new Map(all.map((c) => [c.id, c]));
@@ -456,7 +517,10 @@ describe('searchCustomers', () => {
           const rankOf = new Map(matches.map((m) => [m.id, m]));
           const got = ids.map((id) => rankOf.get(id));
           expect(got.every(Boolean), `${q}: every result matches`).toBe(true);
-          expect([...got].sort((a, b) => byContract(a!, b!)), `${q}: in contract order`).toEqual(got);
+          expect(
+            [...got].sort((a, b) => byContract(a!, b!)),
+            `${q}: in contract order`,
+          ).toEqual(got);
           // Sure matches are never cut: none that ranks before the last result is missing.
           const last = got[got.length - 1]!;
           const missing = matches.filter((m) => m.sure && byContract(m, last) < 0 && !ids.includes(m.id));
@@ -472,7 +536,11 @@ describe('searchCustomers', () => {
     const [given, family] = two.name.split(' ') as [string, string];
     for (const q of [`${family} ${given}`, `${family.slice(0, 4)} ${given.slice(0, 1)}`, `${given.slice(0, 3)} ${family}`]) {
       const res = await searchCustomers(s.db, { q, limit: 100, now });
-      if (!res.hint) expect(res.items.map((r) => r.id), q).toContain(two.id);
+      if (!res.hint)
+        expect(
+          res.items.map((r) => r.id),
+          q,
+        ).toContain(two.id);
     }
     // The exact phone and email come first, however they are typed.
     for (const q of [first.phone!, typed, first.email!.toUpperCase()]) {

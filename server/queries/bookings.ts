@@ -115,10 +115,7 @@ function customerFilters(eb: AppointmentEb, p: AppointmentFilters) {
 
 function tabFilter(eb: AppointmentEb, tab: BookingTab, now: Date) {
   if (tab === 'cancelled') return eb('appointments.status', '=', 'cancelled');
-  return eb.and([
-    eb('appointments.status', '<>', 'cancelled'),
-    eb('appointments.date', tab === 'upcoming' ? '>=' : '<', now),
-  ]);
+  return eb.and([eb('appointments.status', '<>', 'cancelled'), eb('appointments.date', tab === 'upcoming' ? '>=' : '<', now)]);
 }
 
 const dateKey = sql<string>`to_char(${sql.ref('appointments.date')} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -194,10 +191,7 @@ export function appointmentTabCountsQuery(db: Db, p: AppointmentFilters & { now?
 
 // Index: appointments_customer_id_idx: one (Bitmap) Index Scan of the customer's rows, one Aggregate
 // with three FILTERed counts (the tab labels); the date range, when set, is an Index Cond.
-export async function appointmentTabCounts(
-  db: Db,
-  p: AppointmentFilters & { now?: Date },
-): Promise<TabCounts> {
+export async function appointmentTabCounts(db: Db, p: AppointmentFilters & { now?: Date }): Promise<TabCounts> {
   const row = await appointmentTabCountsQuery(db, p).executeTakeFirstOrThrow();
   return { upcoming: row.upcoming, past: row.past, cancelled: row.cancelled };
 }

@@ -61,10 +61,7 @@ function escapeLike(s: string): string {
  *  - none: nothing searchable (punctuation, 1-2 digits): no thread matches.
  */
 export type ThreadSearch =
-  | { kind: 'phone'; pattern: string }
-  | { kind: 'name'; pattern: string }
-  | { kind: 'prefix'; pattern: string }
-  | { kind: 'none' };
+  { kind: 'phone'; pattern: string } | { kind: 'name'; pattern: string } | { kind: 'prefix'; pattern: string } | { kind: 'none' };
 
 export function planThreadSearch(search: string | null | undefined): ThreadSearch | null {
   const q = (search ?? '').trim().replace(/\s+/g, ' ');
@@ -212,8 +209,7 @@ export async function listThreads(db: Db, p: ListThreadsParams): Promise<ThreadL
   const last = page.at(-1);
   return {
     threads: page.map(({ lastMessageAtKey: _key, ...t }) => t),
-    nextCursor:
-      rows.length > p.limit && last ? encodeThreadCursor({ lastMessageAt: last.lastMessageAtKey, id: last.id }) : null,
+    nextCursor: rows.length > p.limit && last ? encodeThreadCursor({ lastMessageAt: last.lastMessageAtKey, id: last.id }) : null,
     total: count ? Number(count.n) : null,
   };
 }

@@ -98,7 +98,10 @@ describe('messageSearch', () => {
   it('a quoted phrase matches the words in order; -word excludes; or widens', async () => {
     for (const q of ['"new furnace"', 'furnace -new', 'furnace or heater', 'water heater']) {
       const r = await messageSearch(db, { q, limit: 20 });
-      expect(r.hits.map((h) => h.messageId), q).toEqual(await expectedHits(q));
+      expect(
+        r.hits.map((h) => h.messageId),
+        q,
+      ).toEqual(await expectedHits(q));
     }
     const phrase = await messageSearch(db, { q: '"new furnace"', limit: 20 });
     expect(phrase.hits.length).toBeGreaterThan(0);
@@ -155,7 +158,7 @@ async function walk(p: Omit<ListThreadsParams, 'limit' | 'cursor'>, limit = 30) 
 }
 
 describe('triage filters', () => {
-  it('customer: only that customer\'s threads, with the count', async () => {
+  it("customer: only that customer's threads, with the count", async () => {
     const { rows } = await sql<{ id: number }>`
       SELECT customer_id AS id FROM shared_threads WHERE customer_id IS NOT NULL
        GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`.execute(db);
@@ -178,7 +181,10 @@ describe('triage filters', () => {
   it('the triggers keep the last direction: a reply stops the wait, a new customer message starts it', async () => {
     const first = (await listThreads(db, { waiting: true, timeZone: TZ, limit: 1 })).threads[0]!;
     const reply = { thread_id: first.id, channel: 'sms' as const, author_type: 'staff' as const, body: 'On our way.' };
-    await db.insertInto('shared_thread_messages').values({ ...reply, direction: 'outbound' }).execute();
+    await db
+      .insertInto('shared_thread_messages')
+      .values({ ...reply, direction: 'outbound' })
+      .execute();
     expect((await walk({ waiting: true })).ids).not.toContain(first.id);
     await db
       .insertInto('shared_thread_messages')
@@ -200,7 +206,9 @@ describe('triage filters', () => {
   });
 
   it('plans: each filter is index-backed, no Seq Scan of shared_threads', async () => {
-    const { rows } = await sql<{ id: number }>`SELECT customer_id AS id FROM shared_threads WHERE customer_id IS NOT NULL LIMIT 1`.execute(db);
+    const { rows } = await sql<{ id: number }>`SELECT customer_id AS id FROM shared_threads WHERE customer_id IS NOT NULL LIMIT 1`.execute(
+      db,
+    );
     const cases: Array<[Omit<ListThreadsParams, 'limit'>, string]> = [
       [{ customerId: Number(rows[0]!.id) }, 'shared_threads_customer_id_idx'],
       [{ waiting: true }, 'shared_threads_waiting_idx'],
@@ -243,7 +251,7 @@ describe('threadHistoryAround', () => {
     expect(ids).toEqual(rows.map((r) => Number(r.id)));
   });
 
-  it('is null for a message of another thread; a day opens at that day\'s first message', async () => {
+  it("is null for a message of another thread; a day opens at that day's first message", async () => {
     const { rows } = await sql<{ thread_id: string; id: number; day: string }>`
       SELECT thread_id, id, to_char(created_at AT TIME ZONE ${TZ}, 'YYYY-MM-DD') AS day FROM shared_thread_messages
        WHERE thread_id = (SELECT id FROM shared_threads ORDER BY message_count DESC LIMIT 1)

@@ -323,7 +323,12 @@ describe('listThreads', () => {
       cursor = page.nextCursor;
       // A thread far down the list gets a message: it moves to the top, above every cursor.
       const mover = before[before.length - 1 - n++];
-      if (mover) await db.updateTable('shared_threads').set({ last_message_at: new Date() }).where('id', '=', mover.id as string).execute();
+      if (mover)
+        await db
+          .updateTable('shared_threads')
+          .set({ last_message_at: new Date() })
+          .where('id', '=', mover.id as string)
+          .execute();
     } while (cursor);
     expect(new Set(seen).size).toBe(seen.length);
   });

@@ -36,7 +36,10 @@ export interface AuditEntry {
   detail: string | null;
 }
 
-export async function readActivity(db: Db, guard: Guard = DEFAULT_GUARD): Promise<{ data: { sessions: ActivitySession[]; audit: AuditEntry[] }; problems: string[] }> {
+export async function readActivity(
+  db: Db,
+  guard: Guard = DEFAULT_GUARD,
+): Promise<{ data: { sessions: ActivitySession[]; audit: AuditEntry[] }; problems: string[] }> {
   return guarded(
     db,
     async (trx) => {
@@ -52,7 +55,17 @@ export async function readActivity(db: Db, guard: Guard = DEFAULT_GUARD): Promis
          order by state = 'idle', query_start nulls last`.execute(trx);
       const audit = await trx
         .selectFrom('db_admin_actions')
-        .select(['id', 'at', 'actor_email as actorEmail', 'action', 'target_pid as pid', 'target_application as application', 'target_query as query', 'succeeded', 'detail'])
+        .select([
+          'id',
+          'at',
+          'actor_email as actorEmail',
+          'action',
+          'target_pid as pid',
+          'target_application as application',
+          'target_query as query',
+          'succeeded',
+          'detail',
+        ])
         .orderBy('at', 'desc')
         .limit(20)
         .execute();
@@ -78,12 +91,17 @@ export async function signalBackend(db: Db, input: BackendActionInput, actor: { 
       select usename as "user", application_name as application, state, left(query, 2000) as query, query_start as "queryStart",
              application_name = current_setting('application_name') as own
         from pg_stat_activity
-       where pid = ${input.pid} and datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`.execute(db)
+       where pid = ${input.pid} and datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`.execute(
+      db,
+    )
   ).rows[0];
   if (!target) return { outcome: 'not-found' };
   // The dashboard's own pool: terminating one of its connections fails whatever request it serves.
   if (input.action === 'terminate' && target.own) {
-    return { outcome: 'refused', reason: `pid ${input.pid} is one of this dashboard's own connections (${target.application}); cancel its query instead.` };
+    return {
+      outcome: 'refused',
+      reason: `pid ${input.pid} is one of this dashboard's own connections (${target.application}); cancel its query instead.`,
+    };
   }
   let succeeded = false;
   let detail: string | null = null;

@@ -50,8 +50,11 @@ export const APP_QUERIES: readonly AppQuery[] = [
     expects: ['shared_thread_messages_thread_created_idx'],
     async pick(trx) {
       // The largest thread: the worst case for a history page.
-      const r = await one(trx, sql<{ id: string; n: number }>`
-        select id, message_count as n from shared_threads order by message_count desc limit 1`);
+      const r = await one(
+        trx,
+        sql<{ id: string; n: number }>`
+        select id, message_count as n from shared_threads order by message_count desc limit 1`,
+      );
       return r ? { params: { threadId: r.id, limit: 50 }, describe: `largest thread ${r.id} (${r.n} messages), first page of 50` } : null;
     },
     compile: (db, p: { threadId: string; limit: number }) => threadHistoryQuery(db, p).compile(),
@@ -74,9 +77,12 @@ export const APP_QUERIES: readonly AppQuery[] = [
     tables: ['shared_threads', 'customers'],
     expects: ['customers_name_trgm_idx', 'shared_threads_customer_id_idx'],
     async pick(trx) {
-      const r = await one(trx, sql<{ name: string }>`
+      const r = await one(
+        trx,
+        sql<{ name: string }>`
         select c.name from shared_threads t join customers c on c.id = t.customer_id
-         where t.last_message_at is not null order by t.last_message_at desc nulls last, t.id desc limit 1`);
+         where t.last_message_at is not null order by t.last_message_at desc nulls last, t.id desc limit 1`,
+      );
       const term = r ? searchTerm(r.name) : null;
       return term ? { params: { limit: 30, search: term }, describe: `search "${term}" (from ${r!.name})` } : null;
     },
@@ -89,10 +95,15 @@ export const APP_QUERIES: readonly AppQuery[] = [
     tables: ['customers', 'appointments'],
     expects: ['customers_name_trgm_idx', 'appointments_customer_id_idx'],
     async pick(trx) {
-      const r = await one(trx, sql<{ name: string }>`
-        select c.name from appointments a join customers c on c.id = a.customer_id order by a.id desc limit 1`);
+      const r = await one(
+        trx,
+        sql<{ name: string }>`
+        select c.name from appointments a join customers c on c.id = a.customer_id order by a.id desc limit 1`,
+      );
       const term = r ? searchTerm(r.name) : null;
-      return term ? { params: { q: term, limit: 10 }, describe: `"${term}" (from ${r!.name}, a customer with bookings), 10 results` } : null;
+      return term
+        ? { params: { q: term, limit: 10 }, describe: `"${term}" (from ${r!.name}, a customer with bookings), 10 results` }
+        : null;
     },
     compile: (db, p: { q: string; limit: number }) => {
       const query = searchCustomersQuery(db, p);
@@ -108,10 +119,16 @@ export const APP_QUERIES: readonly AppQuery[] = [
     expects: ['appointments_customer_id_idx'],
     async pick(trx) {
       // The customer of the latest booking (a primary-key lookup, not a scan).
-      const r = await one(trx, sql<{ customerId: number }>`
-        select customer_id as "customerId" from appointments order by id desc limit 1`);
+      const r = await one(
+        trx,
+        sql<{ customerId: number }>`
+        select customer_id as "customerId" from appointments order by id desc limit 1`,
+      );
       return r
-        ? { params: { customerId: r.customerId, tab: 'upcoming' as const, limit: 20 }, describe: `customer ${r.customerId}, upcoming tab, 20 per page` }
+        ? {
+            params: { customerId: r.customerId, tab: 'upcoming' as const, limit: 20 },
+            describe: `customer ${r.customerId}, upcoming tab, 20 per page`,
+          }
         : null;
     },
     compile: (db, p: { customerId: number; tab: 'upcoming'; limit: number }) => customerAppointmentsQuery(db, p).compile(),
@@ -140,9 +157,14 @@ export const APP_QUERIES: readonly AppQuery[] = [
     expects: ['shared_thread_pending_links_rate_limit_idx'],
     async pick(trx) {
       // A destination with codes, checked just after its latest code was sent (a window with rows).
-      const r = await one(trx, sql<{ destination: string; at: Date }>`
-        select destination, created_at + interval '1 minute' as at from shared_thread_pending_links limit 1`);
-      return r ? { params: { destination: r.destination, now: r.at }, describe: `destination ${r.destination} at ${r.at.toISOString()}` } : null;
+      const r = await one(
+        trx,
+        sql<{ destination: string; at: Date }>`
+        select destination, created_at + interval '1 minute' as at from shared_thread_pending_links limit 1`,
+      );
+      return r
+        ? { params: { destination: r.destination, now: r.at }, describe: `destination ${r.destination} at ${r.at.toISOString()}` }
+        : null;
     },
     compile: (db, p: { destination: string; now: Date }) => captureStatement(db, (spy) => otpRateLimitCounts(spy, p)),
   }),
@@ -157,7 +179,8 @@ export const APP_QUERIES: readonly AppQuery[] = [
       const date = businessDay(timeZone, new Date());
       return { params: { date, timeZone }, describe: `${date} in ${timeZone}, 50 per page` };
     },
-    compile: (db, p: { date: string; timeZone: string }) => scheduleListQuery(db, { ...scheduleWindow({ view: 'day', date: p.date }, p.timeZone), limit: 50 }).compile(),
+    compile: (db, p: { date: string; timeZone: string }) =>
+      scheduleListQuery(db, { ...scheduleWindow({ view: 'day', date: p.date }, p.timeZone), limit: 50 }).compile(),
   }),
   define({
     id: 'schedule.weekStatus',
@@ -181,4 +204,3 @@ function searchTerm(name: string): string | null {
   const word = words.at(-1);
   return word ? word.slice(0, 4) : null;
 }
-

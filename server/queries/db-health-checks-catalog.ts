@@ -6,7 +6,8 @@ import { quoteIdent } from './db-health-index-findings';
 // wraparound, cache, sequences, constraints, replication, table statistics.
 
 export const pct = (x: number) => `${(x * 100).toFixed(x < 0.995 && x > 0.99 ? 1 : 0)}%`;
-export const list = (xs: string[], max = 3) => (xs.length > max ? `${xs.slice(0, max).join('; ')}; and ${xs.length - max} more` : xs.join('; '));
+export const list = (xs: string[], max = 3) =>
+  xs.length > max ? `${xs.slice(0, max).join('; ')}; and ${xs.length - max} more` : xs.join('; ');
 
 export const CATALOG_CHECKS: CheckDef[] = [
   {
@@ -26,7 +27,8 @@ export const CATALOG_CHECKS: CheckDef[] = [
       return {
         status: share >= 0.95 ? 'critical' : 'warning',
         evidence,
-        action: 'Put a transaction-mode pooler (PgBouncer) in front, or lower the pool sizes of the applications; new connections are refused at the limit.',
+        action:
+          'Put a transaction-mode pooler (PgBouncer) in front, or lower the pool sizes of the applications; new connections are refused at the limit.',
         sql: `SELECT application_name, state, count(*) FROM pg_stat_activity GROUP BY 1, 2 ORDER BY 3 DESC;`,
         note: null,
       };
@@ -72,14 +74,22 @@ export const CATALOG_CHECKS: CheckDef[] = [
       const total = r.hit + r.read;
       // A freshly started or freshly loaded database has read everything from disk once: too few
       // block reads say nothing about the working set.
-      if (total < 100_000) return { status: 'ok', evidence: `Too little traffic yet to judge (${total.toLocaleString('en-US')} block reads).`, action: null, sql: null, note: null };
+      if (total < 100_000)
+        return {
+          status: 'ok',
+          evidence: `Too little traffic yet to judge (${total.toLocaleString('en-US')} block reads).`,
+          action: null,
+          sql: null,
+          note: null,
+        };
       const rate = r.hit / total;
       const evidence = `${pct(rate)} of table and index block reads came from shared buffers since statistics were reset.`;
       if (rate >= 0.95) return { status: 'ok', evidence, action: null, sql: null, note: null };
       return {
         status: 'warning',
         evidence,
-        action: 'The working set does not fit in memory: raise shared_buffers (about a quarter of RAM) or move to a larger instance; check for sequential scans first.',
+        action:
+          'The working set does not fit in memory: raise shared_buffers (about a quarter of RAM) or move to a larger instance; check for sequential scans first.',
         sql: `SELECT relname, heap_blks_read, heap_blks_hit FROM pg_statio_user_tables ORDER BY heap_blks_read DESC LIMIT 10;`,
         note: 'Aim for 99% on a busy database.',
       };
@@ -97,7 +107,8 @@ export const CATALOG_CHECKS: CheckDef[] = [
            where schemaname = current_schema() and last_value is not null and not cycle
            order by 2 desc`.execute(trx)
       ).rows.filter((s) => s.used >= 0.75);
-      if (!rows.length) return { status: 'ok', evidence: 'Every sequence has used less than 75% of its range.', action: null, sql: null, note: null };
+      if (!rows.length)
+        return { status: 'ok', evidence: 'Every sequence has used less than 75% of its range.', action: null, sql: null, note: null };
       return {
         status: rows.some((s) => s.used >= 0.9) ? 'critical' : 'warning',
         evidence: `${list(rows.map((s) => `${s.name} has used ${pct(s.used)} of its range`))}. Inserts fail when it runs out.`,
@@ -118,7 +129,14 @@ export const CATALOG_CHECKS: CheckDef[] = [
            where not c.convalidated and n.nspname = current_schema()
            order by 1, 2`.execute(trx)
       ).rows;
-      if (!rows.length) return { status: 'ok', evidence: 'Every constraint has been validated against the existing rows.', action: null, sql: null, note: null };
+      if (!rows.length)
+        return {
+          status: 'ok',
+          evidence: 'Every constraint has been validated against the existing rows.',
+          action: null,
+          sql: null,
+          note: null,
+        };
       return {
         status: 'warning',
         evidence: `${rows.length} NOT VALID: ${list(rows.map((r) => `${r.name} on ${r.table}`))}. New rows are checked, old ones are not.`,
@@ -142,17 +160,33 @@ export const CATALOG_CHECKS: CheckDef[] = [
       ).rows[0]!;
       if (r.standby) {
         const evidence = `This server is a standby; its last replayed transaction is ${r.replayLag === null ? 'unknown' : `${Math.round(r.replayLag)} s old`}.`;
-        if (r.replayLag === null || r.replayLag < 30) return { status: 'ok', evidence, action: null, sql: null, note: 'An idle primary also makes this grow: compare with the primary.' };
-        return { status: 'warning', evidence, action: 'Pages that read from this replica show data that old. Check the replica\'s disk, network and long queries on it.', sql: 'SELECT now() - pg_last_xact_replay_timestamp();', note: null };
+        if (r.replayLag === null || r.replayLag < 30)
+          return {
+            status: 'ok',
+            evidence,
+            action: null,
+            sql: null,
+            note: 'An idle primary also makes this grow: compare with the primary.',
+          };
+        return {
+          status: 'warning',
+          evidence,
+          action: "Pages that read from this replica show data that old. Check the replica's disk, network and long queries on it.",
+          sql: 'SELECT now() - pg_last_xact_replay_timestamp();',
+          note: null,
+        };
       }
-      if (!r.replicas.length) return { status: 'ok', evidence: 'This server is the primary; no replica is attached.', action: null, sql: null, note: null };
+      if (!r.replicas.length)
+        return { status: 'ok', evidence: 'This server is the primary; no replica is attached.', action: null, sql: null, note: null };
       const lagging = r.replicas.filter((x) => (x.lag ?? 0) >= 30 || x.state !== 'streaming');
-      const evidence = list(r.replicas.map((x) => `${x.name}: ${x.state}, ${x.lag === null ? 'no lag reported' : `${x.lag.toFixed(1)} s behind`}`));
+      const evidence = list(
+        r.replicas.map((x) => `${x.name}: ${x.state}, ${x.lag === null ? 'no lag reported' : `${x.lag.toFixed(1)} s behind`}`),
+      );
       if (!lagging.length) return { status: 'ok', evidence: `Replicas: ${evidence}.`, action: null, sql: null, note: null };
       return {
         status: 'warning',
         evidence: `Replicas: ${evidence}.`,
-        action: 'Reads sent to a lagging replica show old data. Check the replica\'s disk and network, and long queries on it.',
+        action: "Reads sent to a lagging replica show old data. Check the replica's disk and network, and long queries on it.",
         sql: 'SELECT application_name, state, write_lag, flush_lag, replay_lag FROM pg_stat_replication;',
         note: null,
       };
@@ -174,7 +208,13 @@ export const CATALOG_CHECKS: CheckDef[] = [
       const neverAnalyzed = rows.filter((r) => !r.analyzed && r.live + r.dead >= t.minRowsForAnalyze);
       const deadHeavy = rows.filter((r) => r.dead >= t.minRowsForAnalyze && r.dead > 0.2 * (r.live + r.dead));
       if (!neverAnalyzed.length && !deadHeavy.length) {
-        return { status: 'ok', evidence: `Every table with ${t.minRowsForAnalyze.toLocaleString('en-US')}+ rows has statistics, and none is more than 20% dead rows.`, action: null, sql: null, note: null };
+        return {
+          status: 'ok',
+          evidence: `Every table with ${t.minRowsForAnalyze.toLocaleString('en-US')}+ rows has statistics, and none is more than 20% dead rows.`,
+          action: null,
+          sql: null,
+          note: null,
+        };
       }
       const evidence = [
         ...neverAnalyzed.map(

@@ -13,7 +13,10 @@ import { readOverview } from './db-health-overview';
 // terminate of real sessions, audited.
 let scratch: ScratchDatabase;
 let db: Db;
-const sessions = testSessions(() => scratch.url, () => db);
+const sessions = testSessions(
+  () => scratch.url,
+  () => db,
+);
 const actor = { id: 'user-1', email: 'admin@example.com' };
 
 beforeAll(async () => {
@@ -38,7 +41,9 @@ async function check(id: string, thresholds: CheckThresholds = DEFAULT_THRESHOLD
 
 async function waitForState(pid: number, state: string) {
   await expect
-    .poll(async () => (await sql<{ s: string }>`select state as s from pg_stat_activity where pid = ${pid}`.execute(db)).rows[0]?.s, { timeout: 5_000 })
+    .poll(async () => (await sql<{ s: string }>`select state as s from pg_stat_activity where pid = ${pid}`.execute(db)).rows[0]?.s, {
+      timeout: 5_000,
+    })
     .toBe(state);
 }
 
@@ -49,10 +54,24 @@ describe('a healthy database', () => {
     const byId = Object.fromEntries(data.checks.map((c) => [c.id, c]));
     // At 2,000 rows the planner may prefer a scan of a small table to a trigram index: info, not a warning.
     expect(byId['app-plans']!.status).toMatch(/^(ok|info)$/);
-    for (const id of ['invalid-indexes', 'long-running', 'idle-in-transaction', 'connections', 'wraparound', 'sequences', 'not-valid-constraints', 'replication', 'statistics', 'cache-hit']) {
+    for (const id of [
+      'invalid-indexes',
+      'long-running',
+      'idle-in-transaction',
+      'connections',
+      'wraparound',
+      'sequences',
+      'not-valid-constraints',
+      'replication',
+      'statistics',
+      'cache-hit',
+    ]) {
       expect(byId[id]?.status, `${id}: ${byId[id]?.evidence}`).toBe('ok');
     }
-    expect(byId['redundant-indexes']).toMatchObject({ status: 'warning', sql: 'DROP INDEX CONCURRENTLY IF EXISTS shared_thread_messages_thread_id_idx;' });
+    expect(byId['redundant-indexes']).toMatchObject({
+      status: 'warning',
+      sql: 'DROP INDEX CONCURRENTLY IF EXISTS shared_thread_messages_thread_id_idx;',
+    });
     expect(byId['redundant-indexes']!.note).toMatch(/0002_performance_indexes/);
     // pg_stat_statements is preloaded here (and in CI): the check answers instead of skipping.
     expect(byId['slow-queries']!.status).toBe('ok');
@@ -134,7 +153,14 @@ describe('each check fires on a database made to fail it', () => {
     expect((await sleeper.query('SELECT 1 AS one')).rows[0].one).toBe(1);
 
     const audit = (await readActivity(db)).data.audit[0]!;
-    expect(audit).toMatchObject({ actorEmail: 'admin@example.com', action: 'cancel', pid: sleeper.pid, application: 'report-job', query: 'SELECT pg_sleep(30)', succeeded: true });
+    expect(audit).toMatchObject({
+      actorEmail: 'admin@example.com',
+      action: 'cancel',
+      pid: sleeper.pid,
+      application: 'report-job',
+      query: 'SELECT pg_sleep(30)',
+      succeeded: true,
+    });
   });
 
   it('a session idle in transaction fires; terminate ends it, audited; our own backend and other databases are refused', async () => {
@@ -150,12 +176,18 @@ describe('each check fires on a database made to fail it', () => {
     expect((await check('idle-in-transaction')).status).toBe('ok');
 
     expect(await signalBackend(db, { pid: idle.pid, action: 'terminate' }, actor)).toMatchObject({ outcome: 'done', succeeded: true });
-    await expect.poll(async () => (await sql`select 1 from pg_stat_activity where pid = ${idle.pid}`.execute(db)).rows.length, { timeout: 5_000 }).toBe(0);
+    await expect
+      .poll(async () => (await sql`select 1 from pg_stat_activity where pid = ${idle.pid}`.execute(db)).rows.length, { timeout: 5_000 })
+      .toBe(0);
     const audit = await db.selectFrom('db_admin_actions').selectAll().where('target_pid', '=', idle.pid).execute();
     expect(audit).toMatchObject([{ action: 'terminate', actor_id: 'user-1', target_state: 'idle in transaction', succeeded: true }]);
 
     // A session of another database (the admin connection's): not found, not signalled.
-    const other = (await sql<{ pid: number }>`select pid from pg_stat_activity where datname <> current_database() and backend_type = 'client backend' limit 1`.execute(db)).rows[0];
+    const other = (
+      await sql<{
+        pid: number;
+      }>`select pid from pg_stat_activity where datname <> current_database() and backend_type = 'client backend' limit 1`.execute(db)
+    ).rows[0];
     if (other) expect(await signalBackend(db, { pid: other.pid, action: 'terminate' }, actor)).toEqual({ outcome: 'not-found' });
     // The dashboard's own pool (same application_name): terminate is refused.
     const own = await sessions.open();

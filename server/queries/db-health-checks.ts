@@ -42,7 +42,6 @@ export const DEFAULT_THRESHOLDS: CheckThresholds = {
   minRowsForAnalyze: 1_000,
 };
 
-
 export type CheckFn = (trx: Trx, t: CheckThresholds) => Promise<Omit<Check, 'id' | 'title'>>;
 export interface CheckDef {
   id: string;
@@ -76,7 +75,14 @@ const CHECKS: CheckDef[] = [
     title: 'Long-running queries',
     async run(trx, t) {
       const rows = await sessionsOf(trx, ['active'], t.longQuerySeconds, 'query_start');
-      if (!rows.length) return { status: 'ok', evidence: `No query has been running for more than ${t.longQuerySeconds} s.`, action: null, sql: null, note: null };
+      if (!rows.length)
+        return {
+          status: 'ok',
+          evidence: `No query has been running for more than ${t.longQuerySeconds} s.`,
+          action: null,
+          sql: null,
+          note: null,
+        };
       return {
         status: 'warning',
         evidence: `${rows.length} running for more than ${t.longQuerySeconds} s: ${list(rows.map(describeSession))}.`,
@@ -90,9 +96,20 @@ const CHECKS: CheckDef[] = [
     id: 'idle-in-transaction',
     title: 'Idle in transaction',
     async run(trx, t) {
-      const rows = await sessionsOf(trx, ['idle in transaction', 'idle in transaction (aborted)'], t.idleInTransactionSeconds, 'state_change');
+      const rows = await sessionsOf(
+        trx,
+        ['idle in transaction', 'idle in transaction (aborted)'],
+        t.idleInTransactionSeconds,
+        'state_change',
+      );
       if (!rows.length) {
-        return { status: 'ok', evidence: `No session has sat inside an open transaction for more than ${t.idleInTransactionSeconds} s.`, action: null, sql: null, note: null };
+        return {
+          status: 'ok',
+          evidence: `No session has sat inside an open transaction for more than ${t.idleInTransactionSeconds} s.`,
+          action: null,
+          sql: null,
+          note: null,
+        };
       }
       return {
         status: 'warning',
@@ -107,13 +124,25 @@ const CHECKS: CheckDef[] = [
 ];
 
 /** Runs every server-wide check, each in its own guarded transaction. */
-export async function runServerChecks(db: Db, thresholds: CheckThresholds = DEFAULT_THRESHOLDS, guard: Guard = DEFAULT_GUARD): Promise<Check[]> {
+export async function runServerChecks(
+  db: Db,
+  thresholds: CheckThresholds = DEFAULT_THRESHOLDS,
+  guard: Guard = DEFAULT_GUARD,
+): Promise<Check[]> {
   const out: Check[] = [];
   for (const c of CHECKS) {
     try {
       out.push({ id: c.id, title: c.title, ...(await guarded(db, (trx) => c.run(trx, thresholds), guard)) });
     } catch (err) {
-      out.push({ id: c.id, title: c.title, status: 'skipped', evidence: `Could not check: ${describeError(err, guard)}.`, action: null, sql: null, note: null });
+      out.push({
+        id: c.id,
+        title: c.title,
+        status: 'skipped',
+        evidence: `Could not check: ${describeError(err, guard)}.`,
+        action: null,
+        sql: null,
+        note: null,
+      });
     }
   }
   return out;

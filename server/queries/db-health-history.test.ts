@@ -25,7 +25,9 @@ const probe = async (n: number) => {
 };
 async function probeDelta(at: Date) {
   const { rows } = await sql<{ calls: number }>`
-    select calls from db_statement_snapshots where captured_at = ${at} and query like 'select count(*) from probe where v > $1%'`.execute(db);
+    select calls from db_statement_snapshots where captured_at = ${at} and query like 'select count(*) from probe where v > $1%'`.execute(
+    db,
+  );
   return rows[0]?.calls ?? 0;
 }
 
@@ -73,6 +75,8 @@ describe('statement snapshots', () => {
     const r = await captureSnapshot(db, later);
     expect(r).toMatchObject({ captured: true });
     expect((r as { pruned: number }).pruned).toBeGreaterThan(0);
-    expect((await sql<{ n: number }>`select count(*)::int as n from db_statement_snapshots where captured_at < ${now}`.execute(db)).rows[0]!.n).toBe(0);
+    expect(
+      (await sql<{ n: number }>`select count(*)::int as n from db_statement_snapshots where captured_at < ${now}`.execute(db)).rows[0]!.n,
+    ).toBe(0);
   });
 });

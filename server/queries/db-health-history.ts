@@ -63,7 +63,9 @@ export async function captureSnapshot(db: Db, now: Date = new Date()): Promise<C
       statements = Number(ins.numAffectedRows ?? 0);
     }
     await sql`delete from db_statement_counters`.execute(trx);
-    await sql`insert into db_statement_counters (queryid, calls, total_ms, rows) select queryid, calls, total_ms, rows from cur`.execute(trx);
+    await sql`insert into db_statement_counters (queryid, calls, total_ms, rows) select queryid, calls, total_ms, rows from cur`.execute(
+      trx,
+    );
     await sql`
       insert into db_history_state (id, stats_reset, captured_at) values (true, ${statsReset}, ${now})
       on conflict (id) do update set stats_reset = excluded.stats_reset, captured_at = excluded.captured_at`.execute(trx);
@@ -148,7 +150,13 @@ export async function readHistory(db: Db, now: Date = new Date(), guard?: Guard)
         data: {
           capturedAt: state?.captured_at ?? null,
           slower: slower.rows
-            .filter((r) => r.recentMeanMs !== null && r.previousMeanMs !== null && r.recentMeanMs > r.previousMeanMs * 1.2 && r.recentMeanMs - r.previousMeanMs >= 0.1)
+            .filter(
+              (r) =>
+                r.recentMeanMs !== null &&
+                r.previousMeanMs !== null &&
+                r.recentMeanMs > r.previousMeanMs * 1.2 &&
+                r.recentMeanMs - r.previousMeanMs >= 0.1,
+            )
             .sort((a, b) => b.recentMeanMs - b.previousMeanMs - (a.recentMeanMs - a.previousMeanMs))
             .slice(0, 10),
           series: series.rows,

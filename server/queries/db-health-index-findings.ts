@@ -83,12 +83,13 @@ export function findingsFor(
         reason:
           'INVALID: left by an interrupted or failed concurrent build (CREATE/REINDEX CONCURRENTLY). No query uses it, yet every write maintains it.',
         fix: `DROP INDEX CONCURRENTLY IF EXISTS ${name};\n${rebuild}`,
-        note: [
-          ctx.migration ? `\`npm run migrate\` alone also does both steps for indexes of applied migrations.` : null,
-          r.unique ? 'A UNIQUE build fails on duplicate keys: remove the duplicates first or the rebuild fails again.' : null,
-        ]
-          .filter(Boolean)
-          .join(' ') || null,
+        note:
+          [
+            ctx.migration ? `\`npm run migrate\` alone also does both steps for indexes of applied migrations.` : null,
+            r.unique ? 'A UNIQUE build fails on duplicate keys: remove the duplicates first or the rebuild fails again.' : null,
+          ]
+            .filter(Boolean)
+            .join(' ') || null,
       });
     }
   }
@@ -125,4 +126,3 @@ export function findingsFor(
   }
   return out;
 }
-

@@ -16,7 +16,6 @@ import { migrationIndexOwners } from './db-health-owners';
 import { type Finding, findingsFor, quoteIdent } from './db-health-index-findings';
 import { findRedundant, type IndexShape } from './db-health-redundancy';
 
-
 export interface IndexReport {
   name: string;
   table: string;
@@ -59,7 +58,10 @@ export const ALL_VISIBLE_MIN_SHARE = 0.9;
 const INTERNAL_TABLE = /^(auth_|kysely_)/;
 
 /** The catalog facts of one index: IndexShape's identity and flags, and what the findings need besides. */
-interface IndexRow extends Pick<IndexShape, 'oid' | 'name' | 'table' | 'method' | 'unique' | 'primary' | 'exclusion' | 'valid' | 'ready' | 'predicate'> {
+interface IndexRow extends Pick<
+  IndexShape,
+  'oid' | 'name' | 'table' | 'method' | 'unique' | 'primary' | 'exclusion' | 'valid' | 'ready' | 'predicate'
+> {
   keyCount: number;
   indclass: string;
   indcollation: string;

@@ -24,10 +24,25 @@ interface IndexCheckDef {
 }
 
 const INDEX_CHECKS: IndexCheckDef[] = [
-  { id: 'invalid-indexes', title: 'Invalid or missing indexes', kinds: ['invalid', 'missing', 'building'], okEvidence: 'Every index is valid, and every index the migrations create exists.' },
-  { id: 'redundant-indexes', title: 'Duplicate or redundant indexes', kinds: ['redundant'], okEvidence: 'No index repeats the leading columns of another.' },
+  {
+    id: 'invalid-indexes',
+    title: 'Invalid or missing indexes',
+    kinds: ['invalid', 'missing', 'building'],
+    okEvidence: 'Every index is valid, and every index the migrations create exists.',
+  },
+  {
+    id: 'redundant-indexes',
+    title: 'Duplicate or redundant indexes',
+    kinds: ['redundant'],
+    okEvidence: 'No index repeats the leading columns of another.',
+  },
   { id: 'bloated-indexes', title: 'Index bloat', kinds: ['bloated'], okEvidence: 'No index is estimated to be mostly empty space.' },
-  { id: 'visibility', title: 'Covering indexes need VACUUM', kinds: ['visibility'], okEvidence: "Covering indexes' tables are all-visible enough for Index Only Scans." },
+  {
+    id: 'visibility',
+    title: 'Covering indexes need VACUUM',
+    kinds: ['visibility'],
+    okEvidence: "Covering indexes' tables are all-visible enough for Index Only Scans.",
+  },
   { id: 'unused-indexes', title: 'Unused indexes', kinds: ['unused'], okEvidence: 'Every index has been scanned.' },
 ];
 
@@ -44,7 +59,11 @@ function indexCheck(def: IndexCheckDef, found: Array<Finding & { index: string; 
     status: worst,
     evidence: mine.map((f) => `${f.index} on ${f.table}: ${f.reason}`).join('\n'),
     action: def.id === 'unused-indexes' ? 'Drop them only after a full business cycle of traffic, on every replica too.' : null,
-    sql: mine.map((f) => f.fix).filter(Boolean).join('\n') || null,
+    sql:
+      mine
+        .map((f) => f.fix)
+        .filter(Boolean)
+        .join('\n') || null,
     note: notes.join(' ') || null,
   };
 }
@@ -68,7 +87,15 @@ export async function readOverview(db: Db, options: OverviewOptions = {}): Promi
     ];
     checks.push(...INDEX_CHECKS.map((d) => indexCheck(d, found)));
   } catch (err) {
-    checks.push({ id: 'indexes', title: 'Indexes', status: 'skipped', evidence: `Could not read the indexes: ${describeError(err, guard)}.`, action: null, sql: null, note: null });
+    checks.push({
+      id: 'indexes',
+      title: 'Indexes',
+      status: 'skipped',
+      evidence: `Could not read the indexes: ${describeError(err, guard)}.`,
+      action: null,
+      sql: null,
+      note: null,
+    });
   }
 
   try {
@@ -102,7 +129,15 @@ export async function readOverview(db: Db, options: OverviewOptions = {}): Promi
       });
     }
   } catch (err) {
-    checks.push({ id: 'app-plans', title: "The dashboard's own queries", status: 'skipped', evidence: `Could not plan them: ${describeError(err, guard)}.`, action: null, sql: null, note: null });
+    checks.push({
+      id: 'app-plans',
+      title: "The dashboard's own queries",
+      status: 'skipped',
+      evidence: `Could not plan them: ${describeError(err, guard)}.`,
+      action: null,
+      sql: null,
+      note: null,
+    });
   }
 
   checks.push(...(await runServerChecks(db, thresholds, guard)));
@@ -118,9 +153,25 @@ async function slowQueryCheck(db: Db, t: CheckThresholds, guard: Guard): Promise
   const base = { id: 'slow-queries', title: `Slow queries (mean over ${t.slowMeanMs / 1000} s)` };
   try {
     const section = await readSlowQueries(db, guard, 200);
-    if (!section.available) return { ...base, status: 'skipped', evidence: section.reason, action: 'Enable pg_stat_statements to see them.', sql: section.enable, note: null };
+    if (!section.available)
+      return {
+        ...base,
+        status: 'skipped',
+        evidence: section.reason,
+        action: 'Enable pg_stat_statements to see them.',
+        sql: section.enable,
+        note: null,
+      };
     const slow = section.queries.filter((q) => q.meanMs >= t.slowMeanMs);
-    if (!slow.length) return { ...base, status: 'ok', evidence: `No statement in pg_stat_statements averages over ${t.slowMeanMs} ms.`, action: null, sql: null, note: null };
+    if (!slow.length)
+      return {
+        ...base,
+        status: 'ok',
+        evidence: `No statement in pg_stat_statements averages over ${t.slowMeanMs} ms.`,
+        action: null,
+        sql: null,
+        note: null,
+      };
     return {
       ...base,
       status: 'warning',
@@ -133,6 +184,13 @@ async function slowQueryCheck(db: Db, t: CheckThresholds, guard: Guard): Promise
       note: null,
     };
   } catch (err) {
-    return { ...base, status: 'skipped', evidence: `Could not read pg_stat_statements: ${describeError(err, guard)}.`, action: null, sql: null, note: null };
+    return {
+      ...base,
+      status: 'skipped',
+      evidence: `Could not read pg_stat_statements: ${describeError(err, guard)}.`,
+      action: null,
+      sql: null,
+      note: null,
+    };
   }
 }

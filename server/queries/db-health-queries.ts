@@ -1,16 +1,7 @@
 import type { Db } from '@/db/client';
 import type { AppQueryId } from '@/lib/contract/database';
 import { type AppQuery, APP_QUERIES } from './db-health-app-queries';
-import {
-  blockingLocks,
-  describeError,
-  describeLock,
-  type Guard,
-  DEFAULT_GUARD,
-  guarded,
-  setLimits,
-  type Trx,
-} from './db-health-guard';
+import { blockingLocks, describeError, describeLock, type Guard, DEFAULT_GUARD, guarded, setLimits, type Trx } from './db-health-guard';
 import { type AnalyzeSummary, explainAnalyzePlan, explainPlan, type PlanSummary } from './db-health-plans';
 
 export interface QueryPlanReport {
@@ -70,7 +61,17 @@ export async function readQueryPlans(db: Db, guard: Guard = DEFAULT_GUARD): Prom
         db,
         async (trx) => {
           const prepared = await prepare(trx, q);
-          if (!prepared) return { ...base, params: null, sql: null, parameters: [], status: 'skipped' as const, problem: 'No data to pick parameters from.', plan: null, missingExpected: [] };
+          if (!prepared)
+            return {
+              ...base,
+              params: null,
+              sql: null,
+              parameters: [],
+              status: 'skipped' as const,
+              problem: 'No data to pick parameters from.',
+              plan: null,
+              missingExpected: [],
+            };
           const plan = await explainPlan(trx, prepared.compiled);
           const missingExpected = q.expects.filter((i) => !plan.indexes.includes(i));
           return {
@@ -88,7 +89,16 @@ export async function readQueryPlans(db: Db, guard: Guard = DEFAULT_GUARD): Prom
       );
       out.push(report);
     } catch (err) {
-      out.push({ ...base, params: null, sql: null, parameters: [], status: 'error', problem: `Could not plan: ${describeError(err, guard)}.`, plan: null, missingExpected: [] });
+      out.push({
+        ...base,
+        params: null,
+        sql: null,
+        parameters: [],
+        status: 'error',
+        problem: `Could not plan: ${describeError(err, guard)}.`,
+        plan: null,
+        missingExpected: [],
+      });
     }
   }
   return { data: out, problems };

@@ -28,8 +28,7 @@ export interface ThreadSummaryMismatch {
 }
 
 export type ThreadSummaryCheck =
-  | { checked: true; messages: number; threads: number; mismatches: ThreadSummaryMismatch[] }
-  | { checked: false; reason: string };
+  { checked: true; messages: number; threads: number; mismatches: ThreadSummaryMismatch[] } | { checked: false; reason: string };
 
 interface Row {
   thread_id: string;

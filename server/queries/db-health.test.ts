@@ -58,7 +58,10 @@ describe('indexes', () => {
     const flaggedRedundant = data.indexes.filter((i) => i.findings.some((f) => f.kind === 'redundant')).map((i) => i.name);
     expect(flaggedRedundant).toEqual(['shared_thread_messages_thread_id_idx']);
     for (const i of data.indexes.filter((x) => x.unique || x.primary)) {
-      expect(i.findings.filter((f) => f.kind === 'redundant' || f.kind === 'unused'), i.name).toEqual([]);
+      expect(
+        i.findings.filter((f) => f.kind === 'redundant' || f.kind === 'unused'),
+        i.name,
+      ).toEqual([]);
     }
     // Seeded data, no traffic yet: unused findings say since when, and warn about replicas.
     const unused = found!.findings.find((f) => f.kind === 'unused')!;
@@ -206,7 +209,10 @@ describe("the app's query plans", () => {
     expect(red.plan!.seqScans).toEqual([{ table: 'shared_thread_messages', estimatedRows: 20_000, big: true, onlyWhen: null }]);
     expect(red.missingExpected).toEqual(['shared_thread_messages_thread_created_idx']);
     const { data } = await readIndexSection(db);
-    expect(data.missing.map((m) => m.name).sort()).toEqual(['shared_thread_messages_thread_created_idx', 'shared_thread_messages_thread_id_idx']);
+    expect(data.missing.map((m) => m.name).sort()).toEqual([
+      'shared_thread_messages_thread_created_idx',
+      'shared_thread_messages_thread_id_idx',
+    ]);
     expect(data.missing[0]!.finding.fix).toContain('npm run migrate');
 
     const { repaired } = await runMigrations(db);
@@ -234,13 +240,19 @@ describe("the app's query plans", () => {
   });
 
   it('capturing a statement never sends it', async () => {
-    const before = await db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await db
+      .selectFrom('customers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const captured = await captureStatement(db, (spy) =>
       spy.insertInto('customers').values({ name: 'Never Inserted', email: 'never@example.com' }).execute(),
     );
     expect(captured.sql).toMatch(/^insert into "customers"/);
     expect(captured.parameters).toEqual(['Never Inserted', 'never@example.com']);
-    const after = await db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await db
+      .selectFrom('customers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 });
@@ -283,7 +295,9 @@ describe('the thread summary check', () => {
     const { thread_id: threadId, n } = rows[0]!;
     await db.transaction().execute(async (trx) => {
       await sql`set local app.thread_summaries = 'off'`.execute(trx);
-      await sql`insert into shared_thread_messages (thread_id, channel, direction, author_type, body) values (${threadId}, 'voice', 'inbound', 'customer', 'behind its back')`.execute(trx);
+      await sql`insert into shared_thread_messages (thread_id, channel, direction, author_type, body) values (${threadId}, 'voice', 'inbound', 'customer', 'behind its back')`.execute(
+        trx,
+      );
     });
     try {
       const bad = await readThreadSummaryCheck(db);
@@ -318,10 +332,14 @@ describe('under locks', () => {
       let started = performance.now();
       const indexes = await readIndexSection(db);
       expect(performance.now() - started).toBeLessThan(2_000);
-      expect(indexes.problems.join(' ')).toMatch(/skipped for appointments: appointments is locked ACCESS EXCLUSIVE by pid \d+ \(LOCK TABLE appointments/);
+      expect(indexes.problems.join(' ')).toMatch(
+        /skipped for appointments: appointments is locked ACCESS EXCLUSIVE by pid \d+ \(LOCK TABLE appointments/,
+      );
       const appt = indexes.data.indexes.find((i) => i.name === 'appointments_customer_id_idx')!;
       expect(appt).toMatchObject({ definition: null, sizeEstimated: true });
-      expect(indexes.data.indexes.find((i) => i.name === 'shared_thread_messages_thread_id_idx')!.findings.map((f) => f.kind)).toContain('redundant');
+      expect(indexes.data.indexes.find((i) => i.name === 'shared_thread_messages_thread_id_idx')!.findings.map((f) => f.kind)).toContain(
+        'redundant',
+      );
 
       started = performance.now();
       const tables = await readTableSection(db);
@@ -370,7 +388,9 @@ describe('under locks', () => {
       expect(performance.now() - started).toBeLessThan(2_000);
       const search = plans.data.find((p) => p.id === 'bookings.searchCustomers')!;
       expect(search.status).toBe('skipped');
-      expect(search.problem).toMatch(/pid \d+ \(ALTER TABLE customers.*\) is queued for ACCESS EXCLUSIVE on customers.*behind pid \d+; reads of customers queue behind it/);
+      expect(search.problem).toMatch(
+        /pid \d+ \(ALTER TABLE customers.*\) is queued for ACCESS EXCLUSIVE on customers.*behind pid \d+; reads of customers queue behind it/,
+      );
 
       await reader.query('ROLLBACK');
       await pending;

@@ -1,6 +1,15 @@
 import { sql } from 'kysely';
 import type { Db } from '@/db/client';
-import { blockingLocks, describeError, describeLock, type Guard, DEFAULT_GUARD, guarded, LOCK_NOT_AVAILABLE, sqlState } from './db-health-guard';
+import {
+  blockingLocks,
+  describeError,
+  describeLock,
+  type Guard,
+  DEFAULT_GUARD,
+  guarded,
+  LOCK_NOT_AVAILABLE,
+  sqlState,
+} from './db-health-guard';
 
 // The database health page's catalog reads: tables and pg_stat_statements. Indexes live in
 // db-health-indexes.ts, the app's query plans in db-health-queries.ts. Every read runs through
@@ -35,12 +44,14 @@ async function readTables(db: Db, locked: string[], allLocked: boolean, guard: G
   return guarded(
     db,
     async (trx) => {
-      const { rows } = await sql<Omit<TableReport, 'internal' | 'sizesEstimated' | 'tableBytes' | 'indexBytes'> & {
-        tableBytes: number | null;
-        indexBytes: number | null;
-        estTableBytes: number;
-        estIndexBytes: number;
-      }>`
+      const { rows } = await sql<
+        Omit<TableReport, 'internal' | 'sizesEstimated' | 'tableBytes' | 'indexBytes'> & {
+          tableBytes: number | null;
+          indexBytes: number | null;
+          estTableBytes: number;
+          estIndexBytes: number;
+        }
+      >`
         select c.relname as name,
                case when c.reltuples < 0 then null else c.reltuples::float8 end as "estimatedRows",
                s.n_live_tup as "liveRows", s.n_dead_tup as "deadRows",
@@ -109,8 +120,7 @@ export interface SlowQuery {
 export const SLOW_MEAN_MS = 100;
 
 export type SlowQuerySection =
-  | { available: true; since: Date | null; queries: SlowQuery[] }
-  | { available: false; reason: string; enable: string };
+  { available: true; since: Date | null; queries: SlowQuery[] } | { available: false; reason: string; enable: string };
 
 const PRELOAD_STEP = `-- 1. postgresql.conf (keep any libraries already listed), then restart PostgreSQL:
 shared_preload_libraries = 'pg_stat_statements'

@@ -35,7 +35,9 @@ describe('otpRateLimitCounts on seeded data', () => {
              (SELECT count(*) FROM shared_thread_pending_links WHERE destination = ${busy.destination}
                  AND created_at > ${busy.now}::timestamptz - interval '1 hour' AND created_at <= ${busy.now}::timestamptz)::int AS h,
              (SELECT count(*) FROM shared_thread_pending_links WHERE thread_id = ${busy.threadId}
-                 AND created_at > ${busy.now}::timestamptz - interval '1 hour' AND created_at <= ${busy.now}::timestamptz)::int AS t`.execute(s.db);
+                 AND created_at > ${busy.now}::timestamptz - interval '1 hour' AND created_at <= ${busy.now}::timestamptz)::int AS t`.execute(
+      s.db,
+    );
     // Nothing in the seed is later than `now` for this destination's hour, so "> now - window" is the window.
     expect({ q: got.last15m, h: got.lastHour, t: got.threadLastHour }).toEqual(rows[0]);
     expect(got.lastHour).toBeGreaterThan(1);
@@ -44,7 +46,12 @@ describe('otpRateLimitCounts on seeded data', () => {
   });
 
   it('no destination, no codes: zeros', async () => {
-    expect(await otpRateLimitCounts(s.db, { destination: '+19999999999' })).toMatchObject({ last15m: 0, lastHour: 0, threadLastHour: 0, oldestHour: null });
+    expect(await otpRateLimitCounts(s.db, { destination: '+19999999999' })).toMatchObject({
+      last15m: 0,
+      lastHour: 0,
+      threadLastHour: 0,
+      oldestHour: null,
+    });
   });
 
   it('plans: the rate-limit index for the destination, 0009 for the thread, no Seq Scan', async () => {

@@ -134,13 +134,7 @@ export async function insertPendingLink(
 export async function latestPendingLink(trx: Exec, params: { threadId: string; destination: string }) {
   return trx
     .selectFrom('shared_thread_pending_links')
-    .select([
-      'id',
-      'code_hash',
-      'attempts',
-      'consumed_at',
-      sql<boolean>`expires_at <= now()`.as('expired'),
-    ])
+    .select(['id', 'code_hash', 'attempts', 'consumed_at', sql<boolean>`expires_at <= now()`.as('expired')])
     .where('destination', '=', params.destination)
     .where('created_at', '>', sql<Date>`now() - interval '1 hour'`)
     .where('thread_id', '=', params.threadId)
@@ -183,19 +177,12 @@ export async function findOrCreateCustomer(
     .returning('id')
     .executeTakeFirst();
   if (inserted) return inserted.id;
-  const existing = await trx
-    .selectFrom('customers')
-    .select('id')
-    .where(column, '=', params.destination)
-    .executeTakeFirstOrThrow();
+  const existing = await trx.selectFrom('customers').select('id').where(column, '=', params.destination).executeTakeFirstOrThrow();
   return existing.id;
 }
 
 /** Links the thread; keeps an existing contact phone, fills it from a verified phone otherwise. */
-export async function linkThread(
-  trx: Exec,
-  params: { threadId: string; customerId: number; verifiedPhone: string | null },
-): Promise<void> {
+export async function linkThread(trx: Exec, params: { threadId: string; customerId: number; verifiedPhone: string | null }): Promise<void> {
   await trx
     .updateTable('shared_threads')
     .set({

@@ -62,7 +62,11 @@ beforeAll(async () => {
 });
 afterAll(() => s?.drop());
 
-const page = (f: Parameters<typeof scheduleWindow>[0] & { technician?: string; status?: 'scheduled' | 'confirmed' | 'completed'; serviceType?: string }, limit = 50, now = new Date('2031-01-01T00:00:00Z')) => {
+const page = (
+  f: Parameters<typeof scheduleWindow>[0] & { technician?: string; status?: 'scheduled' | 'confirmed' | 'completed'; serviceType?: string },
+  limit = 50,
+  now = new Date('2031-01-01T00:00:00Z'),
+) => {
   const w = scheduleWindow(f, TZ);
   return schedulePage(s.db, { ...f, from: w.from, to: w.to, limit, now });
 };
@@ -92,7 +96,11 @@ describe('the week view', () => {
     const w = scheduleWindow({ view: 'week', date: '2031-04-03' }, TZ);
     expect(w.days).toEqual(['2031-03-31', '2031-04-01', '2031-04-02', '2031-04-03', '2031-04-04', '2031-04-05', '2031-04-06']);
     const week = await page({ view: 'week', date: '2031-04-06' });
-    expect(week.items.map((i) => i.date.toISOString())).toEqual(['2031-03-31T15:00:00.000Z', '2031-04-02T15:00:00.000Z', '2031-04-06T22:00:00.000Z']);
+    expect(week.items.map((i) => i.date.toISOString())).toEqual([
+      '2031-03-31T15:00:00.000Z',
+      '2031-04-02T15:00:00.000Z',
+      '2031-04-06T22:00:00.000Z',
+    ]);
   });
 
   it('counts every day of the week, empty ones as 0, with what needs attention', async () => {
@@ -125,8 +133,12 @@ describe('filters', () => {
   it('combine: technician, status and service type', async () => {
     const week = { view: 'week' as const, date: '2031-04-01' };
     expect((await page({ ...week, technician: 'Luis Ortega' })).items.map((i) => i.customerName)).toEqual(['Ann Kim', "Bob O'Brien"]);
-    expect((await page({ ...week, technician: 'Luis Ortega', status: 'confirmed' })).items.map((i) => i.customerName)).toEqual(["Bob O'Brien"]);
-    expect((await page({ ...week, technician: 'Luis Ortega', serviceType: 'HVAC repair' })).items.map((i) => i.customerName)).toEqual(['Ann Kim']);
+    expect((await page({ ...week, technician: 'Luis Ortega', status: 'confirmed' })).items.map((i) => i.customerName)).toEqual([
+      "Bob O'Brien",
+    ]);
+    expect((await page({ ...week, technician: 'Luis Ortega', serviceType: 'HVAC repair' })).items.map((i) => i.customerName)).toEqual([
+      'Ann Kim',
+    ]);
     expect((await page({ ...week, technician: 'Luis Ortega', status: 'confirmed', serviceType: 'HVAC repair' })).items).toEqual([]);
   });
 
@@ -158,7 +170,11 @@ describe('a busy seeded day', () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const p: Awaited<ReturnType<typeof schedulePage>> = await schedulePage(s.db, { ...w, limit: 97, cursor: cursor ? decodeCursor(cursor) : null });
+      const p: Awaited<ReturnType<typeof schedulePage>> = await schedulePage(s.db, {
+        ...w,
+        limit: 97,
+        cursor: cursor ? decodeCursor(cursor) : null,
+      });
       seen.push(...p.items.map((i) => i.id));
       cursor = p.nextCursor;
     } while (cursor);
@@ -182,33 +198,49 @@ describe('plans: the guide indexes serve the schedule', () => {
   it('a day reads appointments_date_idx', async () => {
     const plan = await explainPlan(s.db, scheduleListQuery(s.db, { ...window('day'), limit: 50 }).compile());
     expect(plan.indexes, plan.lines.join('\n')).toContain('appointments_date_idx');
-    expect(plan.seqScans.map((x) => x.table), plan.lines.join('\n')).toEqual([]);
+    expect(
+      plan.seqScans.map((x) => x.table),
+      plan.lines.join('\n'),
+    ).toEqual([]);
   });
 
   it('a week with a status filter reads appointments_status_idx', async () => {
     const plan = await explainPlan(s.db, scheduleListQuery(s.db, { ...window('week'), status: 'confirmed', limit: 50 }).compile());
     expect(plan.indexes, plan.lines.join('\n')).toContain('appointments_status_idx');
-    expect(plan.seqScans.map((x) => x.table), plan.lines.join('\n')).toEqual([]);
+    expect(
+      plan.seqScans.map((x) => x.table),
+      plan.lines.join('\n'),
+    ).toEqual([]);
   });
 
   it('the next page starts at the cursor in the index', async () => {
     const first = await schedulePage(s.db, { ...window('day'), limit: 50 });
-    const plan = await explainPlan(s.db, scheduleListQuery(s.db, { ...window('day'), limit: 50, cursor: decodeCursor(first.nextCursor!) }).compile());
+    const plan = await explainPlan(
+      s.db,
+      scheduleListQuery(s.db, { ...window('day'), limit: 50, cursor: decodeCursor(first.nextCursor!) }).compile(),
+    );
     expect(plan.indexes, plan.lines.join('\n')).toContain('appointments_date_idx');
     expect(plan.lines.join('\n')).toMatch(/Index Cond:.*ROW\(date, id\)|Index Cond:.*date >/);
   });
 
   it('the week counts read an index, not the table', async () => {
-    const plan = await explainPlan(s.db, scheduleDayCountsQuery(s.db, { ...window('week'), status: 'scheduled', timeZone: TZ, now: anchor }).compile());
+    const plan = await explainPlan(
+      s.db,
+      scheduleDayCountsQuery(s.db, { ...window('week'), status: 'scheduled', timeZone: TZ, now: anchor }).compile(),
+    );
     expect(plan.indexes, plan.lines.join('\n')).toContain('appointments_status_idx');
-    expect(plan.seqScans.map((x) => x.table), plan.lines.join('\n')).toEqual([]);
+    expect(
+      plan.seqScans.map((x) => x.table),
+      plan.lines.join('\n'),
+    ).toEqual([]);
   });
 });
 
 describe('the Database page after the schedule has run', () => {
   it("no longer calls the guide's date and status indexes unused", { timeout: 60_000 }, async () => {
     const w = scheduleWindow({ view: 'week', date: anchorDay }, TZ);
-    const kinds = async (name: string) => (await readIndexSection(s.db)).data.indexes.find((i) => i.name === name)?.findings.map((f) => f.kind);
+    const kinds = async (name: string) =>
+      (await readIndexSection(s.db)).data.indexes.find((i) => i.name === name)?.findings.map((f) => f.kind);
     // This scratch database's counters from zero (the tests above used the indexes): both unused.
     await sql`select pg_stat_reset()`.execute(s.db);
     for (const name of ['appointments_date_idx', 'appointments_status_idx']) {

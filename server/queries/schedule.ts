@@ -19,7 +19,11 @@ export interface ScheduleWindow {
 export function scheduleWindow(f: Pick<ScheduleFilters, 'view' | 'date'>, timeZone: string): ScheduleWindow {
   const first = f.view === 'week' ? weekStart(f.date) : f.date;
   const n = VIEW_DAYS[f.view];
-  return { days: Array.from({ length: n }, (_, i) => addDays(first, i)), from: startOfBusinessDay(first, timeZone), to: startOfBusinessDay(first, timeZone, n) };
+  return {
+    days: Array.from({ length: n }, (_, i) => addDays(first, i)),
+    from: startOfBusinessDay(first, timeZone),
+    to: startOfBusinessDay(first, timeZone, n),
+  };
 }
 
 export interface ScheduleQueryParams {
@@ -72,7 +76,9 @@ export function scheduleListQuery(db: Db, p: ScheduleQueryParams & { limit: numb
     ])
     .where((eb) => scheduleWhere(eb, p))
     .$if(!!cursor, (qb) =>
-      qb.where((eb) => eb(eb.refTuple('appointments.date', 'appointments.id'), '>', eb.tuple(sql<Date>`${cursor!.date}::timestamptz`, cursor!.id))),
+      qb.where((eb) =>
+        eb(eb.refTuple('appointments.date', 'appointments.id'), '>', eb.tuple(sql<Date>`${cursor!.date}::timestamptz`, cursor!.id)),
+      ),
     )
     .orderBy('appointments.date')
     .orderBy('appointments.id')
@@ -144,7 +150,10 @@ export interface ScheduleDay {
 
 // Index: as the list (appointments_date_idx, or appointments_status_idx with a status), reading
 // every booking of the window once: a HashAggregate by business day.
-export async function scheduleDayCounts(db: Db, p: ScheduleQueryParams & { days: string[]; timeZone: string; now?: Date }): Promise<ScheduleDay[]> {
+export async function scheduleDayCounts(
+  db: Db,
+  p: ScheduleQueryParams & { days: string[]; timeZone: string; now?: Date },
+): Promise<ScheduleDay[]> {
   const rows = await scheduleDayCountsQuery(db, { ...p, now: p.now ?? new Date() }).execute();
   const byDay = new Map(rows.map((r) => [r.day, r]));
   // Empty days are days too: the week always shows seven.
@@ -178,8 +187,14 @@ export async function scheduleFacets(db: Db, p: { from: Date; to: Date }): Promi
   const rows = await scheduleFacetsQuery(db, p).execute();
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'en');
   return {
-    technicians: rows.filter((r) => !r.by_service && r.technician !== null).map((r) => ({ name: r.technician!, count: r.n })).sort(byName),
+    technicians: rows
+      .filter((r) => !r.by_service && r.technician !== null)
+      .map((r) => ({ name: r.technician!, count: r.n }))
+      .sort(byName),
     unassigned: rows.find((r) => !r.by_service && r.technician === null)?.n ?? 0,
-    serviceTypes: rows.filter((r) => r.by_service).map((r) => ({ name: r.service_type, count: r.n })).sort(byName),
+    serviceTypes: rows
+      .filter((r) => r.by_service)
+      .map((r) => ({ name: r.service_type, count: r.n }))
+      .sort(byName),
   };
 }

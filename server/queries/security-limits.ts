@@ -46,7 +46,10 @@ export function limitCountsSql(windows: BucketWindow[]) {
 /** Counts one event in each bucket, and forgets those buckets' events older than `keepSeconds`. */
 export async function recordLimitEvents(db: Db, buckets: string[], keepSeconds = 24 * 3600): Promise<void> {
   if (buckets.length === 0) return;
-  await db.insertInto('security_limit_events').values(buckets.map((bucket) => ({ bucket }))).execute();
+  await db
+    .insertInto('security_limit_events')
+    .values(buckets.map((bucket) => ({ bucket })))
+    .execute();
   await db
     .deleteFrom('security_limit_events')
     .where('bucket', 'in', buckets)

@@ -41,7 +41,15 @@ export interface RejectionRow {
 export async function listRejections(db: Db, p: { reason?: RejectionReason | null; limit: number }): Promise<RejectionRow[]> {
   return db
     .selectFrom('webhook_rejections')
-    .select(['id', 'received_at as receivedAt', 'reason', 'detail', 'source_ip as sourceIp', 'body_sha256 as bodySha256', 'body_bytes as bodyBytes'])
+    .select([
+      'id',
+      'received_at as receivedAt',
+      'reason',
+      'detail',
+      'source_ip as sourceIp',
+      'body_sha256 as bodySha256',
+      'body_bytes as bodyBytes',
+    ])
     .$if(!!p.reason, (qb) => qb.where('reason', '=', p.reason!))
     .orderBy('id', 'desc')
     .limit(p.limit)

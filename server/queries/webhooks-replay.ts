@@ -92,10 +92,7 @@ function reviveJob(row: Omit<ReplayJob, 'filter'> & { filter: unknown }): Replay
 }
 
 /** Records a confirmed bulk replay (the audit row) in state 'running'; driveBulkReplay queues it. */
-export async function startBulkReplay(
-  db: Db,
-  p: { filter: BulkFilter; upToId: number; expected: number; by: string },
-): Promise<ReplayJob> {
+export async function startBulkReplay(db: Db, p: { filter: BulkFilter; upToId: number; expected: number; by: string }): Promise<ReplayJob> {
   const row = await db
     .insertInto('webhook_replay_jobs')
     .values({ created_by: p.by, filter: JSON.stringify(p.filter), up_to_id: p.upToId, expected: p.expected })

@@ -160,10 +160,14 @@ describe('analytics cost per conversation and customer', () => {
     const staff = await h.callerAs('staff');
     await expect(staff.analytics.topSpenders()).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(staff.analytics.customerCost({ customerId: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(staff.analytics.threadCost({ threadId: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(staff.analytics.threadCost({ threadId: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     const admin = await h.callerAs('admin');
     await expect(admin.analytics.customerCost({ customerId: 987_654 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(admin.analytics.threadCost({ threadId: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(admin.analytics.threadCost({ threadId: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(admin.analytics.threadCost({ threadId: 'not-a-uuid' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(admin.analytics.customerCost({ customerId: -1 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const top = await admin.analytics.topSpenders({ days: 30, limit: 5 });

@@ -41,7 +41,9 @@ export const analyticsRouter = createRouter({
   activeAlerts: adminProcedure.query(({ ctx }) => activeAlerts(ctx.db, { timeZone: businessTimeZone() })),
 
   /** The threads and customers that cost most over the last `days` complete days, with their share. */
-  topSpenders: adminProcedure.input(topSpendersInput).query(({ ctx, input }) => topSpenders(ctx.db, { ...input, timeZone: businessTimeZone() })),
+  topSpenders: adminProcedure
+    .input(topSpendersInput)
+    .query(({ ctx, input }) => topSpenders(ctx.db, { ...input, timeZone: businessTimeZone() })),
 
   /** A conversation's API cost over the last 30 complete days (the thread header). */
   threadCost: adminProcedure.input(threadCostInput).query(async ({ ctx, input }) => {

@@ -22,18 +22,41 @@ describe('attribution.funnel', () => {
       .insertInto('attribution_data')
       .values([
         // 00:30 on Oct 1 in Chicago is 05:30 UTC: inside. 04:30 UTC on Oct 1 is Sept 30 in Chicago: outside.
-        { visitor_id: '00000000-0000-4000-8000-000000000001', source: 'google', medium: 'cpc', campaign: 'x', conversion_event: 'visit', occurred_at: '2026-10-01T05:30:00Z' },
-        { visitor_id: '00000000-0000-4000-8000-000000000002', source: 'google', medium: 'cpc', campaign: 'x', conversion_event: 'visit', occurred_at: '2026-10-01T04:30:00Z' },
+        {
+          visitor_id: '00000000-0000-4000-8000-000000000001',
+          source: 'google',
+          medium: 'cpc',
+          campaign: 'x',
+          conversion_event: 'visit',
+          occurred_at: '2026-10-01T05:30:00Z',
+        },
+        {
+          visitor_id: '00000000-0000-4000-8000-000000000002',
+          source: 'google',
+          medium: 'cpc',
+          campaign: 'x',
+          conversion_event: 'visit',
+          occurred_at: '2026-10-01T04:30:00Z',
+        },
         // 23:59 on Oct 31 in Chicago (CDT) is 04:59 UTC on Nov 1: inside.
-        { visitor_id: '00000000-0000-4000-8000-000000000003', source: 'direct', medium: null, campaign: null, conversion_event: 'visit', occurred_at: '2026-11-01T04:59:00Z' },
+        {
+          visitor_id: '00000000-0000-4000-8000-000000000003',
+          source: 'direct',
+          medium: null,
+          campaign: null,
+          conversion_event: 'visit',
+          occurred_at: '2026-11-01T04:59:00Z',
+        },
       ])
       .execute();
     const f = await (await h.callerAs('admin')).attribution.funnel(range);
     expect(f.totals.visitors).toBe(2);
-    expect(f.rows.map((r) => [r.source, r.medium, r.campaign, r.visitors])).toEqual([
-      ['google', 'cpc', 'x', 1],
-      ['direct', null, null, 1],
-    ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+    expect(f.rows.map((r) => [r.source, r.medium, r.campaign, r.visitors])).toEqual(
+      [
+        ['google', 'cpc', 'x', 1],
+        ['direct', null, null, 1],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
     expect(f.totals.rates.firstMessage).toBe(0);
     expect(f.totals.rates.identityLinked).toBeNull();
     const http = await h.http('admin', 'attribution.funnel', range);

@@ -63,7 +63,10 @@ describe('staff and admin both see bookings', () => {
       const caller = await h.callerAs(role);
       for (const q of ['dana', 'Whitf', '(312) 555-0142', '+1 312 555 0142', '3125550142', 'dana@ex', 'DA']) {
         const res = await caller.bookings.searchCustomers({ q });
-        expect(res.items.map((c) => c.id), `${role} ${q}`).toContain(dana);
+        expect(
+          res.items.map((c) => c.id),
+          `${role} ${q}`,
+        ).toContain(dana);
         expect(res.items[0]).toEqual({
           id: dana,
           name: 'Dana Whitfield',
@@ -77,7 +80,11 @@ describe('staff and admin both see bookings', () => {
 
   it('explains instead of searching when the text is too short to use an index', async () => {
     const caller = await h.callerAs('staff');
-    expect(await caller.bookings.searchCustomers({ q: '31' })).toEqual({ items: [], nextCursor: null, hint: expect.stringMatching(/3 digits/) });
+    expect(await caller.bookings.searchCustomers({ q: '31' })).toEqual({
+      items: [],
+      nextCursor: null,
+      hint: expect.stringMatching(/3 digits/),
+    });
     expect(await caller.bookings.searchCustomers({ q: '%_' })).toEqual({ items: [], nextCursor: null, hint: expect.any(String) });
   });
 
@@ -88,13 +95,23 @@ describe('staff and admin both see bookings', () => {
     expect(first.nextCursor).not.toBeNull();
     const second = await caller.bookings.searchCustomers({ q: 'example', limit: 1, cursor: first.nextCursor });
     expect(second.items.map((c) => c.id)).not.toContain(first.items[0]!.id);
-    await expect(caller.bookings.searchCustomers({ q: 'e', cursor: { rank: 9, sortName: 'x', id: 1 } as never })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(caller.bookings.searchCustomers({ q: 'e', cursor: 'abc' as never })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/cursor is malformed/) });
+    await expect(caller.bookings.searchCustomers({ q: 'e', cursor: { rank: 9, sortName: 'x', id: 1 } as never })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await expect(caller.bookings.searchCustomers({ q: 'e', cursor: 'abc' as never })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/cursor is malformed/),
+    });
   });
 
-  it('filters a customer\'s bookings by technician, list and counts alike; a too-long name is a readable 400', async () => {
+  it("filters a customer's bookings by technician, list and counts alike; a too-long name is a readable 400", async () => {
     const caller = await h.callerAs('staff');
-    await h.db.updateTable('appointments').set({ technician: `D'Angelo "Dee" Smith` }).where('customer_id', '=', dana).where('status', '=', 'completed').execute();
+    await h.db
+      .updateTable('appointments')
+      .set({ technician: `D'Angelo "Dee" Smith` })
+      .where('customer_id', '=', dana)
+      .where('status', '=', 'completed')
+      .execute();
     const technician = `D'Angelo "Dee" Smith`;
     const counts = await caller.bookings.tabCounts({ customerId: dana, technician });
     const past = await caller.bookings.byCustomer({ customerId: dana, tab: 'past', technician, limit: 100 });
@@ -102,7 +119,12 @@ describe('staff and admin both see bookings', () => {
     expect(past.items.length).toBeGreaterThan(0);
     expect(past.items.every((a) => a.technician === technician && a.status === 'completed')).toBe(true);
     // Every completed booking of hers, and nothing else, whatever tab its date puts it in.
-    const completed = await h.db.selectFrom('appointments').select('id').where('customer_id', '=', dana).where('status', '=', 'completed').execute();
+    const completed = await h.db
+      .selectFrom('appointments')
+      .select('id')
+      .where('customer_id', '=', dana)
+      .where('status', '=', 'completed')
+      .execute();
     expect(counts.upcoming + counts.past + counts.cancelled).toBe(completed.length);
     expect(counts.cancelled).toBe(0);
     await expect(caller.bookings.byCustomer({ customerId: dana, technician: 'x'.repeat(101) })).rejects.toMatchObject({
@@ -183,7 +205,21 @@ describe('unknown customers are NOT_FOUND', () => {
 });
 
 describe('hostile input is BAD_REQUEST, never 500', () => {
-  const ids: unknown[] = ['1 OR 1=1', '1; DROP TABLE customers', -1, 0, 1.5, 1e30, Number.MAX_SAFE_INTEGER + 2, '12abc', '12', [1], { id: 1 }, null, true];
+  const ids: unknown[] = [
+    '1 OR 1=1',
+    '1; DROP TABLE customers',
+    -1,
+    0,
+    1.5,
+    1e30,
+    Number.MAX_SAFE_INTEGER + 2,
+    '12abc',
+    '12',
+    [1],
+    { id: 1 },
+    null,
+    true,
+  ];
   const cases: Array<[string, unknown]> = [
     ...ids.map((customerId) => ['bookings.byCustomer', { customerId }] as [string, unknown]),
     ...ids.map((customerId) => ['bookings.customer', { customerId }] as [string, unknown]),

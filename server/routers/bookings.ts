@@ -24,26 +24,37 @@ export const bookingsRouter = createRouter({
   }),
 
   /** Appointment counts for the tab labels (within the date range, when one is set). */
-  tabCounts: authedProcedure.use(onReplica).input(tabCountsInput).query(async ({ ctx, input }) => {
-    const counts = await appointmentTabCounts(ctx.db, { customerId: input.customerId, technician: input.technician ?? null, ...dayBounds(input) });
-    if (counts.upcoming + counts.past + counts.cancelled === 0 && !(await customerExists(ctx.db, input))) throw notFound(input.customerId);
-    return counts;
-  }),
+  tabCounts: authedProcedure
+    .use(onReplica)
+    .input(tabCountsInput)
+    .query(async ({ ctx, input }) => {
+      const counts = await appointmentTabCounts(ctx.db, {
+        customerId: input.customerId,
+        technician: input.technician ?? null,
+        ...dayBounds(input),
+      });
+      if (counts.upcoming + counts.past + counts.cancelled === 0 && !(await customerExists(ctx.db, input)))
+        throw notFound(input.customerId);
+      return counts;
+    }),
 
   /** One page of a customer's appointments in a tab, keyset-paged (pass nextCursor back as cursor). */
-  byCustomer: authedProcedure.use(onReplica).input(byCustomerInput).query(async ({ ctx, input }) => {
-    // The contract has checked the cursor's shape, so it decodes.
-    const cursor = input.cursor ? decodeCursor(input.cursor) : null;
-    const page = await customerAppointments(ctx.db, {
-      customerId: input.customerId,
-      tab: input.tab,
-      status: input.status ?? null,
-      technician: input.technician ?? null,
-      ...dayBounds(input),
-      limit: input.limit,
-      cursor,
-    });
-    if (page.items.length === 0 && !cursor && !(await customerExists(ctx.db, input))) throw notFound(input.customerId);
-    return page;
-  }),
+  byCustomer: authedProcedure
+    .use(onReplica)
+    .input(byCustomerInput)
+    .query(async ({ ctx, input }) => {
+      // The contract has checked the cursor's shape, so it decodes.
+      const cursor = input.cursor ? decodeCursor(input.cursor) : null;
+      const page = await customerAppointments(ctx.db, {
+        customerId: input.customerId,
+        tab: input.tab,
+        status: input.status ?? null,
+        technician: input.technician ?? null,
+        ...dayBounds(input),
+        limit: input.limit,
+        cursor,
+      });
+      if (page.items.length === 0 && !cursor && !(await customerExists(ctx.db, input))) throw notFound(input.customerId);
+      return page;
+    }),
 });

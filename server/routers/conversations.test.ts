@@ -113,10 +113,15 @@ describe('valid input', () => {
 
   it('SQL typed into the search box is only ever a search term', async () => {
     const staff = await h.callerAs('staff');
-    for (const search of ["'; DROP TABLE customers; --", "' OR '1'='1", 'x\' UNION SELECT password FROM auth_account --']) {
+    for (const search of ["'; DROP TABLE customers; --", "' OR '1'='1", "x' UNION SELECT password FROM auth_account --"]) {
       expect((await staff.conversations.list({ search })).threads).toEqual([]);
     }
-    expect(await h.db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual({ n: 1 });
+    expect(
+      await h.db
+        .selectFrom('customers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ n: 1 });
   });
 
   it('pages a thread list by cursor without skipping or repeating', async () => {
@@ -175,7 +180,12 @@ describe('valid input', () => {
 
   it('an empty thread has an empty history; byId gives the header', async () => {
     const staff = await h.callerAs('staff');
-    expect(await staff.conversations.history({ threadId: emptyThread })).toEqual({ messages: [], nextCursor: null, prevCursor: null, newestCursor: null });
+    expect(await staff.conversations.history({ threadId: emptyThread })).toEqual({
+      messages: [],
+      nextCursor: null,
+      prevCursor: null,
+      newestCursor: null,
+    });
     expect(await staff.conversations.byId({ threadId: linkedThread })).toEqual({
       id: linkedThread,
       customerId,
@@ -264,7 +274,10 @@ describe('hostile input is BAD_REQUEST, never a 500', () => {
     ['cursor with year 0', { threadId: UNKNOWN, cursor: b64('0000-01-01T00:00:00.000000Z|1') }],
     ['cursor with hour 24', { threadId: UNKNOWN, cursor: b64('2026-01-01T24:00:00.000000Z|1') }],
     ['cursor without microseconds', { threadId: UNKNOWN, cursor: b64('2026-01-01T00:00:00Z|1') }],
-    ['thread cursor for messages', { threadId: UNKNOWN, cursor: encodeThreadCursor({ lastMessageAt: '2026-01-01T00:00:00.000000Z', id: UNKNOWN }) }],
+    [
+      'thread cursor for messages',
+      { threadId: UNKNOWN, cursor: encodeThreadCursor({ lastMessageAt: '2026-01-01T00:00:00.000000Z', id: UNKNOWN }) },
+    ],
   ];
   const byIdCases: Array<[string, unknown]> = [
     ['not a uuid', { threadId: 'abc' }],
@@ -297,7 +310,9 @@ describe('hostile input is BAD_REQUEST, never a 500', () => {
 
   it('a __proto__ key (prototype pollution attempt) is rejected as an unknown key', async () => {
     const staff = await h.callerAs('staff');
-    await expect(staff.conversations.list(JSON.parse('{"__proto__": {"limit": 1}, "x": 1}'))).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(staff.conversations.list(JSON.parse('{"__proto__": {"limit": 1}, "x": 1}'))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     const res = await h.http('staff', 'conversations.list', undefined, { rawInput: '{"json":{"__proto__":{"limit":1},"x":1}}' });
     expect(res.status).toBe(400);
   });
@@ -362,7 +377,7 @@ describe('message search, triage filters, opening a thread at a message', () => 
     }
   });
 
-  it('history opens at a message with newer and older pages around it; another thread\'s message is NOT_FOUND', async () => {
+  it("history opens at a message with newer and older pages around it; another thread's message is NOT_FOUND", async () => {
     const staff = await h.callerAs('staff');
     const newest = await staff.conversations.history({ threadId: linkedThread, limit: 100 });
     const target = newest.messages[60]!;
@@ -376,7 +391,11 @@ describe('message search, triage filters, opening a thread at a message', () => 
     });
     const day = await staff.conversations.history({ threadId: linkedThread, aroundDay: '2026-01-10' });
     expect(day.messages.length).toBeGreaterThan(0);
-    const both = await h.http('staff', 'conversations.history', { threadId: linkedThread, aroundMessageId: target.id, aroundDay: '2026-01-10' });
+    const both = await h.http('staff', 'conversations.history', {
+      threadId: linkedThread,
+      aroundMessageId: target.id,
+      aroundDay: '2026-01-10',
+    });
     expect(both.status).toBe(400);
   });
 });

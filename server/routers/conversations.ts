@@ -46,20 +46,23 @@ export const conversationsRouter = createRouter({
    * Threads, most recent activity first (waiting on us: oldest wait first), filtered by channel,
    * customer, status, waiting, last-activity dates, and a name/phone/email search.
    */
-  list: authedProcedure.use(onReplica).input(listInput).query(({ ctx, input }) =>
-    listThreads(ctx.db, {
-      channel: input.channel,
-      search: input.search,
-      customerId: input.customerId,
-      status: input.status,
-      waiting: input.waiting,
-      from: input.from,
-      to: input.to,
-      timeZone: businessTimeZone(),
-      limit: input.limit,
-      cursor: input.cursor,
-    }),
-  ),
+  list: authedProcedure
+    .use(onReplica)
+    .input(listInput)
+    .query(({ ctx, input }) =>
+      listThreads(ctx.db, {
+        channel: input.channel,
+        search: input.search,
+        customerId: input.customerId,
+        status: input.status,
+        waiting: input.waiting,
+        from: input.from,
+        to: input.to,
+        timeZone: businessTimeZone(),
+        limit: input.limit,
+        cursor: input.cursor,
+      }),
+    ),
 
   /** Messages and voice transcripts matching a web-search style query, best of the newest first. */
   searchMessages: authedProcedure
@@ -80,26 +83,27 @@ export const conversationsRouter = createRouter({
    * (a search hit) or `aroundDay` (jump to date) open it at that point; with a cursor they are
    * ignored, so useInfiniteQuery can page on from the point it opened at.
    */
-  history: authedProcedure.use(onReplica).input(historyInput).query(async ({ ctx, input }) => {
-    const { threadId, limit } = input;
-    let page;
-    if (!input.cursor && (input.aroundMessageId || input.aroundDay)) {
-      const at = input.aroundMessageId
-        ? { messageId: input.aroundMessageId }
-        : { day: input.aroundDay!, timeZone: businessTimeZone() };
-      page = await threadHistoryAround(ctx.db, { threadId, limit, at });
-      if (!page) {
-        if (!(await threadById(ctx.db, threadId))) throw NOT_FOUND();
-        throw new TRPCError({ code: 'NOT_FOUND', message: 'This conversation has no message with that id.' });
+  history: authedProcedure
+    .use(onReplica)
+    .input(historyInput)
+    .query(async ({ ctx, input }) => {
+      const { threadId, limit } = input;
+      let page;
+      if (!input.cursor && (input.aroundMessageId || input.aroundDay)) {
+        const at = input.aroundMessageId ? { messageId: input.aroundMessageId } : { day: input.aroundDay!, timeZone: businessTimeZone() };
+        page = await threadHistoryAround(ctx.db, { threadId, limit, at });
+        if (!page) {
+          if (!(await threadById(ctx.db, threadId))) throw NOT_FOUND();
+          throw new TRPCError({ code: 'NOT_FOUND', message: 'This conversation has no message with that id.' });
+        }
+      } else {
+        const direction = input.direction === 'backward' ? 'newer' : 'older';
+        page = await threadHistory(ctx.db, { threadId, limit, cursor: input.cursor, direction });
       }
-    } else {
-      const direction = input.direction === 'backward' ? 'newer' : 'older';
-      page = await threadHistory(ctx.db, { threadId, limit, cursor: input.cursor, direction });
-    }
-    // An empty page is either an empty thread or no thread at all: only then look the thread up.
-    if (page.messages.length === 0 && !(await threadById(ctx.db, threadId))) throw NOT_FOUND();
-    return page;
-  }),
+      // An empty page is either an empty thread or no thread at all: only then look the thread up.
+      if (page.messages.length === 0 && !(await threadById(ctx.db, threadId))) throw NOT_FOUND();
+      return page;
+    }),
 
   /**
    * Server-sent events: which threads got new messages (`current` when the open thread did), or

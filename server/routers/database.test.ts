@@ -11,7 +11,14 @@ beforeAll(async () => {
 });
 afterAll(() => h?.drop());
 
-const QUERIES = ['database.indexes', 'database.tables', 'database.queryPlans', 'database.slowQueries', 'database.rollupConsistency', 'database.threadSummaries'] as const;
+const QUERIES = [
+  'database.indexes',
+  'database.tables',
+  'database.queryPlans',
+  'database.slowQueries',
+  'database.rollupConsistency',
+  'database.threadSummaries',
+] as const;
 
 describe('access', () => {
   it('without a session every procedure is UNAUTHORIZED; for staff FORBIDDEN (caller and HTTP)', async () => {
@@ -74,7 +81,12 @@ describe('as admin', () => {
   });
 
   it('explainAnalyze accepts only a registered query id: anything else is BAD_REQUEST, never SQL', async () => {
-    for (const input of [{ id: "conversations.history'; DROP TABLE customers; --" }, { id: 'SELECT 1' }, {}, { id: 'conversations.history', sql: 'SELECT 1' }]) {
+    for (const input of [
+      { id: "conversations.history'; DROP TABLE customers; --" },
+      { id: 'SELECT 1' },
+      {},
+      { id: 'conversations.history', sql: 'SELECT 1' },
+    ]) {
       const res = await h.http('admin', 'database.explainAnalyze', input, { method: 'POST' });
       expect(res.status, JSON.stringify(input)).toBe(400);
       expect(res.body.error.code).toBe('BAD_REQUEST');
@@ -97,7 +109,9 @@ describe('as admin', () => {
       expect(rollup!.body.result.ok).toBe(true);
       expect(threads!.body.result).toMatchObject({ ok: true, data: { checked: false } });
       expect(threads!.body.result.data.reason).toMatch(/Not checked: .*shared_thread_messages/);
-      expect(indexes!.body.result.problems.join(' ')).toMatch(/skipped for shared_thread_messages: shared_thread_messages is locked ACCESS EXCLUSIVE/);
+      expect(indexes!.body.result.problems.join(' ')).toMatch(
+        /skipped for shared_thread_messages: shared_thread_messages is locked ACCESS EXCLUSIVE/,
+      );
       expect(tables!.body.result.problems.join(' ')).toMatch(/Exact sizes skipped for shared_thread_messages/);
       const history = plans!.body.result.data.find((p: { id: string }) => p.id === 'conversations.history');
       expect(history.status).toBe('skipped');
@@ -115,7 +129,10 @@ describe('overview, activity and cancel/terminate', () => {
     await sleeper.connect();
     try {
       const pid = (await sleeper.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-      for (const [role, code] of [['anonymous', 'UNAUTHORIZED'], ['staff', 'FORBIDDEN']] as const) {
+      for (const [role, code] of [
+        ['anonymous', 'UNAUTHORIZED'],
+        ['staff', 'FORBIDDEN'],
+      ] as const) {
         const caller = await h.callerAs(role);
         await expect(caller.database.overview()).rejects.toMatchObject({ code });
         await expect(caller.database.activity()).rejects.toMatchObject({ code });
@@ -136,7 +153,12 @@ describe('overview, activity and cancel/terminate', () => {
     expect(overview.data.checks.find((c) => c.id === 'redundant-indexes')!.status).toBe('warning');
 
     await expect(admin.database.signalBackend({ pid: 999_999, action: 'cancel' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    for (const input of [{ pid: -1, action: 'cancel' }, { pid: 1.5, action: 'cancel' }, { pid: 10, action: 'kill' }, { pid: '10', action: 'cancel' }]) {
+    for (const input of [
+      { pid: -1, action: 'cancel' },
+      { pid: 1.5, action: 'cancel' },
+      { pid: 10, action: 'kill' },
+      { pid: '10', action: 'cancel' },
+    ]) {
       const res = await h.http('admin', 'database.signalBackend', input, { method: 'POST' });
       expect(res.status, JSON.stringify(input)).toBe(400);
       expect(res.body.error.message).toMatch(/pid must|action must|expected number/);
@@ -148,7 +170,10 @@ describe('overview, activity and cancel/terminate', () => {
     await sleeper.connect();
     try {
       const pid = (await sleeper.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-      const running = sleeper.query('SELECT pg_sleep(30)').then(() => 'finished', (e: Error) => e.message);
+      const running = sleeper.query('SELECT pg_sleep(30)').then(
+        () => 'finished',
+        (e: Error) => e.message,
+      );
       const admin = await h.callerAs('admin');
       await expect
         .poll(async () => {
@@ -160,7 +185,13 @@ describe('overview, activity and cancel/terminate', () => {
       expect(await running).toMatch(/canceling statement due to user request/);
       const activity = await admin.database.activity();
       if (!activity.ok) throw new Error(activity.problems.join('; '));
-      expect(activity.data.audit[0]).toMatchObject({ actorEmail: expect.stringContaining('admin'), action: 'cancel', pid, application: 'nightly-report', query: 'SELECT pg_sleep(30)' });
+      expect(activity.data.audit[0]).toMatchObject({
+        actorEmail: expect.stringContaining('admin'),
+        action: 'cancel',
+        pid,
+        application: 'nightly-report',
+        query: 'SELECT pg_sleep(30)',
+      });
     } finally {
       await sleeper.end();
     }

@@ -57,7 +57,9 @@ export const databaseRouter = createRouter({
   queryPlans: adminProcedure.query(({ ctx }) => readSection('the query plans', () => readQueryPlans(ctx.db))),
 
   /** pg_stat_statements' most expensive statements, or how to enable it. */
-  slowQueries: adminProcedure.query(({ ctx }) => readSection('pg_stat_statements', async () => ({ data: await readSlowQueries(ctx.db), problems: [] }))),
+  slowQueries: adminProcedure.query(({ ctx }) =>
+    readSection('pg_stat_statements', async () => ({ data: await readSlowQueries(ctx.db), problems: [] })),
+  ),
 
   /** Whether the analytics rollup's totals equal the raw api_usage totals for the last 90 days. */
   rollupConsistency: adminProcedure.query(({ ctx }) =>
@@ -77,11 +79,9 @@ export const databaseRouter = createRouter({
    * EXPLAIN (ANALYZE, BUFFERS) of one registered query, in a transaction that is rolled back.
    * A mutation: it runs the statement, on demand, and must never be cached or refetched by itself.
    */
-  explainAnalyze: adminProcedure
-    .input(explainAnalyzeInput)
-    .mutation(async ({ ctx, input }) => {
-      const report = await explainAnalyzeQuery(ctx.db, input.id);
-      if (!report) throw new TRPCError({ code: 'NOT_FOUND', message: `No registered query ${input.id}.` });
-      return report;
-    }),
+  explainAnalyze: adminProcedure.input(explainAnalyzeInput).mutation(async ({ ctx, input }) => {
+    const report = await explainAnalyzeQuery(ctx.db, input.id);
+    if (!report) throw new TRPCError({ code: 'NOT_FOUND', message: `No registered query ${input.id}.` });
+    return report;
+  }),
 });

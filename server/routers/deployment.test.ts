@@ -25,7 +25,9 @@ beforeAll(async () => {
   await seedDatabase(h.db, { rows: 500, seed: 7 });
   const c = await sql<{ id: number }>`select customer_id as id from appointments group by 1 order by count(*) desc limit 1`.execute(h.db);
   customerId = c.rows[0]!.id;
-  const t = await sql<{ id: string }>`select thread_id as id from shared_thread_messages group by 1 order by count(*) desc limit 1`.execute(h.db);
+  const t = await sql<{ id: string }>`select thread_id as id from shared_thread_messages group by 1 order by count(*) desc limit 1`.execute(
+    h.db,
+  );
   threadId = t.rows[0]!.id;
 }, 120_000);
 
@@ -44,7 +46,11 @@ async function sessionSettingsOnPooledBackends(url: string, pin = 20): Promise<s
     // Each client holds a transaction, so PgBouncer must hand each a different server connection.
     await Promise.all(clients.map((c) => c.query('begin')));
     const found = await Promise.all(
-      clients.map(async (c) => (await c.query(`select name || '=' || setting as s from pg_settings where source = 'session' and name <> 'application_name'`)).rows.map((r) => r.s as string)),
+      clients.map(async (c) =>
+        (
+          await c.query(`select name || '=' || setting as s from pg_settings where source = 'session' and name <> 'application_name'`)
+        ).rows.map((r) => r.s as string),
+      ),
     );
     return found.flat();
   } finally {
@@ -137,7 +143,14 @@ describe('bulkheads', () => {
     await locker.query('begin');
     await locker.query('lock table appointments in access exclusive mode');
     const released = new Promise<void>((resolve) =>
-      setTimeout(() => void locker.query('rollback').then(() => locker.end()).then(resolve), 6_000),
+      setTimeout(
+        () =>
+          void locker
+            .query('rollback')
+            .then(() => locker.end())
+            .then(resolve),
+        6_000,
+      ),
     );
     try {
       const t0 = performance.now();
@@ -149,7 +162,10 @@ describe('bulkheads', () => {
       await new Promise((r) => setTimeout(r, 100));
       const fast: number[] = [];
       while (performance.now() - t0 < 3_000) {
-        for (const [proc, input] of [['session.me', undefined], ['conversations.history', { threadId }]] as const) {
+        for (const [proc, input] of [
+          ['session.me', undefined],
+          ['conversations.history', { threadId }],
+        ] as const) {
           const s = performance.now();
           const r = await h.http('staff', proc, input);
           fast.push(performance.now() - s);

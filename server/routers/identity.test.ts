@@ -30,7 +30,11 @@ function freshPhone(): string {
   return `+1214555${String(1000 + phoneSeq).padStart(4, '0')}`;
 }
 async function newThread(contactName: string | null = null): Promise<string> {
-  const row = await h.db.insertInto('shared_threads').values({ channels: ['web'], contact_name: contactName }).returning('id').executeTakeFirstOrThrow();
+  const row = await h.db
+    .insertInto('shared_threads')
+    .values({ channels: ['web'], contact_name: contactName })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 async function codeError(p: Promise<unknown>) {
@@ -65,7 +69,12 @@ describe('identity.requestCode', () => {
     const threadId = await newThread();
     await anon.identity.requestCode({ threadId, destination: '(469) 555-0142' });
     await anon.identity.requestCode({ threadId, destination: '  Pat.Doe@Example.COM ' });
-    const dests = await h.db.selectFrom('shared_thread_pending_links').select('destination').where('thread_id', '=', threadId).orderBy('created_at').execute();
+    const dests = await h.db
+      .selectFrom('shared_thread_pending_links')
+      .select('destination')
+      .where('thread_id', '=', threadId)
+      .orderBy('created_at')
+      .execute();
     expect(dests.map((d) => d.destination).sort()).toEqual(['+14695550142', 'pat.doe@example.com']);
   });
 
@@ -83,7 +92,11 @@ describe('identity.requestCode', () => {
       expect(seconds).toBeGreaterThan(14 * 60);
       expect(seconds).toBeLessThanOrEqual(15 * 60);
     }
-    const stored = await h.db.selectFrom('shared_thread_pending_links').select(sql<number>`count(*)::int`.as('n')).where('destination', '=', phone).executeTakeFirstOrThrow();
+    const stored = await h.db
+      .selectFrom('shared_thread_pending_links')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('destination', '=', phone)
+      .executeTakeFirstOrThrow();
     expect(stored.n).toBe(3);
     expect(sender.sent.filter((m) => m.to === phone)).toHaveLength(3);
   });
@@ -118,7 +131,7 @@ describe('identity.requestCode', () => {
     expect(sender.sent).toHaveLength(0);
   });
 
-  it('a failing send is a 502, leaves no code, and uses none of the destination\'s quota (issue 17)', async () => {
+  it("a failing send is a 502, leaves no code, and uses none of the destination's quota (issue 17)", async () => {
     configureOtp({ sender: { name: 'broken', send: async () => Promise.reject(new Error('provider down')) } });
     const threadId = await newThread();
     const phone = freshPhone();
@@ -132,7 +145,7 @@ describe('identity.requestCode', () => {
     await expect(anon.identity.requestCode({ threadId, destination: phone })).resolves.toMatchObject({ sent: true });
   });
 
-  it('no sender for the destination\'s kind is a 503 naming the missing settings, and stores nothing', async () => {
+  it("no sender for the destination's kind is a 503 naming the missing settings, and stores nothing", async () => {
     configureOtp({ sender: new ProviderOtpSender({ SMTP_URL: 'smtp://127.0.0.1:9' }) });
     const threadId = await newThread();
     const sms = await codeError(anon.identity.requestCode({ threadId, destination: freshPhone() }));
@@ -141,7 +154,10 @@ describe('identity.requestCode', () => {
       message: 'Text messages cannot be sent from this server yet: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM are not set.',
     });
     const email = await codeError(anon.identity.requestCode({ threadId, destination: 'someone@example.com' }));
-    expect(email).toEqual({ code: 'SERVICE_UNAVAILABLE', message: 'Emails cannot be sent from this server yet: OTP_EMAIL_FROM is not set.' });
+    expect(email).toEqual({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'Emails cannot be sent from this server yet: OTP_EMAIL_FROM is not set.',
+    });
     expect(await h.db.selectFrom('shared_thread_pending_links').select('id').where('thread_id', '=', threadId).execute()).toEqual([]);
   });
 
@@ -157,14 +173,21 @@ describe('identity.requestCode', () => {
     }
     expect(results).toEqual([...Array(10).fill('sent'), 'TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS']);
     const other = await h.callerAs('anonymous', { clientAddress: '10.99.0.1' });
-    await expect(other.identity.requestCode({ threadId: await newThread(), destination: freshPhone() })).resolves.toMatchObject({ sent: true });
+    await expect(other.identity.requestCode({ threadId: await newThread(), destination: freshPhone() })).resolves.toMatchObject({
+      sent: true,
+    });
   });
 
   it('a client cannot pick its own bucket: X-Forwarded-For entries before the peer are ignored', async () => {
     const results: string[] = [];
     for (let i = 0; i < 11; i++) {
       const spoofed = await h.callerAs('anonymous', { clientAddress: `203.0.113.${i}, 10.17.200.1` });
-      results.push(await spoofed.identity.requestCode({ threadId: await newThread(), destination: freshPhone() }).then(() => 'sent', (e) => e.code));
+      results.push(
+        await spoofed.identity.requestCode({ threadId: await newThread(), destination: freshPhone() }).then(
+          () => 'sent',
+          (e) => e.code,
+        ),
+      );
     }
     expect(results.at(-1)).toBe('TOO_MANY_REQUESTS');
   });
@@ -174,7 +197,9 @@ describe('identity.verifyCode', () => {
   async function issue(destination = freshPhone(), contactName: string | null = null) {
     const threadId = await newThread(contactName);
     await anon.identity.requestCode({ threadId, destination });
-    const to = (await h.db.selectFrom('shared_thread_pending_links').select('destination').where('thread_id', '=', threadId).executeTakeFirstOrThrow()).destination;
+    const to = (
+      await h.db.selectFrom('shared_thread_pending_links').select('destination').where('thread_id', '=', threadId).executeTakeFirstOrThrow()
+    ).destination;
     return { threadId, destination, code: sender.lastCodeFor(to)! };
   }
   const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
@@ -182,7 +207,11 @@ describe('identity.verifyCode', () => {
   it('links the thread to a new customer, in one go, and the code is single-use', async () => {
     const { threadId, destination, code } = await issue(freshPhone(), 'Dana Whitfield');
     expect(await anon.identity.verifyCode({ threadId, destination, code })).toEqual({ verified: true });
-    const t = await h.db.selectFrom('shared_threads').select(['customer_id', 'linked_at', 'contact_phone']).where('id', '=', threadId).executeTakeFirstOrThrow();
+    const t = await h.db
+      .selectFrom('shared_threads')
+      .select(['customer_id', 'linked_at', 'contact_phone'])
+      .where('id', '=', threadId)
+      .executeTakeFirstOrThrow();
     expect(t.customer_id).not.toBeNull();
     expect(t.linked_at).toBeInstanceOf(Date);
     expect(t.contact_phone).toBe(destination);
@@ -194,7 +223,11 @@ describe('identity.verifyCode', () => {
   });
 
   it('links to the existing customer with that email (case-insensitively)', async () => {
-    const existing = await h.db.insertInto('customers').values({ name: 'Robin Ames', email: 'robin.ames@example.com' }).returning('id').executeTakeFirstOrThrow();
+    const existing = await h.db
+      .insertInto('customers')
+      .values({ name: 'Robin Ames', email: 'robin.ames@example.com' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const { threadId, code } = await issue('Robin.Ames@Example.com');
     await anon.identity.verifyCode({ threadId, destination: 'ROBIN.AMES@example.com', code });
     const t = await h.db.selectFrom('shared_threads').select('customer_id').where('id', '=', threadId).executeTakeFirstOrThrow();
@@ -211,7 +244,10 @@ describe('identity.verifyCode', () => {
     const { threadId, destination, code } = await issue();
     await sql`UPDATE shared_thread_pending_links SET created_at = now() - interval '11 minutes', expires_at = now() - interval '1 minute'
                WHERE thread_id = ${threadId}`.execute(h.db);
-    expect(await codeError(anon.identity.verifyCode({ threadId, destination, code }))).toEqual({ code: 'BAD_REQUEST', message: VERIFY_FAILED });
+    expect(await codeError(anon.identity.verifyCode({ threadId, destination, code }))).toEqual({
+      code: 'BAD_REQUEST',
+      message: VERIFY_FAILED,
+    });
     const t = await h.db.selectFrom('shared_threads').select('customer_id').where('id', '=', threadId).executeTakeFirstOrThrow();
     expect(t.customer_id).toBeNull();
   });
@@ -223,17 +259,28 @@ describe('identity.verifyCode', () => {
 
     const b = await issue();
     for (let i = 0; i < 5; i++) {
-      expect(await codeError(anon.identity.verifyCode({ ...b, code: wrong(b.code) }))).toEqual({ code: 'BAD_REQUEST', message: VERIFY_FAILED });
+      expect(await codeError(anon.identity.verifyCode({ ...b, code: wrong(b.code) }))).toEqual({
+        code: 'BAD_REQUEST',
+        message: VERIFY_FAILED,
+      });
     }
     expect(await codeError(anon.identity.verifyCode(b))).toEqual({ code: 'BAD_REQUEST', message: VERIFY_FAILED });
-    const row = await h.db.selectFrom('shared_thread_pending_links').select('attempts').where('thread_id', '=', b.threadId).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('shared_thread_pending_links')
+      .select('attempts')
+      .where('thread_id', '=', b.threadId)
+      .executeTakeFirstOrThrow();
     expect(row.attempts).toBe(5); // the sixth try was refused before counting
   });
 
   it('guesses in parallel cannot exceed 5 attempts', async () => {
     const a = await issue();
     await Promise.allSettled(Array.from({ length: 12 }, () => anon.identity.verifyCode({ ...a, code: wrong(a.code) })));
-    const row = await h.db.selectFrom('shared_thread_pending_links').select('attempts').where('thread_id', '=', a.threadId).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('shared_thread_pending_links')
+      .select('attempts')
+      .where('thread_id', '=', a.threadId)
+      .executeTakeFirstOrThrow();
     expect(row.attempts).toBe(5);
   });
 
@@ -258,21 +305,44 @@ describe('no user enumeration', () => {
 
     const r1 = await h.http('anonymous', 'identity.requestCode', { threadId: t1, destination: known }, { method: 'POST' });
     const r2 = await h.http('anonymous', 'identity.requestCode', { threadId: t2, destination: unknown }, { method: 'POST' });
-    const strip = (r: { status: number; body: any }) => ({ status: r.status, body: { result: { ...r.body.result, maskedDestination: undefined } } });
+    const strip = (r: { status: number; body: any }) => ({
+      status: r.status,
+      body: { result: { ...r.body.result, maskedDestination: undefined } },
+    });
     expect(strip(r1)).toEqual(strip(r2));
     expect(r1.status).toBe(200);
 
     const bad1 = await h.http('anonymous', 'identity.verifyCode', { threadId: t1, destination: known, code: '000000' }, { method: 'POST' });
-    const bad2 = await h.http('anonymous', 'identity.verifyCode', { threadId: t2, destination: unknown, code: '000000' }, { method: 'POST' });
-    const none = await h.http('anonymous', 'identity.verifyCode', { threadId: await newThread(), destination: known, code: '000000' }, { method: 'POST' });
+    const bad2 = await h.http(
+      'anonymous',
+      'identity.verifyCode',
+      { threadId: t2, destination: unknown, code: '000000' },
+      { method: 'POST' },
+    );
+    const none = await h.http(
+      'anonymous',
+      'identity.verifyCode',
+      { threadId: await newThread(), destination: known, code: '000000' },
+      { method: 'POST' },
+    );
     const pick = (r: { status: number; body: any }) => ({ status: r.status, code: r.body.error?.code, message: r.body.error?.message });
     // (000000 is wrong for both unless the code happens to be 000000: one in a million.)
     expect(pick(bad1)).toEqual({ status: 400, code: 'BAD_REQUEST', message: VERIFY_FAILED });
     expect(pick(bad2)).toEqual(pick(bad1));
     expect(pick(none)).toEqual(pick(bad1));
 
-    const ok1 = await h.http('anonymous', 'identity.verifyCode', { threadId: t1, destination: known, code: sender.lastCodeFor(known) }, { method: 'POST' });
-    const ok2 = await h.http('anonymous', 'identity.verifyCode', { threadId: t2, destination: unknown, code: sender.lastCodeFor(unknown) }, { method: 'POST' });
+    const ok1 = await h.http(
+      'anonymous',
+      'identity.verifyCode',
+      { threadId: t1, destination: known, code: sender.lastCodeFor(known) },
+      { method: 'POST' },
+    );
+    const ok2 = await h.http(
+      'anonymous',
+      'identity.verifyCode',
+      { threadId: t2, destination: unknown, code: sender.lastCodeFor(unknown) },
+      { method: 'POST' },
+    );
     expect(ok1).toEqual(ok2);
     expect(ok1).toEqual({ status: 200, body: { result: { verified: true } } });
   });

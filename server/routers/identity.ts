@@ -45,31 +45,33 @@ function tooMany(seconds: number) {
 
 export const identityRouter = createRouter({
   /** Sends a 6-digit code to the phone or email; the same answer whether or not a customer has it. */
-  requestCode: publicProcedure
-    .input(z.strictObject({ threadId, destination }))
-    .mutation(async ({ ctx, input }) => {
-      const wait = await takeRequestCodeSlot(ctx.db, ctx.clientAddress);
-      if (wait > 0) throw tooMany(wait);
-      const r = await requestCode(ctx.db, otpDeps(), input);
-      if (r.ok) return { sent: true as const, destinationType: r.destinationType, maskedDestination: r.maskedDestination, expiresInSeconds: r.expiresInSeconds };
-      if (r.reason === 'thread_not_found') throw new TRPCError({ code: 'NOT_FOUND', message: 'No conversation has this id.' });
-      if (r.reason === 'rate_limited') throw tooMany(r.retryAfterSeconds);
-      if (r.reason === 'not_configured') {
-        const kind = input.destination.type === 'phone' ? 'Text messages' : 'Emails';
-        throw new TRPCError({
-          code: 'SERVICE_UNAVAILABLE',
-          message: `${kind} cannot be sent from this server yet: ${r.missingSettings.join(', ')} ${r.missingSettings.length === 1 ? 'is' : 'are'} not set.`,
-        });
-      }
-      throw new TRPCError({ code: 'BAD_GATEWAY', message: 'The code could not be sent right now. Try again in a minute.' });
-    }),
+  requestCode: publicProcedure.input(z.strictObject({ threadId, destination })).mutation(async ({ ctx, input }) => {
+    const wait = await takeRequestCodeSlot(ctx.db, ctx.clientAddress);
+    if (wait > 0) throw tooMany(wait);
+    const r = await requestCode(ctx.db, otpDeps(), input);
+    if (r.ok)
+      return {
+        sent: true as const,
+        destinationType: r.destinationType,
+        maskedDestination: r.maskedDestination,
+        expiresInSeconds: r.expiresInSeconds,
+      };
+    if (r.reason === 'thread_not_found') throw new TRPCError({ code: 'NOT_FOUND', message: 'No conversation has this id.' });
+    if (r.reason === 'rate_limited') throw tooMany(r.retryAfterSeconds);
+    if (r.reason === 'not_configured') {
+      const kind = input.destination.type === 'phone' ? 'Text messages' : 'Emails';
+      throw new TRPCError({
+        code: 'SERVICE_UNAVAILABLE',
+        message: `${kind} cannot be sent from this server yet: ${r.missingSettings.join(', ')} ${r.missingSettings.length === 1 ? 'is' : 'are'} not set.`,
+      });
+    }
+    throw new TRPCError({ code: 'BAD_GATEWAY', message: 'The code could not be sent right now. Try again in a minute.' });
+  }),
 
   /** Checks the code; on success the conversation is linked to the customer with that phone or email. */
-  verifyCode: publicProcedure
-    .input(z.strictObject({ threadId, destination, code }))
-    .mutation(async ({ ctx, input }) => {
-      const { ok } = await verifyCode(ctx.db, otpDeps(), input);
-      if (!ok) throw new TRPCError({ code: 'BAD_REQUEST', message: VERIFY_FAILED });
-      return { verified: true as const };
-    }),
+  verifyCode: publicProcedure.input(z.strictObject({ threadId, destination, code })).mutation(async ({ ctx, input }) => {
+    const { ok } = await verifyCode(ctx.db, otpDeps(), input);
+    if (!ok) throw new TRPCError({ code: 'BAD_REQUEST', message: VERIFY_FAILED });
+    return { verified: true as const };
+  }),
 });

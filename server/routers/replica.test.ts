@@ -44,10 +44,14 @@ async function call(procedure: string, input?: unknown, method: 'GET' | 'POST' =
   const url = new URL(`http://localhost/api/trpc/${procedure}`);
   const body = input === undefined ? undefined : JSON.stringify(superjson.serialize(input));
   if (method === 'GET' && body) url.searchParams.set('input', body);
-  const req = new Request(url, { method, headers: { cookie, 'content-type': 'application/json' }, body: method === 'POST' ? body : undefined });
+  const req = new Request(url, {
+    method,
+    headers: { cookie, 'content-type': 'application/json' },
+    body: method === 'POST' ? body : undefined,
+  });
   const res = await handleTrpc(req, { services, log: false });
   const json: any = await res.json();
-  return { status: res.status, data: json.result ? superjson.deserialize(json.result.data) as any : json.error };
+  return { status: res.status, data: json.result ? (superjson.deserialize(json.result.data) as any) : json.error };
 }
 
 /** Queries of the app (not the lag check) sent to the replica's pool. */
@@ -78,7 +82,11 @@ beforeAll(async () => {
       if (e.level === 'query' && /webhook_events/.test(e.query.sql)) replicaQueries++;
     },
   });
-  const auth = createAuth(primary, { secret: 'test-secret-test-secret-test-secret-0123', baseURL: 'http://localhost:3000', requestsPerMinute: 1000 });
+  const auth = createAuth(primary, {
+    secret: 'test-secret-test-secret-test-secret-0123',
+    baseURL: 'http://localhost:3000',
+    requestsPerMinute: 1000,
+  });
   services = {
     db: primary,
     auth,
@@ -87,7 +95,10 @@ beforeAll(async () => {
   };
   const email = DEMO_USERS.find((u) => u.role === 'admin')!.email;
   const res = await auth.api.signInEmail({ body: { email, password: PASSWORD }, asResponse: true });
-  cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   await waitForReplica(async () => {
     try {
       return (await sql<{ n: number }>`select count(*)::int as n from auth_session`.execute(replica)).rows[0]!.n > 0;
@@ -115,7 +126,10 @@ describe('read replica', () => {
     expect((await replicaCommits()) - before).toBeGreaterThanOrEqual(1);
     // And the replica's server saw them: its own statistics count scans of the table (flushed within ~10 s).
     await waitForReplica(async () => {
-      const rows = await adminQuery(withDatabase(admin.replicaAdminUrl, name), `select coalesce(seq_scan, 0) + coalesce(idx_scan, 0) as n from pg_stat_user_tables where relname = 'webhook_events'`);
+      const rows = await adminQuery(
+        withDatabase(admin.replicaAdminUrl, name),
+        `select coalesce(seq_scan, 0) + coalesce(idx_scan, 0) as n from pg_stat_user_tables where relname = 'webhook_events'`,
+      );
       return Number(rows[0]?.n ?? 0) > 0;
     }, 15_000);
     const node = await call('database.replication');
@@ -128,7 +142,10 @@ describe('read replica', () => {
       .values({ provider_event_id: `evt_${Date.now()}`, event_type: 'job.scheduled', payload: '{}', status: 'dead' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await waitForReplica(async () => (await sql<{ n: number }>`select count(*)::int as n from webhook_events where id = ${id}`.execute(replica)).rows[0]!.n === 1);
+    await waitForReplica(
+      async () =>
+        (await sql<{ n: number }>`select count(*)::int as n from webhook_events where id = ${id}`.execute(replica)).rows[0]!.n === 1,
+    );
     // Freeze the replica: it keeps serving the old row.
     await adminQuery(admin.replicaAdminUrl, 'select pg_wal_replay_pause()');
     try {

@@ -7,15 +7,38 @@ let dana: number;
 beforeAll(async () => {
   process.env.BUSINESS_TIME_ZONE = 'America/Chicago';
   h = await createHarness('schedule_router');
-  const [c] = await h.db.insertInto('customers').values([{ name: 'Dana Whitfield', phone: '+13125550142' }]).returning('id').execute();
+  const [c] = await h.db
+    .insertInto('customers')
+    .values([{ name: 'Dana Whitfield', phone: '+13125550142' }])
+    .returning('id')
+    .execute();
   dana = c!.id;
   // Tuesday 2030-04-02, 09:00 and 10:00 CDT, and one on Thursday.
   await h.db
     .insertInto('appointments')
     .values([
-      { customer_id: dana, date: new Date('2030-04-02T14:00:00Z'), status: 'scheduled', service_type: 'Drain cleaning', technician: 'Grace Kim', amount_cents: 9900 },
-      { customer_id: dana, date: new Date('2030-04-02T15:00:00Z'), status: 'confirmed', service_type: 'HVAC repair', technician: 'Luis Ortega' },
-      { customer_id: dana, date: new Date('2030-04-04T15:00:00Z'), status: 'confirmed', service_type: 'HVAC repair', technician: 'Grace Kim' },
+      {
+        customer_id: dana,
+        date: new Date('2030-04-02T14:00:00Z'),
+        status: 'scheduled',
+        service_type: 'Drain cleaning',
+        technician: 'Grace Kim',
+        amount_cents: 9900,
+      },
+      {
+        customer_id: dana,
+        date: new Date('2030-04-02T15:00:00Z'),
+        status: 'confirmed',
+        service_type: 'HVAC repair',
+        technician: 'Luis Ortega',
+      },
+      {
+        customer_id: dana,
+        date: new Date('2030-04-04T15:00:00Z'),
+        status: 'confirmed',
+        service_type: 'HVAC repair',
+        technician: 'Grace Kim',
+      },
     ])
     .execute();
 });
@@ -33,7 +56,15 @@ describe('schedule', () => {
     const staff = await h.callerAs('staff');
     const day = await staff.schedule.list({ date: '2030-04-02' });
     expect(day.items).toEqual([
-      expect.objectContaining({ customerId: dana, customerName: 'Dana Whitfield', serviceType: 'Drain cleaning', technician: 'Grace Kim', status: 'scheduled', amountCents: 9900, needsAttention: true }),
+      expect.objectContaining({
+        customerId: dana,
+        customerName: 'Dana Whitfield',
+        serviceType: 'Drain cleaning',
+        technician: 'Grace Kim',
+        status: 'scheduled',
+        amountCents: 9900,
+        needsAttention: true,
+      }),
       expect.objectContaining({ serviceType: 'HVAC repair', technician: 'Luis Ortega', status: 'confirmed', amountCents: null }),
     ]);
     expect(day.nextCursor).toBeNull();
@@ -51,7 +82,15 @@ describe('schedule', () => {
   it('summarises the week: seven days, counts, and the filter choices', async () => {
     const staff = await h.callerAs('staff');
     const week = await staff.schedule.summary({ view: 'week', date: '2030-04-03', technician: 'Grace Kim' });
-    expect(week.days.map((d) => d.day)).toEqual(['2030-04-01', '2030-04-02', '2030-04-03', '2030-04-04', '2030-04-05', '2030-04-06', '2030-04-07']);
+    expect(week.days.map((d) => d.day)).toEqual([
+      '2030-04-01',
+      '2030-04-02',
+      '2030-04-03',
+      '2030-04-04',
+      '2030-04-05',
+      '2030-04-06',
+      '2030-04-07',
+    ]);
     expect(week.days.map((d) => d.total)).toEqual([0, 1, 0, 1, 0, 0, 0]);
     expect(week.technicians).toEqual([
       { name: 'Grace Kim', count: 2 },

@@ -35,7 +35,12 @@ beforeAll(async () => {
   failedId = (
     await insert('evt_failed', 'job.created', {
       event: 'job.created',
-      job: { id: 'job_r2', customer_id: 'cus_unknown', schedule: { scheduled_start: '2026-03-06T15:00:00Z' }, updated_at: '2026-03-01T10:00:00Z' },
+      job: {
+        id: 'job_r2',
+        customer_id: 'cus_unknown',
+        schedule: { scheduled_start: '2026-03-06T15:00:00Z' },
+        updated_at: '2026-03-01T10:00:00Z',
+      },
     })
   ).id;
   await drain(h.db);
@@ -60,7 +65,9 @@ describe('access', () => {
     ];
     for (const p of calls(staff)) await expect(p).rejects.toMatchObject({ code: 'FORBIDDEN' });
     for (const p of calls(anonymous)) await expect(p).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    expect((await h.db.selectFrom('webhook_events').select('status').where('id', '=', deadId).executeTakeFirstOrThrow()).status).toBe('dead');
+    expect((await h.db.selectFrom('webhook_events').select('status').where('id', '=', deadId).executeTakeFirstOrThrow()).status).toBe(
+      'dead',
+    );
   });
 });
 
@@ -83,7 +90,14 @@ describe('reading', () => {
     // As stored before the history existed (and as seeded): last_error and attempts, errors empty.
     const { id } = await h.db
       .insertInto('webhook_events')
-      .values({ provider_event_id: 'evt_old', event_type: 'job.created', payload: '{}', status: 'dead', attempts: 2, last_error: `duplicate key value violates unique constraint "appointments_pkey" ${'x'.repeat(400)} END` })
+      .values({
+        provider_event_id: 'evt_old',
+        event_type: 'job.created',
+        payload: '{}',
+        status: 'dead',
+        attempts: 2,
+        last_error: `duplicate key value violates unique constraint "appointments_pkey" ${'x'.repeat(400)} END`,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const admin = await h.callerAs('admin');
@@ -163,8 +177,19 @@ describe('bulk replay', () => {
     expect((await admin.webhooks.stats()).counts.dead).toBeGreaterThanOrEqual(35);
 
     const job = await admin.webhooks.bulkReplayStart({ filter, upToId: dry.upToId, expected: dry.count });
-    expect(job).toMatchObject({ status: 'done', expected: 30, queued: 30, createdBy: 'admin@example.com', filter: { statuses: ['dead'], errorContains: 'etimedout' } });
-    const changed = await h.db.selectFrom('webhook_events').select('id').where('status', '=', 'pending').where('last_error', 'like', 'connect%').execute();
+    expect(job).toMatchObject({
+      status: 'done',
+      expected: 30,
+      queued: 30,
+      createdBy: 'admin@example.com',
+      filter: { statuses: ['dead'], errorContains: 'etimedout' },
+    });
+    const changed = await h.db
+      .selectFrom('webhook_events')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('last_error', 'like', 'connect%')
+      .execute();
     expect(changed).toHaveLength(dry.count);
     expect((await admin.webhooks.bulkReplayDryRun(filter)).count).toBe(0);
     expect((await admin.webhooks.replayJobs())[0]).toMatchObject({ id: job.id, queued: 30 });
@@ -179,9 +204,21 @@ describe('rejected deliveries', () => {
   it('counts by reason and lists the latest; the Database page finding asks about the secret', async () => {
     expect(await webhookSecretFinding(h.db)).toBeNull();
     for (let i = 0; i < 3; i++) {
-      await recordRejection(h.db, { reason: 'bad_signature', detail: 'Signature does not match.', sourceIp: '198.51.100.4', rawBody: Buffer.from(`{"n":${i}}`), bodyBytes: 7 });
+      await recordRejection(h.db, {
+        reason: 'bad_signature',
+        detail: 'Signature does not match.',
+        sourceIp: '198.51.100.4',
+        rawBody: Buffer.from(`{"n":${i}}`),
+        bodyBytes: 7,
+      });
     }
-    await recordRejection(h.db, { reason: 'too_large', detail: 'Body larger than 262144 bytes.', sourceIp: null, rawBody: null, bodyBytes: 300_000 });
+    await recordRejection(h.db, {
+      reason: 'too_large',
+      detail: 'Body larger than 262144 bytes.',
+      sourceIp: null,
+      rawBody: null,
+      bodyBytes: 300_000,
+    });
     const admin = await h.callerAs('admin');
     const { counts, latest } = await admin.webhooks.rejections({});
     expect(counts).toEqual([
@@ -286,7 +323,10 @@ describe('plans', () => {
       insert into webhook_events (provider_event_id, event_type, payload, status, attempts)
       select 'more_' || g, 'job.updated', '{}', 'processed', 1 from generate_series(1, 150000) g`.execute(h.db);
     await sql`vacuum (analyze) webhook_events`.execute(h.db);
-    const { rows } = await sql<{ status: string; n: number }>`select status, count(*)::int as n from webhook_events group by status`.execute(h.db);
+    const { rows } = await sql<{
+      status: string;
+      n: number;
+    }>`select status, count(*)::int as n from webhook_events group by status`.execute(h.db);
     const truth = Object.fromEntries(rows.map((r) => [r.status, r.n]));
     const admin = await h.callerAs('admin');
     const started = performance.now();

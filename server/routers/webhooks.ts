@@ -28,17 +28,20 @@ export const webhooksRouter = createRouter({
   stats: adminProcedure.use(onReplica).query(({ ctx }) => webhookStats(ctx.db)),
 
   /** Events newest first, filtered by status, type, id search and received range, paged by `nextCursor`. */
-  list: adminProcedure.use(onReplica).input(listInputSchema).query(({ ctx, input }) =>
-    listWebhookEvents(ctx.db, {
-      status: input.status,
-      eventType: input.eventType || null,
-      search: input.search || null,
-      from: input.from,
-      to: input.to,
-      limit: input.limit,
-      cursor: input.cursor,
-    }),
-  ),
+  list: adminProcedure
+    .use(onReplica)
+    .input(listInputSchema)
+    .query(({ ctx, input }) =>
+      listWebhookEvents(ctx.db, {
+        status: input.status,
+        eventType: input.eventType || null,
+        search: input.search || null,
+        from: input.from,
+        to: input.to,
+        limit: input.limit,
+        cursor: input.cursor,
+      }),
+    ),
 
   /** One event with its payload, full last error and attempt history. */
   byId: adminProcedure.input(z.strictObject({ id: eventIdSchema })).query(async ({ ctx, input }) => {

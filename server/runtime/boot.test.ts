@@ -7,10 +7,14 @@ const run = promisify(execFile);
 /** What instrumentation.ts runs at `next start`: in a child process, with a given environment. */
 async function boot(env: Record<string, string>) {
   try {
-    await run(process.execPath, ['--import', 'tsx', '-e', "const m = await import('./server/runtime/boot.ts'); m.boot(); process.exit(0)"], {
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
-      timeout: 30_000,
-    });
+    await run(
+      process.execPath,
+      ['--import', 'tsx', '-e', "const m = await import('./server/runtime/boot.ts'); m.boot(); process.exit(0)"],
+      {
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
+        timeout: 30_000,
+      },
+    );
     return { code: 0, stderr: '' };
   } catch (err) {
     const e = err as { code: number; stderr: string };

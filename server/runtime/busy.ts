@@ -31,7 +31,8 @@ function ownBusyReason(err: unknown, limits: { lockTimeoutMs: number; statementT
   const e = err as { code?: string; message?: string } | null;
   if (!e || typeof e !== 'object') return null;
   if (e instanceof BulkheadFull) return e.message;
-  if (e.code === LOCK_NOT_AVAILABLE) return `a table it reads is locked by another session (waited ${limits.lockTimeoutMs} ms for the lock)`;
+  if (e.code === LOCK_NOT_AVAILABLE)
+    return `a table it reads is locked by another session (waited ${limits.lockTimeoutMs} ms for the lock)`;
   if (e.code === QUERY_CANCELED) return `its query ran longer than the ${limits.statementTimeoutMs} ms statement timeout`;
   if (e.code === TOO_MANY_CONNECTIONS) return 'the database has no free connections';
   const message = e.message ?? '';

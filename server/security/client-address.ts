@@ -25,10 +25,7 @@ export function trustedProxyHops(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(n) && n >= 0 && n <= 10 ? n : 0;
 }
 
-export function clientAddress(
-  headers: Headers,
-  options: { hops?: number; peerAppended?: boolean } = {},
-): string {
+export function clientAddress(headers: Headers, options: { hops?: number; peerAppended?: boolean } = {}): string {
   const hops = options.hops ?? trustedProxyHops();
   const peerAppended = options.peerAppended ?? globalForPeer.__peerAppended === true;
   const chain = (headers.get('x-forwarded-for') ?? '')

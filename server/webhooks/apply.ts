@@ -15,13 +15,7 @@ type Trx = Transaction<Database>;
 
 /** What applying an event did, for logs and tests. */
 export type ApplyOutcome =
-  | 'customer-created'
-  | 'customer-updated'
-  | 'customer-stale'
-  | 'appointment-upserted'
-  | 'appointment-stale'
-  | 'job-unscheduled'
-  | 'ignored';
+  'customer-created' | 'customer-updated' | 'customer-stale' | 'appointment-upserted' | 'appointment-stale' | 'job-unscheduled' | 'ignored';
 
 /** A customer a job refers to, not yet known: retrying later (after its customer event) may fix it. */
 export class MissingCustomerError extends Error {
@@ -54,9 +48,7 @@ export async function applyHousecallProEvent(
 }
 
 const newer = (incoming: string | null) =>
-  incoming === null
-    ? sql<boolean>`false`
-    : sql<boolean>`(source_updated_at is null or source_updated_at < ${incoming}::timestamptz)`;
+  incoming === null ? sql<boolean>`false` : sql<boolean>`(source_updated_at is null or source_updated_at < ${incoming}::timestamptz)`;
 
 /** Unique violations a concurrent writer can cause on a contact field (see upsertCustomer). */
 function isContactClash(err: unknown): boolean {
@@ -94,12 +86,7 @@ async function upsertCustomerOnce(
   trx: Trx,
   c: CustomerFields,
 ): Promise<{ id: number; outcome: 'customer-created' | 'customer-updated' | 'customer-stale' } | undefined> {
-  const existing = await trx
-    .selectFrom('customers')
-    .select('id')
-    .where('housecallpro_id', '=', c.hcpId)
-    .forUpdate()
-    .executeTakeFirst();
+  const existing = await trx.selectFrom('customers').select('id').where('housecallpro_id', '=', c.hcpId).forUpdate().executeTakeFirst();
   if (existing) {
     const contact = await freeContact(trx, c, existing.id);
     const updated = await trx
@@ -119,9 +106,7 @@ async function upsertCustomerOnce(
           .selectFrom('customers')
           .select('id')
           .where('housecallpro_id', 'is', null)
-          .where((eb) =>
-            eb.or([...(c.email ? [eb('email', '=', c.email)] : []), ...(c.phone ? [eb('phone', '=', c.phone)] : [])]),
-          )
+          .where((eb) => eb.or([...(c.email ? [eb('email', '=', c.email)] : []), ...(c.phone ? [eb('phone', '=', c.phone)] : [])]))
           .orderBy('id')
           .limit(1)
           .forUpdate()
@@ -160,9 +145,7 @@ async function freeContact(trx: Trx, c: CustomerFields, self: number | null): Pr
   const holders = await trx
     .selectFrom('customers')
     .select(['phone', 'email'])
-    .where((eb) =>
-      eb.or([...(c.phone ? [eb('phone', '=', c.phone)] : []), ...(c.email ? [eb('email', '=', c.email)] : [])]),
-    )
+    .where((eb) => eb.or([...(c.phone ? [eb('phone', '=', c.phone)] : []), ...(c.email ? [eb('email', '=', c.email)] : [])]))
     .$if(self !== null, (qb) => qb.where('id', '<>', self!))
     .execute();
   const out: { phone?: string; email?: string } = {};

@@ -40,15 +40,15 @@ export class UnprocessableEventError extends Error {
 /** The provider's event id (when the payload carries one) and the event type ('unknown' if none). */
 export function eventIdentity(payload: Record<string, unknown>): { eventId: string | null; eventType: string } {
   const rawType = payload.event;
-  const eventType =
-    typeof rawType === 'string' && /^[\w.:-]{1,100}$/.test(rawType.trim()) ? rawType.trim().toLowerCase() : 'unknown';
+  const eventType = typeof rawType === 'string' && /^[\w.:-]{1,100}$/.test(rawType.trim()) ? rawType.trim().toLowerCase() : 'unknown';
   // Only an explicit event id: a top-level `id` might name something else (the company, the job)
   // and would make distinct events look like duplicates. Without one the receiver keys on a hash of
   // the body: identical redeliveries still collapse, and a redelivery with a changed body is applied
   // twice harmlessly (every write is ordered by the record's updated_at).
   const rawId = payload.event_id;
   const eventId =
-    (typeof rawId === 'string' && rawId.trim().length > 0 && rawId.length <= 200) || (typeof rawId === 'number' && Number.isSafeInteger(rawId))
+    (typeof rawId === 'string' && rawId.trim().length > 0 && rawId.length <= 200) ||
+    (typeof rawId === 'number' && Number.isSafeInteger(rawId))
       ? String(rawId).trim()
       : null;
   return { eventId, eventType };
@@ -161,7 +161,10 @@ export function parseJobEvent(eventType: string, payload: unknown): JobFields {
 }
 
 function customerFields(c: z.infer<typeof customerSchema>, sentAt: string | null): CustomerFields {
-  const person = [c.first_name, c.last_name].map((s) => s?.trim()).filter(Boolean).join(' ');
+  const person = [c.first_name, c.last_name]
+    .map((s) => s?.trim())
+    .filter(Boolean)
+    .join(' ');
   const email = normaliseEmail(c.email);
   const name = person || c.company?.trim() || email || `HousecallPro customer ${c.id}`;
   return {

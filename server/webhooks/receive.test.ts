@@ -39,7 +39,14 @@ function deliver({ body, timestamp = nowSeconds, signature, secret = SECRET }: D
 }
 
 const countRows = async () =>
-  Number((await s.db.selectFrom('webhook_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await s.db
+        .selectFrom('webhook_events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 const jobEvent = JSON.stringify({ event: 'job.created', event_id: 'evt_1', job: { id: 'job_1', updated_at: '2026-03-01T11:59:00Z' } });
 
@@ -48,7 +55,13 @@ describe('signature', () => {
     const res = await deliver({ body: jobEvent });
     expect(res).toMatchObject({ status: 200, body: { ok: true, duplicate: false } });
     const row = await s.db.selectFrom('webhook_events').selectAll().executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ provider: 'housecallpro', provider_event_id: 'evt_1', event_type: 'job.created', status: 'pending', attempts: 0 });
+    expect(row).toMatchObject({
+      provider: 'housecallpro',
+      provider_event_id: 'evt_1',
+      event_type: 'job.created',
+      status: 'pending',
+      attempts: 0,
+    });
     expect(row.payload).toEqual(JSON.parse(jobEvent));
     expect(row.errors).toEqual([]);
   });
@@ -174,7 +187,13 @@ describe('rejected deliveries', () => {
     const rows = await rejections();
     expect(rows.map((r) => r.reason)).toEqual(['bad_signature', 'bad_signature', 'stale_timestamp', 'too_large', 'bad_body', 'bad_body']);
     const sha = createHash('sha256').update(jobEvent).digest('hex');
-    expect(rows[0]).toEqual({ reason: 'bad_signature', detail: 'Signature does not match.', source_ip: '203.0.113.7', body_sha256: sha, body_bytes: jobEvent.length });
+    expect(rows[0]).toEqual({
+      reason: 'bad_signature',
+      detail: 'Signature does not match.',
+      source_ip: '203.0.113.7',
+      body_sha256: sha,
+      body_bytes: jobEvent.length,
+    });
     expect(rows[2]!.detail).toContain('tolerance');
     // No column holds the body itself.
     expect(JSON.stringify(rows)).not.toContain('job_1');
@@ -201,15 +220,24 @@ describe('rejected deliveries', () => {
     // The flood may straddle a minute boundary: then two minutes' caps apply.
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThanOrEqual(2 * REJECTIONS_PER_MINUTE);
-    const total = await s.db.selectFrom('webhook_rejection_counts').select((eb) => eb.fn.sum<number>('n').as('n')).executeTakeFirstOrThrow();
+    const total = await s.db
+      .selectFrom('webhook_rejection_counts')
+      .select((eb) => eb.fn.sum<number>('n').as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(total.n)).toBe(1000);
     expect(await countRows()).toBe(0);
   });
 
   it('prunes rejections and counts past the retention period', async () => {
     await deliver({ body: jobEvent, signature: 'ab'.repeat(32) });
-    await s.db.insertInto('webhook_rejections').values({ received_at: '2020-01-01T00:00:00Z', reason: 'bad_body', detail: 'old', body_bytes: 1 }).execute();
-    await s.db.insertInto('webhook_rejection_counts').values({ minute: new Date('2020-01-01T00:00:00Z'), reason: 'bad_body', n: 5 }).execute();
+    await s.db
+      .insertInto('webhook_rejections')
+      .values({ received_at: '2020-01-01T00:00:00Z', reason: 'bad_body', detail: 'old', body_bytes: 1 })
+      .execute();
+    await s.db
+      .insertInto('webhook_rejection_counts')
+      .values({ minute: new Date('2020-01-01T00:00:00Z'), reason: 'bad_body', n: 5 })
+      .execute();
     expect(await pruneRejections(s.db, 14)).toBe(1);
     expect((await rejections()).map((r) => r.reason)).toEqual(['bad_signature']);
     expect(await s.db.selectFrom('webhook_rejection_counts').select('reason').execute()).toEqual([{ reason: 'bad_signature' }]);

@@ -25,9 +25,7 @@ export function signPayload(secret: string, timestamp: string, rawBody: Uint8Arr
   return mac(secret, timestamp, bytes).toString('hex');
 }
 
-export type SignatureCheck =
-  | { ok: true }
-  | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch'; message: string };
+export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch'; message: string };
 
 /**
  * Verifies the signature of a delivery. Order matters for cost, not for safety: the cheap header

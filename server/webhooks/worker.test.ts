@@ -64,7 +64,11 @@ const job = (id: string, updatedAt: string, over: Record<string, unknown> = {}) 
 });
 
 const eventRow = (id: number) =>
-  s.db.selectFrom('webhook_events').select(['status', 'attempts', 'last_error', 'errors', 'next_attempt_at']).where('id', '=', id).executeTakeFirstOrThrow();
+  s.db
+    .selectFrom('webhook_events')
+    .select(['status', 'attempts', 'last_error', 'errors', 'next_attempt_at'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
 
 const appointment = (hcpJobId: string) =>
   s.db
@@ -100,14 +104,21 @@ describe('applying events', () => {
     const final = await appointment('job_7');
     expect(final).toMatchObject({ status: 'completed', amount_cents: 25_000, service_type: 'Water heater flush' });
     // Microsecond precision survives (a JS Date would have tied .000001 with .000002).
-    const { rows } = await sql<{ t: string }>`select to_char(source_updated_at at time zone 'UTC', 'HH24:MI:SS.US') as t from appointments`.execute(s.db);
+    const { rows } = await sql<{
+      t: string;
+    }>`select to_char(source_updated_at at time zone 'UTC', 'HH24:MI:SS.US') as t from appointments`.execute(s.db);
     expect(rows[0]!.t).toBe('12:00:00.000002');
 
     // The oldest event again (a provider redelivery with a new event id): no change.
     await enqueue('job.created', job('job_7', '2026-03-01T10:00:00Z', { work_status: 'scheduled' }));
     await drain(s.db);
     expect(await appointment('job_7')).toMatchObject({ status: 'completed', amount_cents: 25_000 });
-    expect(await s.db.selectFrom('appointments').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).toEqual({ n: 1 });
+    expect(
+      await s.db
+        .selectFrom('appointments')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ n: 1 });
   });
 
   it('orders customer updates by the payload updated_at too', async () => {
@@ -162,7 +173,9 @@ describe('applying events', () => {
       attempts: 1,
       last_error: 'UnprocessableEventError: Job payload has neither job.updated_at nor created_at: it cannot be ordered.',
     });
-    expect((await eventRow(noId)).last_error).toMatch(/^UnprocessableEventError: Job payload not understood: job\.id: .*; job\.total_amount: /);
+    expect((await eventRow(noId)).last_error).toMatch(
+      /^UnprocessableEventError: Job payload not understood: job\.id: .*; job\.total_amount: /,
+    );
     expect(await eventRow(other)).toMatchObject({ status: 'processed' });
   });
   it('reads a record under `data` and orders by the event created_at when the record has no updated_at', async () => {
@@ -192,7 +205,10 @@ describe('applying events', () => {
       .returning('id')
       .executeTakeFirstOrThrow();
     await drain(s.db);
-    expect(await eventRow(row.id)).toMatchObject({ status: 'dead', last_error: "UnprocessableEventError: No handler for provider 'twilio'." });
+    expect(await eventRow(row.id)).toMatchObject({
+      status: 'dead',
+      last_error: "UnprocessableEventError: No handler for provider 'twilio'.",
+    });
   });
 });
 
@@ -380,20 +396,27 @@ describe('claim query plan', () => {
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {
       const started = performance.now();
-      await s.db.transaction().execute(async (trx) => {
-        await claimQuery(trx, DEFAULTS.batchSize, DEFAULTS.leaseSeconds).execute();
-        throw new RollbackSignal();
-      }).catch((e) => {
-        if (!(e instanceof RollbackSignal)) throw e;
-      });
+      await s.db
+        .transaction()
+        .execute(async (trx) => {
+          await claimQuery(trx, DEFAULTS.batchSize, DEFAULTS.leaseSeconds).execute();
+          throw new RollbackSignal();
+        })
+        .catch((e) => {
+          if (!(e instanceof RollbackSignal)) throw e;
+        });
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
-    console.log(`claim of ${DEFAULTS.batchSize} among 200,030 rows: median ${times[10]!.toFixed(2)} ms; plan ${summarise(rows[0]!['QUERY PLAN'])}`);
+    console.log(
+      `claim of ${DEFAULTS.batchSize} among 200,030 rows: median ${times[10]!.toFixed(2)} ms; plan ${summarise(rows[0]!['QUERY PLAN'])}`,
+    );
 
     // The lease sweep finds 'processing' rows through webhook_events_status_id_idx.
     const sweep = await sql<{ 'QUERY PLAN': unknown }>`explain (format json)
-      select id from webhook_events where status = 'processing' and next_attempt_at <= now() limit 100 for update skip locked`.execute(s.db);
+      select id from webhook_events where status = 'processing' and next_attempt_at <= now() limit 100 for update skip locked`.execute(
+      s.db,
+    );
     const sweepPlan = JSON.stringify(sweep.rows[0]!['QUERY PLAN']);
     expect(sweepPlan).toContain('webhook_events_status_id_idx');
     expect(sweepPlan).not.toContain('Seq Scan');

@@ -111,7 +111,13 @@ export function claimQuery(db: Kysely<Database>, limit: number, leaseSeconds: nu
       next_attempt_at: sql`now() + make_interval(secs => ${leaseSeconds})`,
     })
     .whereRef('webhook_events.id', '=', 'due.id')
-    .returning(['webhook_events.id', 'webhook_events.provider', 'webhook_events.event_type', 'webhook_events.payload', 'webhook_events.attempts']);
+    .returning([
+      'webhook_events.id',
+      'webhook_events.provider',
+      'webhook_events.event_type',
+      'webhook_events.payload',
+      'webhook_events.attempts',
+    ]);
 }
 
 export async function claimEvents(db: Db, options: WorkerOptions = {}): Promise<ClaimedEvent[]> {
@@ -227,10 +233,7 @@ export async function drain(db: Db, options: WorkerOptions = {}): Promise<RoundR
  * when the queue is empty. A database error is logged and retried after a pause, never fatal.
  * On abort the current batch is finished first (a batch takes milliseconds).
  */
-export async function runWorker(
-  db: Db,
-  options: WorkerOptions & { signal: AbortSignal; pollMs?: number },
-): Promise<void> {
+export async function runWorker(db: Db, options: WorkerOptions & { signal: AbortSignal; pollMs?: number }): Promise<void> {
   const { signal, pollMs = 1000, ...rest } = options;
   const o = resolve(rest);
   const id = `${hostname()}:${process.pid}`;

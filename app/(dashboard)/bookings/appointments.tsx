@@ -56,7 +56,10 @@ export function Appointments({
   const deferredCountsInput = useDeferredValue(countsInput);
   const { data: counts } = useSuspenseQuery(trpc.bookings.tabCounts.queryOptions(deferredCountsInput));
 
-  const listInput = useMemo(() => appointmentsInput(customerId, { tab, status, technician, from, to }), [customerId, tab, status, technician, from, to]);
+  const listInput = useMemo(
+    () => appointmentsInput(customerId, { tab, status, technician, from, to }),
+    [customerId, tab, status, technician, from, to],
+  );
   // The current list stays on screen (dimmed) while the next tab or filter loads.
   const deferredInput = useDeferredValue(listInput);
   const stale = deferredInput !== listInput;
@@ -106,7 +109,19 @@ export function Appointments({
               onKeyDown={(e) => {
                 const last = TABS.length - 1;
                 const to =
-                  e.key === 'ArrowRight' ? (i === last ? 0 : i + 1) : e.key === 'ArrowLeft' ? (i === 0 ? last : i - 1) : e.key === 'Home' ? 0 : e.key === 'End' ? last : -1;
+                  e.key === 'ArrowRight'
+                    ? i === last
+                      ? 0
+                      : i + 1
+                    : e.key === 'ArrowLeft'
+                      ? i === 0
+                        ? last
+                        : i - 1
+                      : e.key === 'Home'
+                        ? 0
+                        : e.key === 'End'
+                          ? last
+                          : -1;
                 if (to >= 0) {
                   e.preventDefault();
                   selectTab(TABS[to]!, true);

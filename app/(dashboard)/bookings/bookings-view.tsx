@@ -30,19 +30,16 @@ export function BookingsView({ timeZone, timeZoneLabel }: { timeZone: string; ti
         <CustomerSearch
           onPick={(c) => {
             // A new customer starts on Upcoming without the previous one's filters; Back returns to them.
-            void setParams({ customer: c.id, tab: null, ...Object.fromEntries(BOOKINGS_FILTER_KEYS.map((k) => [k, null])) }, { history: 'push' });
+            void setParams(
+              { customer: c.id, tab: null, ...Object.fromEntries(BOOKINGS_FILTER_KEYS.map((k) => [k, null])) },
+              { history: 'push' },
+            );
           }}
         />
       </div>
 
       {customer ? (
-        <CustomerSection
-          key={customer}
-          customerId={customer}
-          params={params}
-          setParams={(p) => void setParams(p)}
-          timeZone={timeZone}
-        />
+        <CustomerSection key={customer} customerId={customer} params={params} setParams={(p) => void setParams(p)} timeZone={timeZone} />
       ) : (
         <NoCustomer />
       )}

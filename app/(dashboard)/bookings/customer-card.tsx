@@ -28,7 +28,11 @@ export function CustomerCard({ customerId, timeZone }: { customerId: number; tim
           <dt>Service address</dt>
           <dd data-testid="service-address">
             {c.service_address ? (
-              <a href={`https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(c.service_address)}`} target="_blank" rel="noreferrer">
+              <a
+                href={`https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(c.service_address)}`}
+                target="_blank"
+                rel="noreferrer"
+              >
                 {c.service_address}
               </a>
             ) : (
@@ -38,11 +42,21 @@ export function CustomerCard({ customerId, timeZone }: { customerId: number; tim
         </div>
         <div>
           <dt>Phone</dt>
-          <dd>{c.phone ? <a href={`tel:${c.phone}`} className="mono">{formatPhone(c.phone)}</a> : <span className="muted">none on file</span>}</dd>
+          <dd>
+            {c.phone ? (
+              <a href={`tel:${c.phone}`} className="mono">
+                {formatPhone(c.phone)}
+              </a>
+            ) : (
+              <span className="muted">none on file</span>
+            )}
+          </dd>
         </div>
         <div>
           <dt>Email</dt>
-          <dd className={styles.breakAll}>{c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : <span className="muted">none on file</span>}</dd>
+          <dd className={styles.breakAll}>
+            {c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : <span className="muted">none on file</span>}
+          </dd>
         </div>
         <div>
           <dt>HousecallPro ID</dt>

@@ -73,8 +73,10 @@ export function CustomerSearch({ onPick }: { onPick: (c: PickedCustomer) => void
     if (search.isError) status = 'Search failed. Keep typing to try again.';
     else if (typing || (search.isFetching && !search.data)) status = 'Searching…';
     else if (first?.hint) status = first.hint;
-    else if (first && items.length === 0) status = `No customer matches “${q}”. Check the spelling, or try the last digits of the phone number.`;
-    else if (items.length) status = `${search.hasNextPage ? `First ${items.length}` : items.length} ${items.length === 1 ? 'customer' : 'customers'}: use ↑ ↓ and Enter to choose.`;
+    else if (first && items.length === 0)
+      status = `No customer matches “${q}”. Check the spelling, or try the last digits of the phone number.`;
+    else if (items.length)
+      status = `${search.hasNextPage ? `First ${items.length}` : items.length} ${items.length === 1 ? 'customer' : 'customers'}: use ↑ ↓ and Enter to choose.`;
   }
 
   return (

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { describeTimeZone, formatDate, formatDuration, formatMoney, formatTime } from './format';
-import { appointmentsInput, dateRangeOf as dateRange, effectiveStatus, loadBookingsSearchParams, tabCountsInputOf as tabCountsInput } from '@/lib/contract/bookings';
+import {
+  appointmentsInput,
+  dateRangeOf as dateRange,
+  effectiveStatus,
+  loadBookingsSearchParams,
+  tabCountsInputOf as tabCountsInput,
+} from '@/lib/contract/bookings';
 
 describe('formatting', () => {
   it('prints integer cents as dollars', () => {
@@ -29,7 +35,16 @@ describe('formatting', () => {
 
 describe('URL state', () => {
   it('reads a shared link, ignoring what is not valid', async () => {
-    expect(await loadBookingsSearchParams({ customer: '42', tab: 'past', status: 'completed', technician: 'Grace Kim', from: '2026-01-01', to: '2026-01-31' })).toEqual({
+    expect(
+      await loadBookingsSearchParams({
+        customer: '42',
+        tab: 'past',
+        status: 'completed',
+        technician: 'Grace Kim',
+        from: '2026-01-01',
+        to: '2026-01-31',
+      }),
+    ).toEqual({
       customer: 42,
       tab: 'past',
       status: 'completed',
@@ -65,8 +80,15 @@ describe('URL state', () => {
       limit: 20,
     });
     // A technician from the URL is trimmed; an empty one is no filter.
-    expect(appointmentsInput(7, { tab: 'past', status: null, technician: `  D'Angelo "Dee" Smith `, from: null, to: null }).technician).toBe(`D'Angelo "Dee" Smith`);
+    expect(
+      appointmentsInput(7, { tab: 'past', status: null, technician: `  D'Angelo "Dee" Smith `, from: null, to: null }).technician,
+    ).toBe(`D'Angelo "Dee" Smith`);
     expect(tabCountsInput(7, { from: null, to: null, technician: '   ' }).technician).toBeNull();
-    expect(tabCountsInput(7, { from: '2026-03-01', to: '2026-02-01', technician: null })).toEqual({ customerId: 7, technician: null, from: '2026-02-01', to: '2026-03-01' });
+    expect(tabCountsInput(7, { from: '2026-03-01', to: '2026-02-01', technician: null })).toEqual({
+      customerId: 7,
+      technician: null,
+      from: '2026-02-01',
+      to: '2026-03-01',
+    });
   });
 });

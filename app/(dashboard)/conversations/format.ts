@@ -78,4 +78,3 @@ export function wordCount(text: string): number {
 
 export const CHANNEL_LABELS = { web: 'Web chat', sms: 'SMS', voice: 'Voice' } as const;
 export const CHANNEL_ICONS = { web: '💬', sms: '📱', voice: '📞' } as const;
-

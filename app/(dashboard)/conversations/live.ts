@@ -38,7 +38,5 @@ export function useLiveThread(threadId: string, onChange: () => void) {
   const trpc = useTRPC();
   const latest = useRef(onChange);
   latest.current = onChange;
-  useSubscription(
-    trpc.conversations.live.subscriptionOptions({ threadId }, { onData: (e) => void (e.current && latest.current()) }),
-  );
+  useSubscription(trpc.conversations.live.subscriptionOptions({ threadId }, { onData: (e) => void (e.current && latest.current()) }));
 }

@@ -132,17 +132,35 @@ export function ThreadList({ timeZone, now }: { timeZone: string; now: number })
           </button>
           <label className={styles.inlineField}>
             <span>From</span>
-            <input className="input" type="date" value={params.from ?? ''} max={params.to ?? undefined} onChange={(e) => void setParams({ from: e.target.value || null })} />
+            <input
+              className="input"
+              type="date"
+              value={params.from ?? ''}
+              max={params.to ?? undefined}
+              onChange={(e) => void setParams({ from: e.target.value || null })}
+            />
           </label>
           <label className={styles.inlineField}>
             <span>To</span>
-            <input className="input" type="date" value={params.to ?? ''} min={params.from ?? undefined} onChange={(e) => void setParams({ to: e.target.value || null })} />
+            <input
+              className="input"
+              type="date"
+              value={params.to ?? ''}
+              min={params.from ?? undefined}
+              onChange={(e) => void setParams({ to: e.target.value || null })}
+            />
           </label>
         </div>
       </div>
 
       <QueryBoundary>
-        <Suspense fallback={<div className="card"><Skeleton rows={8} height={44} label="Loading conversations" /></div>}>
+        <Suspense
+          fallback={
+            <div className="card">
+              <Skeleton rows={8} height={44} label="Loading conversations" />
+            </div>
+          }
+        >
           <ThreadResults
             params={deferred}
             timeZone={timeZone}
@@ -160,7 +178,13 @@ export function ThreadList({ timeZone, now }: { timeZone: string; now: number })
 
       {hits && (
         <QueryBoundary>
-          <Suspense fallback={<div className="card"><Skeleton rows={4} height={44} label="Searching messages" /></div>}>
+          <Suspense
+            fallback={
+              <div className="card">
+                <Skeleton rows={4} height={44} label="Searching messages" />
+              </div>
+            }
+          >
             <MessageHits input={hits} timeZone={timeZone} stale={updating} />
           </Suspense>
         </QueryBoundary>
@@ -200,8 +224,7 @@ function ThreadResults({
   const customerName = threads.find((t) => t.customerId === input.customerId)?.customerName;
   const customerChip = input.customerId ? (
     <div className={styles.activeFilter} data-testid="customer-filter">
-      Showing only{' '}
-      <strong>{customerName ? `${customerName}’s` : `customer #${input.customerId}’s`}</strong> conversations
+      Showing only <strong>{customerName ? `${customerName}’s` : `customer #${input.customerId}’s`}</strong> conversations
       <button type="button" className="btn" onClick={onClearCustomer} aria-label="Remove the customer filter">
         ✕ Show everyone’s
       </button>
@@ -215,7 +238,8 @@ function ThreadResults({
       <>
         {customerChip}
         <p className="muted" style={{ margin: 0 }} data-testid="no-thread-match">
-          No customer name, phone or email matches “{q.trim()}”{input.customerId || input.status || input.waiting || input.from || input.to || input.channel ? ' with these filters' : ''}.
+          No customer name, phone or email matches “{q.trim()}”
+          {input.customerId || input.status || input.waiting || input.from || input.to || input.channel ? ' with these filters' : ''}.
         </p>
       </>
     );
@@ -244,8 +268,7 @@ function ThreadResults({
 
   const nowDate = new Date(now);
   const shown = threads.length.toLocaleString('en-US');
-  const count =
-    total !== null ? `${shown} of ${total.toLocaleString('en-US')}` : hasNextPage ? `${shown}+` : shown;
+  const count = total !== null ? `${shown} of ${total.toLocaleString('en-US')}` : hasNextPage ? `${shown}+` : shown;
   return (
     <>
       {customerChip}

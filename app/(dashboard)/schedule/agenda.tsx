@@ -41,15 +41,30 @@ export function Agenda({ input, timeZone, filtered }: { input: ScheduleFilters; 
   return (
     <div className="stack">
       {groups.map((g) => (
-        <section key={g.day} className="card" aria-label={dateTimeFormat(timeZone, { weekday: 'long', month: 'long', day: 'numeric' }).format(startOfBusinessDay(g.day, timeZone))}>
+        <section
+          key={g.day}
+          className="card"
+          aria-label={dateTimeFormat(timeZone, { weekday: 'long', month: 'long', day: 'numeric' }).format(
+            startOfBusinessDay(g.day, timeZone),
+          )}
+        >
           {input.view === 'week' && (
-            <h3 className={styles.groupTitle}>{dateTimeFormat(timeZone, { weekday: 'long', month: 'long', day: 'numeric' }).format(startOfBusinessDay(g.day, timeZone))}</h3>
+            <h3 className={styles.groupTitle}>
+              {dateTimeFormat(timeZone, { weekday: 'long', month: 'long', day: 'numeric' }).format(startOfBusinessDay(g.day, timeZone))}
+            </h3>
           )}
           <ol className={styles.agenda}>
             {g.items.map((b) => {
               const st = STATUS_STYLES[b.status];
               return (
-                <li key={b.id} className={b.needsAttention ? `${styles.booking} ${styles.attention}` : styles.booking} data-testid="schedule-booking" data-booking-id={b.id} data-technician={b.technician ?? ''} data-status={b.status}>
+                <li
+                  key={b.id}
+                  className={b.needsAttention ? `${styles.booking} ${styles.attention}` : styles.booking}
+                  data-testid="schedule-booking"
+                  data-booking-id={b.id}
+                  data-technician={b.technician ?? ''}
+                  data-status={b.status}
+                >
                   <div className={styles.time}>
                     <strong>{formatTime(b.date, timeZone)}</strong>
                     <span className="muted">{formatDuration(b.durationMinutes)}</span>

@@ -17,7 +17,11 @@ export function CsvButton({ input, timeZone }: { input: ScheduleFilters; timeZon
       const items = [];
       let cursor: string | null = null;
       do {
-        const page: Awaited<ReturnType<typeof client.schedule.list.query>> = await client.schedule.list.query({ ...input, limit: 200, cursor });
+        const page: Awaited<ReturnType<typeof client.schedule.list.query>> = await client.schedule.list.query({
+          ...input,
+          limit: 200,
+          cursor,
+        });
         items.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);

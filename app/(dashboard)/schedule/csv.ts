@@ -21,7 +21,20 @@ export interface CsvBooking {
 /** The view as a spreadsheet: one row a booking, local date and time, amounts in dollars. */
 export function scheduleCsv(items: readonly CsvBooking[]): string {
   return csvDocument([
-    ['date', 'time', 'duration_min', 'customer', 'phone', 'service', 'technician', 'status', 'amount_usd', 'needs_attention', 'customer_id', 'booking_id'],
+    [
+      'date',
+      'time',
+      'duration_min',
+      'customer',
+      'phone',
+      'service',
+      'technician',
+      'status',
+      'amount_usd',
+      'needs_attention',
+      'customer_id',
+      'booking_id',
+    ],
     ...items.map((b) => [
       b.day,
       b.time,

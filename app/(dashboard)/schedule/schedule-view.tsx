@@ -84,7 +84,12 @@ export function ScheduleView({ today, timeZone, timeZoneLabel }: { today: string
             setUrl={(p) => void setUrl(p)}
             clear={() => void setUrl(Object.fromEntries(SCHEDULE_FILTER_KEYS.map((k) => [k, null])))}
           />
-          <WeekStrip input={shown} today={today} timeZone={timeZone} onPickDay={(day) => void setUrl({ view: null, date: day === today ? null : day }, { history: 'push' })} />
+          <WeekStrip
+            input={shown}
+            today={today}
+            timeZone={timeZone}
+            onPickDay={(day) => void setUrl({ view: null, date: day === today ? null : day }, { history: 'push' })}
+          />
           <div className={shown !== input ? styles.stale : undefined} aria-busy={shown !== input}>
             <Agenda input={shown} timeZone={timeZone} today={today} filtered={filtered} />
           </div>
@@ -114,13 +119,24 @@ function Filters({
   // The choices are what the window holds (with counts); a chosen value the window lacks is still
   // offered, so it can be seen and cleared.
   const { data } = useSuspenseQuery(scheduleQueries(trpc, input).summary);
-  const technicians = withCurrent(data.technicians.map((t) => ({ value: t.name, label: `${t.name} (${t.count})` })), input.technician);
-  const services = withCurrent(data.serviceTypes.map((t) => ({ value: t.name, label: `${t.name} (${t.count})` })), input.serviceType);
+  const technicians = withCurrent(
+    data.technicians.map((t) => ({ value: t.name, label: `${t.name} (${t.count})` })),
+    input.technician,
+  );
+  const services = withCurrent(
+    data.serviceTypes.map((t) => ({ value: t.name, label: `${t.name} (${t.count})` })),
+    input.serviceType,
+  );
   return (
     <div className={`card ${styles.filters}`} role="group" aria-label="Filters">
       <label className={styles.field}>
         <span>Technician</span>
-        <select id={`${id}-tech`} className="input" value={input.technician ?? ''} onChange={(e) => setUrl({ technician: e.target.value || null })}>
+        <select
+          id={`${id}-tech`}
+          className="input"
+          value={input.technician ?? ''}
+          onChange={(e) => setUrl({ technician: e.target.value || null })}
+        >
           <option value="">All technicians</option>
           {technicians.map((t) => (
             <option key={t.value} value={t.value}>

@@ -9,7 +9,17 @@ import { scheduleQueries } from './queries';
 import styles from './schedule.module.css';
 
 /** Bookings per day of the view: seven buttons in the week view (each opens its day), one line in the day view. */
-export function WeekStrip({ input, today, timeZone, onPickDay }: { input: ScheduleFilters; today: string; timeZone: string; onPickDay(day: string): void }) {
+export function WeekStrip({
+  input,
+  today,
+  timeZone,
+  onPickDay,
+}: {
+  input: ScheduleFilters;
+  today: string;
+  timeZone: string;
+  onPickDay(day: string): void;
+}) {
   const trpc = useTRPC();
   const { data } = useSuspenseQuery(scheduleQueries(trpc, input).summary);
   const label = (day: string, opts: Intl.DateTimeFormatOptions) => dateTimeFormat(timeZone, opts).format(startOfBusinessDay(day, timeZone));
@@ -30,7 +40,8 @@ export function WeekStrip({ input, today, timeZone, onPickDay }: { input: Schedu
   return (
     <section aria-label="Bookings per day">
       <h2 className={styles.dayTitle}>
-        Week of {label(data.days[0]!.day, { month: 'long', day: 'numeric' })} – {label(data.days[6]!.day, { month: 'long', day: 'numeric', year: 'numeric' })}
+        Week of {label(data.days[0]!.day, { month: 'long', day: 'numeric' })} –{' '}
+        {label(data.days[6]!.day, { month: 'long', day: 'numeric', year: 'numeric' })}
         <span className={styles.dayTitleCount}>{summary}</span>
       </h2>
       <ol className={styles.strip}>

@@ -12,7 +12,12 @@ const when = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 
 export function AlertHistory() {
   const trpc = useTRPC();
   const { data } = useSuspenseQuery(trpc.analytics.alerts.queryOptions({ limit: 50 }));
-  if (data.length === 0) return <p className="muted" style={{ margin: 0 }}>No alert has fired yet.</p>;
+  if (data.length === 0)
+    return (
+      <p className="muted" style={{ margin: 0 }}>
+        No alert has fired yet.
+      </p>
+    );
   return (
     <div className={`table-wrap ${styles.tableWrap}`} tabIndex={0} role="region" aria-label="Alert history (scrolls sideways)">
       <table className="table" data-testid="alert-history">
@@ -22,8 +27,12 @@ export function AlertHistory() {
             <th scope="col">Budget</th>
             <th scope="col">Level</th>
             <th scope="col">Period</th>
-            <th scope="col" className="num">Spend</th>
-            <th scope="col" className="num">Threshold</th>
+            <th scope="col" className="num">
+              Spend
+            </th>
+            <th scope="col" className="num">
+              Threshold
+            </th>
             <th scope="col">Delivered</th>
           </tr>
         </thead>
@@ -40,7 +49,10 @@ export function AlertHistory() {
                 {a.deliveries.length === 0
                   ? 'no channel configured'
                   : a.deliveries
-                      .map((d) => `${d.channel}: ${d.deliveredAt ? 'sent' : d.lastError ? `failed ×${d.attempts} (${d.lastError})` : 'pending'}`)
+                      .map(
+                        (d) =>
+                          `${d.channel}: ${d.deliveredAt ? 'sent' : d.lastError ? `failed ×${d.attempts} (${d.lastError})` : 'pending'}`,
+                      )
                       .join(' · ')}
               </td>
             </tr>

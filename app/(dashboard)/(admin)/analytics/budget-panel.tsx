@@ -41,7 +41,13 @@ export function BudgetPanel({ services }: { services: string[] }) {
     if (monthlyCents === null) return setFormError('Enter the monthly budget in dollars, e.g. 1500 or 1,500.00');
     const spike = form.spike.trim() === '' ? null : Number(form.spike);
     setFormError(null);
-    save.mutate({ service: form.service, monthlyCents, warnPercent: Number(form.warn), alertPercent: Number(form.alert), spikeMultiplier: spike });
+    save.mutate({
+      service: form.service,
+      monthlyCents,
+      warnPercent: Number(form.warn),
+      alertPercent: Number(form.alert),
+      spikeMultiplier: spike,
+    });
   };
 
   return (
@@ -57,9 +63,15 @@ export function BudgetPanel({ services }: { services: string[] }) {
             <thead>
               <tr>
                 <th scope="col">Budget</th>
-                <th scope="col" className="num">Spent so far</th>
-                <th scope="col" className="num">Projected</th>
-                <th scope="col" className="num">Monthly budget</th>
+                <th scope="col" className="num">
+                  Spent so far
+                </th>
+                <th scope="col" className="num">
+                  Projected
+                </th>
+                <th scope="col" className="num">
+                  Monthly budget
+                </th>
                 <th scope="col">Status</th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
@@ -70,7 +82,9 @@ export function BudgetPanel({ services }: { services: string[] }) {
               {data.budgets.map((b) => (
                 <tr key={b.service} data-testid="budget-row">
                   <th scope="row" className={styles.serviceCell}>
-                    {b.service !== TOTAL_BUDGET && <span className={styles.swatch} style={{ background: serviceColor(b.service) }} aria-hidden="true" />}
+                    {b.service !== TOTAL_BUDGET && (
+                      <span className={styles.swatch} style={{ background: serviceColor(b.service) }} aria-hidden="true" />
+                    )}
                     {label(b.service)}
                   </th>
                   <td className="num">
@@ -79,7 +93,10 @@ export function BudgetPanel({ services }: { services: string[] }) {
                   <td className="num">
                     {formatMoney(b.projectedCents)} <span className="muted">({formatPercent(b.projectedCents / b.monthlyCents)})</span>
                   </td>
-                  <td className="num" title={`warning at ${b.warnPercent}%, alert at ${b.alertPercent}%${b.spikeMultiplier ? `, spike above ${b.spikeMultiplier}× the 7-day average` : ''}`}>
+                  <td
+                    className="num"
+                    title={`warning at ${b.warnPercent}%, alert at ${b.alertPercent}%${b.spikeMultiplier ? `, spike above ${b.spikeMultiplier}× the 7-day average` : ''}`}
+                  >
                     {formatMoney(b.monthlyCents)}
                     <div className="muted" style={{ fontSize: '0.75rem' }}>
                       {b.warnPercent}% / {b.alertPercent}%{b.spikeMultiplier ? ` · spike ${b.spikeMultiplier}×` : ''}
@@ -94,7 +111,19 @@ export function BudgetPanel({ services }: { services: string[] }) {
                     )}
                   </td>
                   <td>
-                    <button type="button" className="btn" onClick={() => setForm({ service: b.service, amount: (b.monthlyCents / 100).toFixed(2), warn: String(b.warnPercent), alert: String(b.alertPercent), spike: b.spikeMultiplier ? String(b.spikeMultiplier) : '' })}>
+                    <button
+                      type="button"
+                      className="btn"
+                      onClick={() =>
+                        setForm({
+                          service: b.service,
+                          amount: (b.monthlyCents / 100).toFixed(2),
+                          warn: String(b.warnPercent),
+                          alert: String(b.alertPercent),
+                          spike: b.spikeMultiplier ? String(b.spikeMultiplier) : '',
+                        })
+                      }
+                    >
                       Edit<span className="sr-only"> {label(b.service)}</span>
                     </button>{' '}
                     <button type="button" className="btn" disabled={remove.isPending} onClick={() => remove.mutate({ service: b.service })}>
@@ -120,19 +149,48 @@ export function BudgetPanel({ services }: { services: string[] }) {
         </label>
         <label className="field">
           Monthly budget ($)
-          <input className="input" inputMode="decimal" required value={form.amount} onChange={(e) => setForm({ ...form, amount: e.target.value })} placeholder="1500" />
+          <input
+            className="input"
+            inputMode="decimal"
+            required
+            value={form.amount}
+            onChange={(e) => setForm({ ...form, amount: e.target.value })}
+            placeholder="1500"
+          />
         </label>
         <label className="field">
           Warning at (%)
-          <input className="input" type="number" min={1} max={1000} required value={form.warn} onChange={(e) => setForm({ ...form, warn: e.target.value })} />
+          <input
+            className="input"
+            type="number"
+            min={1}
+            max={1000}
+            required
+            value={form.warn}
+            onChange={(e) => setForm({ ...form, warn: e.target.value })}
+          />
         </label>
         <label className="field">
           Alert at (%)
-          <input className="input" type="number" min={1} max={1000} required value={form.alert} onChange={(e) => setForm({ ...form, alert: e.target.value })} />
+          <input
+            className="input"
+            type="number"
+            min={1}
+            max={1000}
+            required
+            value={form.alert}
+            onChange={(e) => setForm({ ...form, alert: e.target.value })}
+          />
         </label>
         <label className="field">
           Spike: a day above × its 7-day average
-          <input className="input" inputMode="decimal" value={form.spike} onChange={(e) => setForm({ ...form, spike: e.target.value })} placeholder="off" />
+          <input
+            className="input"
+            inputMode="decimal"
+            value={form.spike}
+            onChange={(e) => setForm({ ...form, spike: e.target.value })}
+            placeholder="off"
+          />
         </label>
         <div className="field">
           <button type="submit" className="btn btn-primary" disabled={save.isPending}>

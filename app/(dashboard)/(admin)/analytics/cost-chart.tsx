@@ -13,7 +13,15 @@ import type { CostReport } from './types';
  * bar), a legend of toggle buttons (keyboard-usable; the choice lives in the URL), and a tooltip
  * with each service's cost and the day's total. The table below carries the same figures.
  */
-export function CostChart({ report, hidden, onToggle }: { report: CostReport; hidden: ReadonlySet<string>; onToggle: (service: string) => void }) {
+export function CostChart({
+  report,
+  hidden,
+  onToggle,
+}: {
+  report: CostReport;
+  hidden: ReadonlySet<string>;
+  onToggle: (service: string) => void;
+}) {
   const rows = useMemo(() => toChartRows(report.days, report.services, hidden), [report, hidden]);
   // One stable accessor per series: recharts re-registers a Bar whose dataKey changes identity.
   const accessors = useMemo(() => report.services.map((_, i) => (row: ChartRow) => row.values[i] ?? 0), [report.services]);
@@ -45,9 +53,23 @@ export function CostChart({ report, hidden, onToggle }: { report: CostReport; hi
         </figcaption>
         <BarChart data={rows} responsive className={styles.plot} margin={{ top: 8, right: 8, bottom: 0, left: 4 }}>
           <CartesianGrid vertical={false} strokeDasharray="3 3" stroke="var(--border)" />
-          <XAxis dataKey="label" interval="preserveStartEnd" minTickGap={12} tick={{ fontSize: 12, fill: 'var(--muted)' }} stroke="var(--border)" />
-          <YAxis tickFormatter={(v: number) => formatMoneyCompact(v)} width={56} tick={{ fontSize: 12, fill: 'var(--muted)' }} stroke="var(--border)" />
-          <Tooltip cursor={{ fill: 'var(--surface-2)' }} content={(props) => <DayTooltip active={props.active} payload={props.payload} names={names} hidden={hidden} />} />
+          <XAxis
+            dataKey="label"
+            interval="preserveStartEnd"
+            minTickGap={12}
+            tick={{ fontSize: 12, fill: 'var(--muted)' }}
+            stroke="var(--border)"
+          />
+          <YAxis
+            tickFormatter={(v: number) => formatMoneyCompact(v)}
+            width={56}
+            tick={{ fontSize: 12, fill: 'var(--muted)' }}
+            stroke="var(--border)"
+          />
+          <Tooltip
+            cursor={{ fill: 'var(--surface-2)' }}
+            content={(props) => <DayTooltip active={props.active} payload={props.payload} names={names} hidden={hidden} />}
+          />
           {report.services.map((s, i) => (
             <Bar
               key={s.service}

@@ -32,8 +32,7 @@ export function CostReportView({
   const [asTable, setAsTable] = useState(false);
   // Colours follow the service's place in the full list, so hiding one never recolours the others.
   const visible = report.services.filter((s) => !hiddenSet.has(s.service));
-  const toggle = (service: string) =>
-    onHiddenChange(hiddenSet.has(service) ? hidden.filter((s) => s !== service) : [...hidden, service]);
+  const toggle = (service: string) => onHiddenChange(hiddenSet.has(service) ? hidden.filter((s) => s !== service) : [...hidden, service]);
 
   const download = () => {
     const blob = new Blob([costCsv(report.days, visible)], { type: 'text/csv;charset=utf-8' });
@@ -57,8 +56,8 @@ export function CostReportView({
       {report.source === 'raw' && (
         <p className="notice" role="status" style={{ margin: 0 }}>
           Whole days are being added up from the raw usage rows, because the daily rollup is{' '}
-          {report.rollupTimeZone === report.timeZone ? 'being rebuilt' : `cut in ${report.rollupTimeZone}`}. The figures are exact;
-          the page is just slower. An admin can run <code>CALL api_usage_daily_rebuild(&apos;{report.timeZone}&apos;)</code>.
+          {report.rollupTimeZone === report.timeZone ? 'being rebuilt' : `cut in ${report.rollupTimeZone}`}. The figures are exact; the page
+          is just slower. An admin can run <code>CALL api_usage_daily_rebuild(&apos;{report.timeZone}&apos;)</code>.
         </p>
       )}
       <CostSummary report={report} />
@@ -75,7 +74,11 @@ export function CostReportView({
                 {asTable ? 'View as chart' : 'View as table'}
               </button>
             </div>
-            {asTable ? <DailyTable report={report} hidden={hiddenSet} /> : <CostChart report={report} hidden={hiddenSet} onToggle={toggle} />}
+            {asTable ? (
+              <DailyTable report={report} hidden={hiddenSet} />
+            ) : (
+              <CostChart report={report} hidden={hiddenSet} onToggle={toggle} />
+            )}
           </section>
           <section className="card" aria-labelledby="cost-table-title">
             <div className={styles.sectionHead}>
@@ -84,7 +87,12 @@ export function CostReportView({
                 ⬇ Download CSV
               </button>
             </div>
-            <ServiceTable report={report} visible={visible} hiddenCount={report.services.length - visible.length} onShowAll={() => onHiddenChange([])} />
+            <ServiceTable
+              report={report}
+              visible={visible}
+              hiddenCount={report.services.length - visible.length}
+              onShowAll={() => onHiddenChange([])}
+            />
           </section>
         </>
       )}

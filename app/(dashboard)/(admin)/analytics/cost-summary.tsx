@@ -27,7 +27,9 @@ export function CostSummary({ report }: { report: CostReport }) {
         <div className="stat-label">Change, like for like</div>
         <div className={`stat-value ${styles[change.direction]}`} title={change.label}>
           <span aria-hidden="true">{change.arrow} </span>
-          <span className="sr-only">{change.direction === 'up' || change.direction === 'new' ? 'Up' : change.direction === 'down' ? 'Down' : 'No change'}: </span>
+          <span className="sr-only">
+            {change.direction === 'up' || change.direction === 'new' ? 'Up' : change.direction === 'down' ? 'Down' : 'No change'}:{' '}
+          </span>
           {change.percent}
         </div>
         <div className={`muted ${styles.detail}`}>
@@ -46,7 +48,9 @@ export function CostSummary({ report }: { report: CostReport }) {
         <div className="stat-label">Projected {formatMonth(month.start)} total</div>
         <div className="stat-value">{formatMoney(month.projectedCents)}</div>
         <div className={`muted ${styles.detail}`} style={{ fontSize: '0.8rem' }}>
-          {month.completedDays > 0 ? `${formatMoney(month.completedCostCents)} in the ${month.completedDays} completed day${month.completedDays === 1 ? '' : 's'} + ` : ''}
+          {month.completedDays > 0
+            ? `${formatMoney(month.completedCostCents)} in the ${month.completedDays} completed day${month.completedDays === 1 ? '' : 's'} + `
+            : ''}
           {formatMoney(month.averageDailyCents)}/day (average of the last 7 complete days) × {left} day{left === 1 ? '' : 's'} left, today
           included.
         </div>

@@ -38,7 +38,11 @@ describe('costCsv', () => {
     }));
     for (const s of many) s.costCents = s.daily.reduce((a, v) => a + Math.round(v * 1e4), 0) / 1e4;
     const d30 = Array.from({ length: 30 }, (_, i) => `2025-11-${String(i + 1).padStart(2, '0')}`);
-    const lines = costCsv(d30, many).trim().split('\r\n').slice(1).map((l) => l.split(','));
+    const lines = costCsv(d30, many)
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(','));
     const cents = (v: string) => {
       expect(v).toMatch(/^\d+\.\d\d$/);
       return Math.round(Number(v) * 100);

@@ -11,7 +11,12 @@ export function DailyTable({ report, hidden }: { report: CostReport; hidden: Rea
       <p className={`muted ${styles.scrollHint}`} aria-hidden="true">
         Swipe the table sideways for more columns →
       </p>
-      <div className={`table-wrap ${styles.tableWrap}`} tabIndex={0} role="region" aria-label="Daily cost by service, as a table (scrolls sideways)">
+      <div
+        className={`table-wrap ${styles.tableWrap}`}
+        tabIndex={0}
+        role="region"
+        aria-label="Daily cost by service, as a table (scrolls sideways)"
+      >
         <table className="table" data-testid="daily-table">
           <caption className="sr-only">Daily cost by service, {report.days.length} complete days</caption>
           <thead>

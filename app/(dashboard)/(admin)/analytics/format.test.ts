@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { describeChange, dollars, formatDay, formatDayLong, formatMoney, formatMoneyCompact, formatMoneySigned, formatPercent } from './format';
+import {
+  describeChange,
+  dollars,
+  formatDay,
+  formatDayLong,
+  formatMoney,
+  formatMoneyCompact,
+  formatMoneySigned,
+  formatPercent,
+} from './format';
 
 describe('money', () => {
   it('formats cents as US dollars', () => {
@@ -26,7 +35,9 @@ describe('money', () => {
 
   it('gives the CSV the same rounding as the screen', () => {
     for (const cents of [0, 1, 99.5, 123456.7891, 0.0899, 1234.5, 100.005, 7.125]) {
-      expect(`$${Number(dollars(cents)).toLocaleString('en-US', { minimumFractionDigits: 2 })}`).toBe(formatMoney(cents) === '< $0.01' ? '$0.00' : formatMoney(cents));
+      expect(`$${Number(dollars(cents)).toLocaleString('en-US', { minimumFractionDigits: 2 })}`).toBe(
+        formatMoney(cents) === '< $0.01' ? '$0.00' : formatMoney(cents),
+      );
     }
     expect(dollars(123456.7891)).toBe('1234.57');
   });

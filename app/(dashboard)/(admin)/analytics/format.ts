@@ -3,7 +3,13 @@
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const usdSigned = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', signDisplay: 'exceptZero' });
-const usdCompact = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 });
+const usdCompact = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  notation: 'compact',
+  minimumFractionDigits: 0,
+  maximumFractionDigits: 1,
+});
 const plain2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false });
 const percent1 = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const count = new Intl.NumberFormat('en-US');
@@ -73,11 +79,18 @@ export function describeChange(current: number, previous: number): Change {
   if (previous === 0) {
     return current === 0
       ? { direction: 'flat', arrow: '–', percent: '0.0%', amount, label: 'No cost in either period' }
-      : { direction: 'new', arrow: '▲', percent: 'new', amount, label: `Up ${formatMoney(delta)}; nothing was spent in the previous period` };
+      : {
+          direction: 'new',
+          arrow: '▲',
+          percent: 'new',
+          amount,
+          label: `Up ${formatMoney(delta)}; nothing was spent in the previous period`,
+        };
   }
   const ratio = delta / previous;
   // Rounded to what is shown: a change that displays as 0.0% is flat.
-  if (Math.abs(ratio) < 0.0005) return { direction: 'flat', arrow: '–', percent: '0.0%', amount, label: 'About the same as the previous period' };
+  if (Math.abs(ratio) < 0.0005)
+    return { direction: 'flat', arrow: '–', percent: '0.0%', amount, label: 'About the same as the previous period' };
   const pct = `${ratio > 0 ? '+' : '-'}${percent1.format(Math.abs(ratio))}`;
   return ratio > 0
     ? { direction: 'up', arrow: '▲', percent: pct, amount, label: `Up ${percent1.format(ratio)} (${amount}) on the previous period` }

@@ -5,7 +5,6 @@ import { DEFAULT_DAYS, parseDays } from '@/lib/contract/analytics';
 // client (useQueryStates), so both build the same procedure input and the prefetched query is the
 // one that hydrates. Any whole number of days the API accepts works (1..365); the page offers presets.
 
-
 const parseAsDays = createParser({ parse: parseDays, serialize: (n: number) => String(n) });
 
 export const analyticsSearchParams = {

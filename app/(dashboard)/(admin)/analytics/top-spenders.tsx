@@ -16,7 +16,12 @@ export function TopSpenders({ days }: { days: number }) {
   const trpc = useTRPC();
   const { data, isPending, error } = useQuery(trpc.analytics.topSpenders.queryOptions({ days, limit: 10 }));
   if (error) return <p className="error-box">Could not load the top spenders: {error.message}</p>;
-  if (isPending) return <p className="muted" style={{ minHeight: '8rem' }}>Adding up cost per customer and conversation…</p>;
+  if (isPending)
+    return (
+      <p className="muted" style={{ minHeight: '8rem' }}>
+        Adding up cost per customer and conversation…
+      </p>
+    );
   return (
     <div className={styles.spenders}>
       <SpenderTable title="Customers" rows={data.customers} href={(id) => `/bookings?customer=${id}`} testId="top-customers" />
@@ -33,9 +38,15 @@ function SpenderTable({ title, rows, href, testId }: { title: string; rows: Row[
         <thead>
           <tr>
             <th scope="col">{title === 'Customers' ? 'Customer' : 'Conversation'}</th>
-            <th scope="col" className="num">Cost</th>
-            <th scope="col" className="num">Share</th>
-            <th scope="col" className={`num ${styles.optional}`}>Calls</th>
+            <th scope="col" className="num">
+              Cost
+            </th>
+            <th scope="col" className="num">
+              Share
+            </th>
+            <th scope="col" className={`num ${styles.optional}`}>
+              Calls
+            </th>
           </tr>
         </thead>
         <tbody>

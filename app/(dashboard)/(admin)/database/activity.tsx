@@ -49,7 +49,11 @@ export function Activity() {
           {busy.length} busy of {sessions.length} sessions in this database · refreshed every 5 s{isFetching ? ' · reading…' : ''}
         </span>
       </div>
-      {signal.error && <div className="notice" role="alert">{signal.error.message}</div>}
+      {signal.error && (
+        <div className="notice" role="alert">
+          {signal.error.message}
+        </div>
+      )}
       {signal.data && (
         <div className="notice" role="status">
           {signal.data.succeeded ? 'Done' : `Not done: ${signal.data.detail}`} (recorded as action #{signal.data.auditId}).
@@ -61,7 +65,9 @@ export function Activity() {
             <tr>
               <th scope="col">Session</th>
               <th scope="col">State</th>
-              <th scope="col" className="num">Running</th>
+              <th scope="col" className="num">
+                Running
+              </th>
               <th scope="col">Query</th>
               <th scope="col">Action</th>
             </tr>
@@ -128,7 +134,11 @@ function SessionRow(props: {
       </td>
       <td data-label="State">
         {s.state ?? '—'}
-        {s.waitEvent && <div className="muted" style={{ fontSize: '0.8rem' }}>waits: {s.waitEventType}/{s.waitEvent}</div>}
+        {s.waitEvent && (
+          <div className="muted" style={{ fontSize: '0.8rem' }}>
+            waits: {s.waitEventType}/{s.waitEvent}
+          </div>
+        )}
       </td>
       <td className="num" data-label="Running">
         {formatSeconds(s.state === 'active' ? s.querySeconds : s.transactionSeconds)}

@@ -34,10 +34,16 @@ export function QueryHistory() {
     <section className={`card ${styles.section}`} aria-labelledby="history-h">
       <div className={styles.sectionHead}>
         <h2 id="history-h">Slower since yesterday</h2>
-        <span className="muted" style={{ fontSize: '0.85rem' }}>Last capture: {formatUtc(capturedAt)}</span>
+        <span className="muted" style={{ fontSize: '0.85rem' }}>
+          Last capture: {formatUtc(capturedAt)}
+        </span>
       </div>
       {!capturedAt && <SqlBlock sql={NO_HISTORY} label="No history yet: start the capture" />}
-      {capturedAt && slower.length === 0 && <p className="muted" style={{ margin: 0 }}>✓ No statement&apos;s mean time rose by 20% or more over the last 24 hours.</p>}
+      {capturedAt && slower.length === 0 && (
+        <p className="muted" style={{ margin: 0 }}>
+          ✓ No statement&apos;s mean time rose by 20% or more over the last 24 hours.
+        </p>
+      )}
       {slower.length > 0 && (
         <ul className={styles.checkList}>
           {slower.map((s) => (
@@ -59,7 +65,14 @@ export function QueryHistory() {
             <YAxis width={48} tick={{ fontSize: 12, fill: 'var(--muted)' }} stroke="var(--border)" />
             <Tooltip />
             {series.map((s, i) => (
-              <Line key={s.queryId} dataKey={`q${i}`} name={s.query.slice(0, 60)} stroke={COLORS[i]} dot={false} isAnimationActive={false} />
+              <Line
+                key={s.queryId}
+                dataKey={`q${i}`}
+                name={s.query.slice(0, 60)}
+                stroke={COLORS[i]}
+                dot={false}
+                isAnimationActive={false}
+              />
             ))}
           </LineChart>
         </>
@@ -83,13 +96,19 @@ export function TableGrowth() {
       <h2 id="growth-h">Growth</h2>
       {chart.length < 2 ? (
         <p className="muted" style={{ margin: 0 }}>
-          Sizes are captured once a day ({growth.length ? `${chart.length} day so far` : 'none yet'}); the chart appears from the second day.
+          Sizes are captured once a day ({growth.length ? `${chart.length} day so far` : 'none yet'}); the chart appears from the second
+          day.
         </p>
       ) : (
         <LineChart data={chart} responsive style={{ width: '100%', height: 220 }} margin={{ top: 8, right: 8, bottom: 0, left: 4 }}>
           <CartesianGrid stroke="var(--border)" vertical={false} />
           <XAxis dataKey="day" tick={{ fontSize: 12, fill: 'var(--muted)' }} stroke="var(--border)" />
-          <YAxis width={64} tickFormatter={(v: number) => formatBytes(v)} tick={{ fontSize: 12, fill: 'var(--muted)' }} stroke="var(--border)" />
+          <YAxis
+            width={64}
+            tickFormatter={(v: number) => formatBytes(v)}
+            tick={{ fontSize: 12, fill: 'var(--muted)' }}
+            stroke="var(--border)"
+          />
           <Tooltip formatter={(v) => formatBytes(Number(v))} />
           {growth.map((g, i) => (
             <Line key={g.table} dataKey={g.table} stroke={COLORS[i]} dot={false} isAnimationActive={false} />

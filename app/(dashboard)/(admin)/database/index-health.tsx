@@ -71,13 +71,13 @@ export function IndexHealth() {
         </h3>
         {infoCount > 0 && (
           <label className="row">
-            <input type="checkbox" checked={showInfo} onChange={(e) => setShowInfo(e.target.checked)} /> Show informational (unused
-            indexes, builds in progress)
+            <input type="checkbox" checked={showInfo} onChange={(e) => setShowInfo(e.target.checked)} /> Show informational (unused indexes,
+            builds in progress)
           </label>
         )}
         <label className="row">
-          <input type="checkbox" checked={showInternal} onChange={(e) => setShowInternal(e.target.checked)} /> Include auth_* and
-          kysely_* tables
+          <input type="checkbox" checked={showInternal} onChange={(e) => setShowInternal(e.target.checked)} /> Include auth_* and kysely_*
+          tables
         </label>
       </div>
       {shown.length === 0 ? (

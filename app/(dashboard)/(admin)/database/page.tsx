@@ -56,7 +56,12 @@ export default async function DatabasePage({ searchParams }: { searchParams: Pro
         <PageHeader title="Database health" description={DATABASE_DESCRIPTION} />
         <nav className={styles.tabs} aria-label="Database sections">
           {DATABASE_TABS.map((t) => (
-            <Link key={t} href={t === 'overview' ? '/database' : `/database?tab=${t}`} aria-current={t === tab ? 'page' : undefined} prefetch={false}>
+            <Link
+              key={t}
+              href={t === 'overview' ? '/database' : `/database?tab=${t}`}
+              aria-current={t === tab ? 'page' : undefined}
+              prefetch={false}
+            >
               {DATABASE_TAB_LABEL[t]}
             </Link>
           ))}

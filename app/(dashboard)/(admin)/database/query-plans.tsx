@@ -34,8 +34,8 @@ export function QueryPlans() {
         </span>
       </div>
       <p className={`muted ${styles.meta}`} style={{ margin: 0 }}>
-        Each query is compiled by the function its page calls, with parameters picked from the data, and planned with{' '}
-        <code>EXPLAIN</code>. <em>Explain analyze</em> runs it for real inside a transaction that is rolled back.
+        Each query is compiled by the function its page calls, with parameters picked from the data, and planned with <code>EXPLAIN</code>.{' '}
+        <em>Explain analyze</em> runs it for real inside a transaction that is rolled back.
       </p>
       <Problems problems={data.problems} title={data.ok ? 'Partly read' : 'Could not read the plans'} />
       <ul className={styles.plans}>
@@ -81,7 +81,11 @@ function PlanItem({ plan }: { plan: PlanRow }) {
               <dt>{s.big && !s.onlyWhen ? '✖ Seq Scan' : 'Seq Scan'}</dt>
               <dd>
                 <span className="mono">{s.table}</span> ({formatCount(s.estimatedRows)} rows):{' '}
-                {!s.big ? 'small table, fine' : s.onlyWhen ? `big table, in a branch that runs only when ${s.onlyWhen}` : 'big table read in full'}
+                {!s.big
+                  ? 'small table, fine'
+                  : s.onlyWhen
+                    ? `big table, in a branch that runs only when ${s.onlyWhen}`
+                    : 'big table read in full'}
               </dd>
             </div>
           ))}
@@ -97,7 +101,9 @@ function PlanItem({ plan }: { plan: PlanRow }) {
         <details className={styles.details}>
           <summary>Plan and SQL</summary>
           <div className="stack" style={{ gap: '0.5rem' }}>
-            <pre className={styles.pre} tabIndex={0} aria-label="Query plan">{plan.plan.lines.join('\n')}</pre>
+            <pre className={styles.pre} tabIndex={0} aria-label="Query plan">
+              {plan.plan.lines.join('\n')}
+            </pre>
             {plan.sql && <SqlBlock label="SQL" sql={withParams(plan.sql, plan.parameters)} wrap />}
           </div>
         </details>
@@ -132,11 +138,13 @@ function AnalyzeOutput({ result }: { result: AnalyzeResult }) {
   return (
     <div className="stack" style={{ gap: '0.4rem' }} role="status">
       <div className={styles.meta}>
-        <strong>{r.executionMs.toFixed(2)} ms</strong> execution · {r.planningMs.toFixed(2)} ms planning ·{' '}
-        {formatCount(r.actualRows)} rows · buffers: {formatCount(r.sharedHit)} hit, {formatCount(r.sharedRead)} read
+        <strong>{r.executionMs.toFixed(2)} ms</strong> execution · {r.planningMs.toFixed(2)} ms planning · {formatCount(r.actualRows)} rows
+        · buffers: {formatCount(r.sharedHit)} hit, {formatCount(r.sharedRead)} read
         {r.red ? ' · ✖ Seq Scan of a big table' : ''} · rolled back
       </div>
-      <pre className={styles.pre} tabIndex={0} aria-label="Query plan">{r.lines.join('\n')}</pre>
+      <pre className={styles.pre} tabIndex={0} aria-label="Query plan">
+        {r.lines.join('\n')}
+      </pre>
     </div>
   );
 }

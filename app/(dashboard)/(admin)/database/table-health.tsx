@@ -26,8 +26,7 @@ export function TableHealth({ now }: { now: number }) {
         <h2 id="tables-h">Tables</h2>
         <span className="row">
           <label className="row">
-            <input type="checkbox" checked={showInternal} onChange={(e) => setShowInternal(e.target.checked)} /> Include auth_* and
-            kysely_*
+            <input type="checkbox" checked={showInternal} onChange={(e) => setShowInternal(e.target.checked)} /> Include auth_* and kysely_*
           </label>
           <button type="button" className="btn" onClick={() => refetch()} disabled={isFetching}>
             {isFetching ? 'Reading…' : 'Refresh'}
@@ -69,8 +68,8 @@ export function TableHealth({ now }: { now: number }) {
         </TableScroll>
       )}
       <p className={`muted ${styles.meta}`} style={{ margin: 0 }}>
-        Rows: the planner&apos;s estimate (pg_class.reltuples, as of the last VACUUM or ANALYZE), live rows from the statistics
-        collector beside it. ≈ marks sizes read from the catalog because the table was locked.
+        Rows: the planner&apos;s estimate (pg_class.reltuples, as of the last VACUUM or ANALYZE), live rows from the statistics collector
+        beside it. ≈ marks sizes read from the catalog because the table was locked.
       </p>
     </section>
   );

@@ -60,7 +60,9 @@ export function BulkReplay({ timeZone }: { timeZone: string }) {
     }),
   );
   const cancel = useMutation(
-    trpc.webhooks.bulkReplayCancel.mutationOptions({ onSettled: () => void queryClient.invalidateQueries(trpc.webhooks.replayJobs.pathFilter()) }),
+    trpc.webhooks.bulkReplayCancel.mutationOptions({
+      onSettled: () => void queryClient.invalidateQueries(trpc.webhooks.replayJobs.pathFilter()),
+    }),
   );
   const jobs = useQuery({
     ...trpc.webhooks.replayJobs.queryOptions(),
@@ -115,7 +117,13 @@ export function BulkReplay({ timeZone }: { timeZone: string }) {
           </label>
           <label className={styles.field}>
             Error contains
-            <input className="input" value={draft.errorContains} maxLength={200} placeholder="e.g. ETIMEDOUT" onChange={(e) => edit({ errorContains: e.target.value })} />
+            <input
+              className="input"
+              value={draft.errorContains}
+              maxLength={200}
+              placeholder="e.g. ETIMEDOUT"
+              onChange={(e) => edit({ errorContains: e.target.value })}
+            />
           </label>
           <label className={styles.field}>
             Received from
@@ -132,7 +140,11 @@ export function BulkReplay({ timeZone }: { timeZone: string }) {
 
         <div aria-live="polite">
           {counted && dryRun.isPending && <p className="muted">Counting…</p>}
-          {counted && dryRun.isError && <p className="error-box" role="alert">⚠ {dryRun.error.message}</p>}
+          {counted && dryRun.isError && (
+            <p className="error-box" role="alert">
+              ⚠ {dryRun.error.message}
+            </p>
+          )}
           {counted && dryRun.data && (
             <div className="row" style={{ gap: '0.75rem', flexWrap: 'wrap' }}>
               <strong data-testid="bulk-count">
@@ -151,7 +163,11 @@ export function BulkReplay({ timeZone }: { timeZone: string }) {
               )}
             </div>
           )}
-          {start.isError && <p className="error-box" role="alert">⚠ {start.error.message}</p>}
+          {start.isError && (
+            <p className="error-box" role="alert">
+              ⚠ {start.error.message}
+            </p>
+          )}
           {start.data && (
             <p className={styles.ok}>
               ✓ Bulk replay #{start.data.id} {start.data.status}: {start.data.queued.toLocaleString('en-US')} of{' '}
@@ -161,7 +177,12 @@ export function BulkReplay({ timeZone }: { timeZone: string }) {
           {running.map((j) => (
             <div key={j.id} className="row" style={{ gap: '0.75rem', flexWrap: 'wrap' }}>
               <span>Bulk replay #{j.id} running:</span>
-              <progress className={styles.progress} max={Math.max(1, j.expected)} value={j.queued} aria-label={`Bulk replay ${j.id} progress`} />
+              <progress
+                className={styles.progress}
+                max={Math.max(1, j.expected)}
+                value={j.queued}
+                aria-label={`Bulk replay ${j.id} progress`}
+              />
               <span>
                 {j.queued.toLocaleString('en-US')} / {j.expected.toLocaleString('en-US')}
               </span>

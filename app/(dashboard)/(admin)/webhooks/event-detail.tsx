@@ -49,7 +49,9 @@ export function EventDetail({ id, timeZone, onClose }: { id: number; timeZone: s
         {notFound ? (
           <div className="error-box" role="alert">
             <strong>Not found</strong>
-            <div style={{ marginTop: '0.25rem' }}>There is no webhook event #{id}. It may have been mistyped, or belong to another database.</div>
+            <div style={{ marginTop: '0.25rem' }}>
+              There is no webhook event #{id}. It may have been mistyped, or belong to another database.
+            </div>
           </div>
         ) : (
           <ErrorState error={query.error} onRetry={() => void query.refetch()} />
@@ -65,7 +67,10 @@ export function EventDetail({ id, timeZone, onClose }: { id: number; timeZone: s
     <div className="stack">
       <div className={styles.detailHead}>
         <h2 style={{ margin: 0 }}>
-          Event #{event.id} <span className="mono" style={{ fontWeight: 400 }}>{event.eventType}</span>
+          Event #{event.id}{' '}
+          <span className="mono" style={{ fontWeight: 400 }}>
+            {event.eventType}
+          </span>
         </h2>
         {close}
       </div>
@@ -82,7 +87,9 @@ export function EventDetail({ id, timeZone, onClose }: { id: number; timeZone: s
         <dt>Received</dt>
         <dd>{when(event.receivedAt)}</dd>
         <dt>{event.status === 'processing' ? 'Lease ends' : 'Next attempt'}</dt>
-        <dd>{event.status === 'pending' || event.status === 'failed' || event.status === 'processing' ? when(event.nextAttemptAt) : '—'}</dd>
+        <dd>
+          {event.status === 'pending' || event.status === 'failed' || event.status === 'processing' ? when(event.nextAttemptAt) : '—'}
+        </dd>
         <dt>Processed</dt>
         <dd>{when(event.processedAt)}</dd>
         {event.replayedAt && (
@@ -133,8 +140,8 @@ export function EventDetail({ id, timeZone, onClose }: { id: number; timeZone: s
         </h3>
         {event.unrecordedFailures > 0 && (
           <p className="muted" style={{ margin: '0 0 0.5rem', fontSize: '0.85rem' }}>
-            {event.unrecordedFailures} failed attempt{event.unrecordedFailures === 1 ? '' : 's'} before the history was kept: only
-            the last error (above) was stored.
+            {event.unrecordedFailures} failed attempt{event.unrecordedFailures === 1 ? '' : 's'} before the history was kept: only the last
+            error (above) was stored.
           </p>
         )}
         {event.errors.length === 0 ? (
@@ -177,7 +184,11 @@ export function EventDetail({ id, timeZone, onClose }: { id: number; timeZone: s
 /** What became of a replay, from the event as the database has it now (polled while queued). */
 function ReplayOutcome({ status }: { status: string }) {
   if (status === 'pending' || status === 'processing') {
-    return <p className="muted" style={{ margin: 0 }}>↻ Queued again: waiting for a worker…</p>;
+    return (
+      <p className="muted" style={{ margin: 0 }}>
+        ↻ Queued again: waiting for a worker…
+      </p>
+    );
   }
   if (status === 'processed') return <p className={styles.ok}>✓ Replayed and processed.</p>;
   return (

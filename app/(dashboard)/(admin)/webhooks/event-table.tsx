@@ -63,7 +63,12 @@ export function EventTable(props: {
           </thead>
           <tbody>
             {events.map((e) => (
-              <tr key={e.id} className={styles.row} data-selected={props.selected === e.id ? '' : undefined} onClick={() => props.onSelect(e.id)}>
+              <tr
+                key={e.id}
+                className={styles.row}
+                data-selected={props.selected === e.id ? '' : undefined}
+                onClick={() => props.onSelect(e.id)}
+              >
                 <td>
                   <a
                     href={props.hrefFor(e.id)}

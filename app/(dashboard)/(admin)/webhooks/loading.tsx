@@ -6,7 +6,9 @@ export default function Loading() {
       <div className="page-head">
         <div>
           <h1>Webhooks</h1>
-          <p className="muted" style={{ margin: 0 }}>HousecallPro deliveries and the queue that applies them.</p>
+          <p className="muted" style={{ margin: 0 }}>
+            HousecallPro deliveries and the queue that applies them.
+          </p>
         </div>
       </div>
       <div className="cards">

@@ -17,7 +17,8 @@ export function SecretWarning() {
   return (
     <div className="error-box" role="alert" style={{ textAlign: 'left' }}>
       <strong>
-        ⚠ {n.toLocaleString('en-US')} {n === 1 ? 'delivery' : 'deliveries'} rejected for bad signature in the last hour: is the secret right?
+        ⚠ {n.toLocaleString('en-US')} {n === 1 ? 'delivery' : 'deliveries'} rejected for bad signature in the last hour: is the secret
+        right?
       </strong>
       <div>
         If HOUSECALLPRO_WEBHOOK_SECRET differs from the secret set in HousecallPro, every real delivery is refused.{' '}
@@ -38,8 +39,8 @@ export function Rejections({ timeZone }: { timeZone: string }) {
           Rejected deliveries
         </h2>
         <p className="muted" style={{ margin: 0, fontSize: '0.85rem' }}>
-          Requests the receiver refused, never stored as events. Only a SHA-256 of each body is kept; details are capped per minute and
-          kept 14 days, counts are exact.
+          Requests the receiver refused, never stored as events. Only a SHA-256 of each body is kept; details are capped per minute and kept
+          14 days, counts are exact.
         </p>
       </div>
       <div className={styles.reasons}>
@@ -78,7 +79,9 @@ export function Rejections({ timeZone }: { timeZone: string }) {
                 <tr key={r.id}>
                   <td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(r.receivedAt, timeZone)}</td>
                   <td>
-                    <span className={r.reason === 'bad_signature' ? 'badge badge-danger' : 'badge badge-warn'}>{REJECTION_REASON_LABEL[r.reason]}</span>
+                    <span className={r.reason === 'bad_signature' ? 'badge badge-danger' : 'badge badge-warn'}>
+                      {REJECTION_REASON_LABEL[r.reason]}
+                    </span>
                   </td>
                   <td style={{ fontSize: '0.85rem' }}>{r.detail}</td>
                   <td className={`mono ${styles.optional}`}>{r.sourceIp ?? '—'}</td>

@@ -91,10 +91,19 @@ export function WebhooksView({ timeZone }: { timeZone: string }) {
               </button>
             </form>
           </div>
-          <form className={styles.filters} aria-label="Filter events" onSubmit={(e) => e.preventDefault()} style={{ marginBottom: '0.75rem' }}>
+          <form
+            className={styles.filters}
+            aria-label="Filter events"
+            onSubmit={(e) => e.preventDefault()}
+            style={{ marginBottom: '0.75rem' }}
+          >
             <label className={styles.field}>
               Status
-              <select className="input" value={params.status ?? ''} onChange={(e) => setFilter({ status: (e.target.value || null) as Status | null })}>
+              <select
+                className="input"
+                value={params.status ?? ''}
+                onChange={(e) => setFilter({ status: (e.target.value || null) as Status | null })}
+              >
                 <option value="">All statuses</option>
                 {STATUSES.map((s) => (
                   <option key={s} value={s}>
@@ -203,7 +212,11 @@ function QueueStats({ active, onPick }: { active: Status | null; onPick: (s: Sta
         </span>
         <span className="stat-value">{age === null ? '—' : formatDuration(age)}</span>
         <span className="muted" style={{ fontSize: '0.8rem' }}>
-          {due === null ? 'Queue empty' : due <= 0 ? `Due now: workers ${formatDuration(-due)} behind` : `Next retry in ${formatDuration(due)}`}
+          {due === null
+            ? 'Queue empty'
+            : due <= 0
+              ? `Due now: workers ${formatDuration(-due)} behind`
+              : `Next retry in ${formatDuration(due)}`}
         </span>
       </div>
     </div>

@@ -28,10 +28,10 @@ export default async function ThreadPage({
   // instead of a skeleton that React then holds for at least 300 ms (see the conversations page).
   // prefetchInfiniteQuery never throws: a failure leaves the query to the client, which shows it.
   const history = queryClient.prefetchInfiniteQuery(
-    trpc.conversations.history.infiniteQueryOptions(
-      historyInputFromUrl(threadId, { get: (name) => one(query[name]) }),
-      { getNextPageParam: (page) => page.nextCursor, getPreviousPageParam: (page) => page.prevCursor },
-    ),
+    trpc.conversations.history.infiniteQueryOptions(historyInputFromUrl(threadId, { get: (name) => one(query[name]) }), {
+      getNextPageParam: (page) => page.nextCursor,
+      getPreviousPageParam: (page) => page.prevCursor,
+    }),
   );
   try {
     await queryClient.fetchQuery({ ...trpc.conversations.byId.queryOptions({ threadId }), retry: false });

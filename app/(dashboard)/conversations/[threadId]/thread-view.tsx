@@ -112,8 +112,16 @@ function Messages({ threadId, timeZone }: { threadId: string; timeZone: string }
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
   });
-  const { data, hasNextPage, fetchNextPage, isFetchingNextPage, isFetchNextPageError, hasPreviousPage, fetchPreviousPage, isFetchingPreviousPage } =
-    useSuspenseInfiniteQuery(historyOptions);
+  const {
+    data,
+    hasNextPage,
+    fetchNextPage,
+    isFetchingNextPage,
+    isFetchNextPageError,
+    hasPreviousPage,
+    fetchPreviousPage,
+    isFetchingPreviousPage,
+  } = useSuspenseInfiniteQuery(historyOptions);
   // Pages come newest first; the screen reads oldest at the top, newest at the bottom.
   const messages = useMemo(() => data.pages.flatMap((p) => p.messages).reverse(), [data.pages]);
 
@@ -209,7 +217,9 @@ function Messages({ threadId, timeZone }: { threadId: string; timeZone: string }
   const topMessage = topItem ? messages[topItem.index] : undefined;
   const topPrev = topItem && topItem.index > 0 ? messages[topItem.index - 1] : undefined;
   const dividerShowing =
-    !!topItem && (!topPrev || dayKey(topPrev.createdAt, timeZone) !== dayKey(topMessage!.createdAt, timeZone)) && topItem.start >= offset - 4;
+    !!topItem &&
+    (!topPrev || dayKey(topPrev.createdAt, timeZone) !== dayKey(topMessage!.createdAt, timeZone)) &&
+    topItem.start >= offset - 4;
   const stickyDay = topMessage && !dividerShowing ? formatDay(topMessage.createdAt, timeZone) : null;
 
   const olderLabel = isFetchingNextPage ? 'Loading older messages…' : 'Load older messages';
