@@ -1,13 +1,15 @@
+import { mailConfigFromEnv, sendMail } from '../notify/mail';
+
 /**
- * The one seam between alert delivery and the SMTP sender of the security issue (17), whose
- * server/notify/mail.ts exports sendMail({to, subject, text}) over nodemailer and SMTP_URL. That
- * module is not on main yet: until it is, alertMailer() returns null and alerts go to the webhook
- * only (the email channel is simply not queued). Wiring it is one line here.
+ * The seam between alert delivery and the SMTP sender (server/notify/mail.ts, nodemailer over
+ * SMTP_URL, the same one verification codes use). Without SMTP_URL and a sender address there is
+ * no email channel, and alerts go to the webhook only.
  */
 export interface AlertMailer {
   sendMail(message: { to: string; subject: string; text: string }): Promise<unknown>;
 }
 
-export function alertMailer(): AlertMailer | null {
-  return null;
+export function alertMailer(env: NodeJS.Dict<string> = process.env): AlertMailer | null {
+  if (!mailConfigFromEnv(env)) return null;
+  return { sendMail: (message) => sendMail(message, env) };
 }

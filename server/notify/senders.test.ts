@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertMailer } from '../alerts/mailer';
 import { ProviderOtpSender } from '../identity/sender';
 import { createMailer, sendMail } from './mail';
 import { NotConfiguredError } from './not-configured';
@@ -123,6 +124,17 @@ describe('email over SMTP (nodemailer)', () => {
     await expect(sendMail({ to: 'a@example.com', subject: 's', text: 't' }, { OTP_EMAIL_FROM: 'x@example.com' })).rejects.toThrow(
       new NotConfiguredError(['SMTP_URL'], 'Emails'),
     );
+  });
+
+  it("budget alerts' mailer sends through the same SMTP server, and is absent without SMTP settings", async () => {
+    mails.length = 0;
+    expect(alertMailer({ OTP_EMAIL_FROM: 'x@example.com' })).toBeNull();
+    const mailer = alertMailer(smtpEnv());
+    expect(mailer).not.toBeNull();
+    await mailer!.sendMail({ to: 'owner@example.com', subject: 'Budget alert: openai at 100%', text: 'Spend reached the monthly budget.' });
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toEqual(['owner@example.com']);
+    expect(mails[0]!.raw).toMatch(/^Subject: Budget alert: openai at 100%$/m);
   });
 
   it('the OTP sender emails the code', async () => {
