@@ -177,10 +177,15 @@ describe("the app's query plans", () => {
     expect(cost.status).toBe('ok');
     expect(cost.plan!.indexes).not.toContain('api_usage_analytics_idx');
     const history = data.find((p) => p.id === 'conversations.history')!;
-    expect(history.status).toBe('ok');
+    // The largest of this small seed's threads holds 6% of the messages: there the planner may walk the
+    // newest-first index of message search (0011) and filter, instead of the thread's own index. At
+    // 100k+ rows the thread index serves it (README); here it must at least be an index, never a Seq Scan.
+    expect(history.status).not.toBe('red');
     expect(history.params).toMatch(/largest thread/);
-    expect(history.plan!.indexes).toContain('shared_thread_messages_thread_created_idx');
-    expect(history.plan!.lines.join('\n')).toMatch(/Index Scan Backward using shared_thread_messages_thread_created_idx/);
+    expect(history.plan!.seqScans).toEqual([]);
+    expect(
+      history.plan!.indexes.some((i) => i === 'shared_thread_messages_thread_created_idx' || i === 'shared_thread_messages_created_idx'),
+    ).toBe(true);
     // A query function that only executes: its statement is captured unsent and planned all the same.
     const otp = data.find((p) => p.id === 'identity.otpRateLimitCounts')!;
     expect(otp.sql).toMatch(/FROM shared_thread_pending_links l/);
@@ -202,22 +207,30 @@ describe("the app's query plans", () => {
   });
 
   it('dropping the index a query needs turns its plan red (Seq Scan of a big table); npm run migrate restores it', async () => {
-    // The history needs thread_created_idx; the redundant thread_id_idx would stand in for it, so both go.
-    await sql`DROP INDEX shared_thread_messages_thread_created_idx, shared_thread_messages_thread_id_idx`.execute(db);
+    // The history needs thread_created_idx; the redundant thread_id_idx and message search's newest-first
+    // created_idx would stand in for it, so all three go.
+    await sql`DROP INDEX shared_thread_messages_thread_created_idx, shared_thread_messages_thread_id_idx, shared_thread_messages_created_idx`.execute(
+      db,
+    );
     const red = await planOf('conversations.history');
     expect(red.status).toBe('red');
     expect(red.plan!.seqScans).toEqual([{ table: 'shared_thread_messages', estimatedRows: 20_000, big: true, onlyWhen: null }]);
     expect(red.missingExpected).toEqual(['shared_thread_messages_thread_created_idx']);
     const { data } = await readIndexSection(db);
     expect(data.missing.map((m) => m.name).sort()).toEqual([
+      'shared_thread_messages_created_idx',
       'shared_thread_messages_thread_created_idx',
       'shared_thread_messages_thread_id_idx',
     ]);
     expect(data.missing[0]!.finding.fix).toContain('npm run migrate');
 
     const { repaired } = await runMigrations(db);
-    expect(repaired.sort()).toEqual(['shared_thread_messages_thread_created_idx', 'shared_thread_messages_thread_id_idx']);
-    expect((await planOf('conversations.history')).status).toBe('ok');
+    expect(repaired.sort()).toEqual([
+      'shared_thread_messages_created_idx',
+      'shared_thread_messages_thread_created_idx',
+      'shared_thread_messages_thread_id_idx',
+    ]);
+    expect((await planOf('conversations.history')).status).not.toBe('red');
   });
 
   it('EXPLAIN ANALYZE runs the statement and reports actual rows, time and buffers', async () => {
@@ -353,7 +366,7 @@ describe('under locks', () => {
       const byCustomer = plans.data.find((p) => p.id === 'bookings.byCustomer')!;
       expect(byCustomer.status).toBe('skipped');
       expect(byCustomer.problem).toMatch(/appointments is locked ACCESS EXCLUSIVE/);
-      expect(plans.data.find((p) => p.id === 'conversations.history')!.status).toBe('ok');
+      expect(plans.data.find((p) => p.id === 'conversations.history')!.status).not.toMatch(/red|skipped|error/);
 
       await locker.query('LOCK TABLE api_usage IN ACCESS EXCLUSIVE MODE');
       started = performance.now();

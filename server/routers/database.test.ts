@@ -60,7 +60,11 @@ describe('as admin', () => {
 
     const plans = await admin.database.queryPlans();
     if (!plans.ok) throw new Error(plans.problems.join('; '));
-    expect(plans.data.find((p) => p.id === 'conversations.history')!.plan!.indexes).toContain('shared_thread_messages_thread_created_idx');
+    // At 2,000 rows the largest thread is a big share of the messages, and the newest-first index of
+    // message search may serve it instead of the thread index: an index either way, never a Seq Scan.
+    const historyPlan = plans.data.find((p) => p.id === 'conversations.history')!.plan!;
+    expect(historyPlan.seqScans).toEqual([]);
+    expect(historyPlan.indexes.filter((i) => i.startsWith('shared_thread_messages_'))).not.toEqual([]);
 
     const slow = await admin.database.slowQueries();
     expect(slow.ok).toBe(true);
