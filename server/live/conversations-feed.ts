@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
+import { directDatabaseUrl } from '../env';
+import { onShutdown } from '../runtime/lifecycle';
 
 /**
  * Which threads got new messages, for the dashboard's live updates: ONE connection per server
@@ -18,11 +20,6 @@ import pg from 'pg';
 export const NOTIFY_CHANNEL = 'conversation_messages';
 
 export type FeedEvent = { kind: 'threads'; threadIds: string[] } | { kind: 'resync' };
-
-/** The URL for session work (LISTEN). One small function so the deployment's setting slots in. */
-export function directDatabaseUrl(): string | undefined {
-  return process.env.DIRECT_DATABASE_URL || process.env.DATABASE_URL;
-}
 
 export class ConversationsFeed extends EventEmitter {
   private client: pg.Client | null = null;
@@ -126,9 +123,10 @@ export class ConversationsFeed extends EventEmitter {
 const g = globalThis as unknown as { __conversationsFeed?: ConversationsFeed };
 export function conversationsFeed(): ConversationsFeed {
   if (!g.__conversationsFeed) {
-    const url = directDatabaseUrl();
-    if (!url) throw new Error('DATABASE_URL is not set');
-    g.__conversationsFeed = new ConversationsFeed(url, process.env.CONVERSATIONS_LIVE === 'poll' ? 'poll' : 'listen');
+    // LISTEN needs a session: the direct URL, never a transaction pooler.
+    const feed = new ConversationsFeed(directDatabaseUrl(), process.env.CONVERSATIONS_LIVE === 'poll' ? 'poll' : 'listen');
+    onShutdown('conversations feed (LISTEN)', () => feed.close());
+    g.__conversationsFeed = feed;
   }
   return g.__conversationsFeed;
 }
