@@ -105,6 +105,16 @@ describe('each check fires on a database made to fail it', () => {
     await sql`SELECT setval('near_limit_seq', 2000000000)`.execute(db);
     await sql`CREATE TABLE never_analyzed (id int) WITH (autovacuum_enabled = false)`.execute(db);
     await sql`INSERT INTO never_analyzed SELECT generate_series(1, 5000)`.execute(db);
+    // The inserting backend flushes its counts to pg_stat_user_tables only when it goes idle (at most
+    // once a second in PostgreSQL 15): wait until they are there, or the check sees an empty table.
+    await expect
+      .poll(
+        async () =>
+          (await sql<{ n: number }>`select n_live_tup::int as n from pg_stat_user_tables where relname = 'never_analyzed'`.execute(db))
+            .rows[0]?.n ?? 0,
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBeGreaterThanOrEqual(5000);
     try {
       const nv = await check('not-valid-constraints');
       expect(nv).toMatchObject({ status: 'warning', sql: 'ALTER TABLE appointments VALIDATE CONSTRAINT appointments_id_positive;' });
