@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator, sql } from 'kysely';
 import { createdIndexes, droppedIndexes, type IndexStatement, splitSqlStatements, stripSqlComments } from './sql-statements';
+import { migrationMarker } from './statement-markers';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 
@@ -50,7 +51,8 @@ export class MigrationStatementError extends Error {
 async function runStatements(db: Kysely<any>, migration: string, source: string): Promise<void> {
   for (const statement of splitSqlStatements(source)) {
     try {
-      await sql.raw(statement).execute(db);
+      // Marked, so pg_stat_statements tells the migrator's statements from the app's.
+      await sql.raw(`${migrationMarker(migration)} ${statement}`).execute(db);
     } catch (err) {
       throw new MigrationStatementError(migration, statement, err);
     }

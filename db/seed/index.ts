@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '../client';
 import type { Database } from '../schema';
+import { SEED_MARKER } from '../statement-markers';
 import { seedApiUsage } from './api-usage';
 import { seedAppointments } from './appointments';
 import { seedAttribution } from './attribution';
@@ -239,7 +240,8 @@ async function runStatement(
     // The trigram GIN indexes take new entries into their pending list, merged in bulk by the
     // final VACUUM, instead of merging every 4 MB.
     await sql`SET LOCAL gin_pending_list_limit = '512MB'`.execute(trx);
-    const result = await sql.raw(text).execute(trx);
+    // Marked, so the Database page's slow-query check can tell a bulk load from the app's queries.
+    const result = await sql.raw(`${SEED_MARKER} ${text}`).execute(trx);
     return Number(result.numAffectedRows ?? 0);
   });
 }

@@ -1,10 +1,12 @@
 import type { Db } from '@/db/client';
 import { readSlowQueries } from './db-health';
 import { type Check, type CheckThresholds, DEFAULT_THRESHOLDS, runServerChecks } from './db-health-checks';
-import { DEFAULT_GUARD, describeError, type Guard, oneLine } from './db-health-guard';
+import { DEFAULT_GUARD, describeError, type Guard, guarded, oneLine } from './db-health-guard';
 import type { Finding, FindingKind } from './db-health-index-findings';
 import { type IndexSectionOptions, readIndexSection } from './db-health-indexes';
 import { readQueryPlans } from './db-health-queries';
+import { isAppStatement } from './db-health-statements';
+import { webhookSecretFinding } from './webhooks-rejections';
 
 // The Overview: one verdict, then every check. Index findings become one check per kind, so
 // "duplicate or redundant indexes" reads as one line with each index's SQL below it.
@@ -142,6 +144,7 @@ export async function readOverview(db: Db, options: OverviewOptions = {}): Promi
 
   checks.push(...(await runServerChecks(db, thresholds, guard)));
   checks.push(await slowQueryCheck(db, thresholds, guard));
+  checks.push(await webhookSecretCheck(db, guard));
 
   checks.sort((a, b) => RANK[a.status] - RANK[b.status]);
   const attention = checks.filter((c) => c.status === 'critical' || c.status === 'warning').length;
@@ -162,12 +165,16 @@ async function slowQueryCheck(db: Db, t: CheckThresholds, guard: Guard): Promise
         sql: section.enable,
         note: null,
       };
-    const slow = section.queries.filter((q) => q.meanMs >= t.slowMeanMs);
+    // The app's queries only: bulk loads, migrations and maintenance are slow by nature.
+    const over = section.queries.filter((q) => q.meanMs >= t.slowMeanMs);
+    const slow = over.filter((q) => isAppStatement(q.query));
+    const left = over.length - slow.length;
+    const leftOut = left ? ` (${left} slow bulk load, migration or maintenance ${left === 1 ? 'statement' : 'statements'} left out)` : '';
     if (!slow.length)
       return {
         ...base,
         status: 'ok',
-        evidence: `No statement in pg_stat_statements averages over ${t.slowMeanMs} ms.`,
+        evidence: `None of the app's statements in pg_stat_statements averages over ${t.slowMeanMs} ms${leftOut}.`,
         action: null,
         sql: null,
         note: null,
@@ -178,7 +185,8 @@ async function slowQueryCheck(db: Db, t: CheckThresholds, guard: Guard): Promise
       evidence: slow
         .slice(0, 5)
         .map((q) => `${Math.round(q.meanMs).toLocaleString('en-US')} ms mean over ${q.calls} calls: ${oneLine(q.query, 100)}`)
-        .join('\n'),
+        .join('\n')
+        .concat(leftOut ? `\n${leftOut.trim()}` : ''),
       action: 'Look at their plans (the Queries tab lists them with index suggestions).',
       sql: null,
       note: null,
@@ -188,6 +196,40 @@ async function slowQueryCheck(db: Db, t: CheckThresholds, guard: Guard): Promise
       ...base,
       status: 'skipped',
       evidence: `Could not read pg_stat_statements: ${describeError(err, guard)}.`,
+      action: null,
+      sql: null,
+      note: null,
+    };
+  }
+}
+
+async function webhookSecretCheck(db: Db, guard: Guard): Promise<Check> {
+  const base = { id: 'webhook-secret', title: 'Webhook signatures' };
+  try {
+    const finding = await guarded(db, (trx) => webhookSecretFinding(trx), guard);
+    if (!finding)
+      return {
+        ...base,
+        status: 'ok',
+        evidence: 'No HousecallPro delivery was refused for a bad signature in the last hour.',
+        action: null,
+        sql: null,
+        note: null,
+      };
+    return {
+      ...base,
+      status: finding.severity,
+      evidence: finding.title,
+      action:
+        'Compare HOUSECALLPRO_WEBHOOK_SECRET in the server environment with the signing secret in HousecallPro; if they differ, set the right one and restart the app. A few refusals from unknown addresses are scanners and need nothing.',
+      sql: null,
+      note: `${finding.detail} The Webhooks page lists each refused delivery with its source address (${finding.href}).`,
+    };
+  } catch (err) {
+    return {
+      ...base,
+      status: 'skipped',
+      evidence: `Could not read the webhook refusals: ${describeError(err, guard)}.`,
       action: null,
       sql: null,
       note: null,
