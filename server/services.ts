@@ -11,6 +11,11 @@ export interface Services {
   auth: Auth;
   /** Chooses the replica or the primary for read-only procedures; absent without DATABASE_REPLICA_URL. */
   replica?: ReplicaRouter;
+  /**
+   * A direct (non-pooled) URL, for what needs one server session of its own: the Database page's
+   * hypothetical indexes. Absent: those features say so instead.
+   */
+  directUrl?: string;
   /** The limits db was created with (for 503 messages and the bulkhead size); tests may omit them. */
   limits?: { lockTimeoutMs: number; statementTimeoutMs: number; poolWaitMs: number; bulkhead: number };
 }
@@ -42,7 +47,7 @@ export function getServices(): Services {
     }
     // Each router may hold about half the pool: one stuck area leaves the other half to the rest.
     const bulkhead = Math.max(1, Math.floor(e.DB_POOL_MAX / 2));
-    globalForServices.__services = { db, auth, replica, limits: { ...limits, bulkhead } };
+    globalForServices.__services = { db, auth, replica, directUrl: directDatabaseUrl(e), limits: { ...limits, bulkhead } };
   }
   return globalForServices.__services;
 }

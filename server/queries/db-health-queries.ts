@@ -27,7 +27,7 @@ function showParam(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-async function prepare(trx: Trx, q: AppQuery) {
+export async function prepareAppQuery(trx: Trx, q: AppQuery) {
   const picked = await q.pick(trx);
   if (!picked) return null;
   // Compiled with the transaction: an executing function's statement is captured, never sent.
@@ -60,7 +60,7 @@ export async function readQueryPlans(db: Db, guard: Guard = DEFAULT_GUARD): Prom
       const report = await guarded(
         db,
         async (trx) => {
-          const prepared = await prepare(trx, q);
+          const prepared = await prepareAppQuery(trx, q);
           if (!prepared)
             return {
               ...base,
@@ -125,7 +125,7 @@ export async function explainAnalyzeQuery(db: Db, id: string, guard: Guard = ANA
   const trx = await db.startTransaction().execute();
   try {
     await setLimits(trx, guard);
-    const prepared = await prepare(trx, q);
+    const prepared = await prepareAppQuery(trx, q);
     if (!prepared) return { id, params: null, result: null, problem: 'No data to pick parameters from.' };
     return { id, params: prepared.picked.describe, result: await explainAnalyzePlan(trx, prepared.compiled), problem: null };
   } catch (err) {

@@ -8,6 +8,7 @@ import { readSection } from '../queries/db-health-guard';
 import { readIndexSection } from '../queries/db-health-indexes';
 import { explainAnalyzeQuery, readQueryPlans } from '../queries/db-health-queries';
 import { readSlowQueries, readTableSection } from '../queries/db-health';
+import { readIndexSuggestions } from '../queries/db-health-suggestions';
 import { readRollupCheck, ROLLUP_GUARD } from '../queries/db-health-rollup';
 import { readThreadSummaryCheck, THREAD_GUARD } from '../queries/db-health-threads';
 import { adminProcedure, createRouter } from '../trpc';
@@ -55,6 +56,14 @@ export const databaseRouter = createRouter({
 
   /** The plan of each query the dashboard runs, with representative parameters. */
   queryPlans: adminProcedure.query(({ ctx }) => readSection('the query plans', () => readQueryPlans(ctx.db))),
+
+  /**
+   * Indexes that would help the dashboard's queries and pg_stat_statements' top statements,
+   * verified with HypoPG hypothetical indexes on a direct session: suggestions only, never created.
+   */
+  indexSuggestions: adminProcedure.query(({ ctx }) =>
+    readSection('the index suggestions', () => readIndexSuggestions(ctx.db, ctx.services.directUrl)),
+  ),
 
   /** pg_stat_statements' most expensive statements, or how to enable it. */
   slowQueries: adminProcedure.query(({ ctx }) =>

@@ -56,7 +56,7 @@ export async function createHarness(prefix = 'api', options: HarnessOptions = {}
   const pooled = pooledUrl(scratch.name);
   const appDb = createDb(pooled, { ...limits, max: options.poolMax ?? 10, applicationName: `app:${prefix}` });
   const auth = createAuth(appDb, { secret: TEST_SECRET, baseURL: 'http://localhost:3000', requestsPerMinute: 1000 });
-  const services: Services = { db: appDb, auth, limits };
+  const services: Services = { db: appDb, auth, limits, directUrl: scratch.url };
   const cookies = new Map<string, string>();
 
   async function cookieFor(role: 'admin' | 'staff'): Promise<string> {
