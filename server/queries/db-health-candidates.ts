@@ -1,4 +1,4 @@
-import { type PlanNode, walkPlan } from '@/db/plan';
+import type { PlanNode } from '@/db/plan';
 
 // Candidate indexes for one plan, read off the plan itself (the way an operator would): a table
 // read in full (Seq Scan) whose Filter tests some of its columns, maybe sorted above by others, or

@@ -35,7 +35,7 @@ export async function setLimits(trx: Kysely<Database>, guard: Guard): Promise<vo
 
 /** PostgreSQL's SQLSTATE for "canceling statement due to lock timeout". */
 export const LOCK_NOT_AVAILABLE = '55P03';
-const QUERY_CANCELED = '57014';
+export const QUERY_CANCELED = '57014';
 
 export function sqlState(err: unknown): string | undefined {
   return (err as { code?: string } | null)?.code;

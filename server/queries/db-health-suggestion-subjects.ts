@@ -1,4 +1,5 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
+import type { Database } from '@/db/schema';
 import type { Db } from '@/db/client';
 import { explainCompiled, type PlanNode } from '@/db/plan';
 import { APP_QUERIES } from './db-health-app-queries';
@@ -89,4 +90,28 @@ export async function statementSubjects(db: Db, guard: Guard): Promise<Subject[]
         },
       };
     });
+}
+
+export interface TableInfo {
+  rows: number;
+  columns: string[];
+}
+
+/** Every table's row estimate and column names: what candidates are made of. */
+export async function tableInfo(trx: Trx): Promise<Map<string, TableInfo>> {
+  const { rows } = await sql<{ name: string; rows: number; columns: string[] }>`
+    select c.relname as name, greatest(c.reltuples, 0)::float8 as rows,
+           array_agg(a.attname::text order by a.attnum) as columns
+      from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+     where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p')
+     group by c.oid`.execute(trx);
+  return new Map(rows.map((r) => [r.name, { rows: r.rows, columns: r.columns }]));
+}
+
+/** Is HypoPG there to use, and if not, how to get it. */
+export async function hypopgState(trx: Kysely<Database>): Promise<{ installed: boolean; available: boolean }> {
+  const { rows } = await sql<{ installed: boolean; available: boolean }>`
+    select exists (select 1 from pg_extension where extname = 'hypopg') as installed,
+           exists (select 1 from pg_available_extensions where name = 'hypopg') as available`.execute(trx);
+  return rows[0]!;
 }

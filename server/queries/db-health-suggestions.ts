@@ -1,10 +1,21 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { createDb, type Db } from '@/db/client';
 import type { PlanNode } from '@/db/plan';
-import type { Database } from '@/db/schema';
 import { candidateColumns, indexDefinition, scannedColumns } from './db-health-candidates';
-import { blockingLocks, DEFAULT_GUARD, describeError, describeLock, type Guard, guarded, setLimits, type Trx } from './db-health-guard';
-import { appSubjects, statementSubjects, type Subject } from './db-health-suggestion-subjects';
+import {
+  blockingLocks,
+  DEFAULT_GUARD,
+  describeError,
+  describeLock,
+  type Guard,
+  guarded,
+  LOCK_NOT_AVAILABLE,
+  QUERY_CANCELED,
+  setLimits,
+  sqlState,
+  type Trx,
+} from './db-health-guard';
+import { appSubjects, hypopgState, statementSubjects, type Subject, tableInfo, type TableInfo } from './db-health-suggestion-subjects';
 
 // Verified index suggestions: for each query, candidate indexes read off its plan are created as
 // HypoPG hypothetical indexes (in the memory of one server session, never on disk), the query is
@@ -52,21 +63,6 @@ const INSTALL = `-- Debian/Ubuntu (the server's major version):
 -- then, in this database:
 CREATE EXTENSION IF NOT EXISTS hypopg;`;
 
-interface TableInfo {
-  rows: number;
-  columns: string[];
-}
-
-async function tableInfo(trx: Trx): Promise<Map<string, TableInfo>> {
-  const { rows } = await sql<{ name: string; rows: number; columns: string[] }>`
-    select c.relname as name, greatest(c.reltuples, 0)::float8 as rows,
-           array_agg(a.attname::text order by a.attnum) as columns
-      from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-     where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p')
-     group by c.oid`.execute(trx);
-  return new Map(rows.map((r) => [r.name, { rows: r.rows, columns: r.columns }]));
-}
-
 function indexesUsed(root: PlanNode): Set<string> {
   const out = new Set<string>();
   const walk = (n: PlanNode) => {
@@ -88,9 +84,8 @@ async function writesOf(trx: Trx, table: string): Promise<HypotheticalIndex['wri
 }
 
 async function trySubject(trx: Trx, s: Subject, tables: Map<string, TableInfo>): Promise<Omit<SuggestionReport, keyof SubjectFields>> {
-  const empty = { costBefore: null, costAfter: null, tried: [], indexes: [] };
   const explain = await s.prepare(trx);
-  if (!explain) return { ...empty, status: 'skipped', detail: 'No data to pick parameters from.' };
+  if (!explain) return untried('skipped', 'No data to pick parameters from.');
   const before = await explain();
   const costBefore = before['Total Cost'] ?? 0;
   const scans = scannedColumns(
@@ -100,12 +95,8 @@ async function trySubject(trx: Trx, s: Subject, tables: Map<string, TableInfo>):
   );
   const candidates = scans.flatMap((sc) => candidateColumns(sc).map((columns) => ({ table: sc.table, columns })));
   if (!candidates.length) {
-    return {
-      ...empty,
-      costBefore,
-      status: 'indexed',
-      detail: `Reads no table of ${MIN_TABLE_ROWS.toLocaleString('en-US')} rows or more in full: nothing to try.`,
-    };
+    const detail = `Reads no table of ${MIN_TABLE_ROWS.toLocaleString('en-US')} rows or more in full: nothing to try.`;
+    return { ...untried('indexed', detail), costBefore };
   }
   const created: Array<{ table: string; columns: string[]; oid: string; name: string }> = [];
   for (const c of candidates) {
@@ -152,15 +143,27 @@ async function trySubject(trx: Trx, s: Subject, tables: Map<string, TableInfo>):
   };
 }
 
-type SubjectFields = Pick<SuggestionReport, 'key' | 'source' | 'label' | 'query'>;
+const untried = (status: SuggestionReport['status'], detail: string): Omit<SuggestionReport, keyof SubjectFields> => ({
+  status,
+  detail,
+  costBefore: null,
+  costAfter: null,
+  tried: [],
+  indexes: [],
+});
 
-/** Is HypoPG there to use, and if not, how to get it. */
-async function hypopgState(trx: Kysely<Database>): Promise<{ installed: boolean; available: boolean }> {
-  const { rows } = await sql<{ installed: boolean; available: boolean }>`
-    select exists (select 1 from pg_extension where extname = 'hypopg') as installed,
-           exists (select 1 from pg_available_extensions where name = 'hypopg') as available`.execute(trx);
-  return rows[0]!;
+/** Why a query could not be tried. A statement's normalized text ($1 for each constant) may not plan. */
+function failed(s: Subject, err: unknown, guard: Guard) {
+  const code = sqlState(err);
+  return s.source === 'statements' && code !== LOCK_NOT_AVAILABLE && code !== QUERY_CANCELED
+    ? untried(
+        'skipped',
+        `Not planned: pg_stat_statements keeps this text with $1, $2… in place of its constants, and that does not plan (${describeError(err, guard)}).`,
+      )
+    : untried('error', `Could not plan it: ${describeError(err, guard)}.`);
 }
+
+type SubjectFields = Pick<SuggestionReport, 'key' | 'source' | 'label' | 'query'>;
 
 /**
  * Index suggestions for the dashboard's queries and pg_stat_statements' top statements, verified
@@ -206,15 +209,7 @@ export async function readIndexSuggestions(
         const fields: SubjectFields = { key: s.key, source: s.source, label: s.label, query: s.query };
         const blocked = locks.filter((l) => (s.tables ? s.tables.includes(l.table) : new RegExp(`\\b${l.table}\\b`, 'i').test(s.query)));
         if (blocked.length) {
-          out.push({
-            ...fields,
-            status: 'skipped',
-            detail: `Not tried: ${blocked.map(describeLock).join('; ')}.`,
-            costBefore: null,
-            costAfter: null,
-            tried: [],
-            indexes: [],
-          });
+          out.push({ ...fields, ...untried('skipped', `Not tried: ${blocked.map(describeLock).join('; ')}.`) });
           continue;
         }
         try {
@@ -227,15 +222,7 @@ export async function readIndexSuggestions(
             });
           out.push({ ...fields, ...r });
         } catch (err) {
-          out.push({
-            ...fields,
-            status: 'error',
-            detail: `Could not plan it: ${describeError(err, guard)}.`,
-            costBefore: null,
-            costAfter: null,
-            tried: [],
-            indexes: [],
-          });
+          out.push({ ...fields, ...failed(s, err, guard) });
         } finally {
           // Outside any transaction, on the same session: no hypothetical index or prepared
           // statement carries over to the next query.

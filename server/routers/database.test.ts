@@ -32,9 +32,10 @@ describe('access', () => {
       await expect(caller.database.slowQueries()).rejects.toMatchObject({ code });
       await expect(caller.database.rollupConsistency()).rejects.toMatchObject({ code });
       await expect(caller.database.threadSummaries()).rejects.toMatchObject({ code });
+      await expect(caller.database.indexSuggestions()).rejects.toMatchObject({ code });
       await expect(caller.database.explainAnalyze({ id: 'conversations.history' })).rejects.toMatchObject({ code });
     }
-    for (const proc of QUERIES) {
+    for (const proc of [...QUERIES, 'database.indexSuggestions']) {
       expect((await h.http('anonymous', proc)).status, proc).toBe(401);
       const res = await h.http('staff', proc);
       expect(res.status, proc).toBe(403);
@@ -79,6 +80,13 @@ describe('as admin', () => {
     expect(threads.data.threads).toBeGreaterThan(0);
     expect(threads.data.mismatches).toEqual([]);
 
+    // Verified on the direct session, HypoPG being installed here: nothing for the indexed queries.
+    const suggestions = await admin.database.indexSuggestions();
+    if (!suggestions.ok || !suggestions.data.available) throw new Error(JSON.stringify(suggestions));
+    const app = suggestions.data.reports.filter((r) => r.source === 'app');
+    expect(app.map((r) => r.key)).toContain('conversations.history');
+    for (const r of app) expect(r.status, `${r.key}: ${r.detail}`).toMatch(/^(indexed|no-gain)$/);
+
     const analyze = await admin.database.explainAnalyze({ id: 'conversations.history' });
     expect(analyze.problem).toBeNull();
     expect(analyze.result!.executionMs).toBeGreaterThan(0);
@@ -110,6 +118,13 @@ describe('as admin', () => {
       ]);
       expect(performance.now() - started).toBeLessThan(2_000);
       for (const res of [indexes, tables, plans, slow, rollup, threads, analyze]) expect(res!.status).toBe(200);
+      // The index suggestions plan every query twice: timed on their own, after the others.
+      const suggestStarted = performance.now();
+      const suggestions = await h.http('admin', 'database.indexSuggestions');
+      expect(performance.now() - suggestStarted).toBeLessThan(2_000);
+      expect(suggestions.status).toBe(200);
+      const tried = suggestions.body.result.data.reports.find((r: { key: string }) => r.key === 'conversations.history');
+      expect(tried).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/^Not tried: shared_thread_messages is locked/) });
       expect(rollup!.body.result.ok).toBe(true);
       expect(threads!.body.result).toMatchObject({ ok: true, data: { checked: false } });
       expect(threads!.body.result.data.reason).toMatch(/Not checked: .*shared_thread_messages/);
