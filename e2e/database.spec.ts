@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { withDb } from './db';
 import { STORAGE } from './env';
 
 test.use({ storageState: STORAGE.admin });
@@ -41,4 +42,38 @@ test('the Consistency tab finds the rollup and the thread summaries consistent w
   // The summary check looked at real threads, not at an empty scope.
   const threads = page.locator('section', { has: page.getByRole('heading', { name: 'Thread summaries' }) });
   await expect(threads).toContainText(/The [\d,]+ threads of the newest 2,000 messages/);
+});
+
+test('the Queries tab lists index suggestions verified by the planner, and none for the dashboard queries', async ({ page }) => {
+  // A table and a query without the index it needs, as a new report might send: the suggestion
+  // must come from pg_stat_statements and HypoPG, never from the seeded (indexed) queries.
+  const probe = 'select id, placed_at from e2e_probe_orders where customer_ref = 42 order by placed_at desc limit 10';
+  await withDb(async (c) => {
+    await c.query('drop table if exists e2e_probe_orders');
+    await c.query('create table e2e_probe_orders (id serial primary key, customer_ref int not null, placed_at timestamptz not null)');
+    await c.query(`insert into e2e_probe_orders (customer_ref, placed_at)
+                   select g % 5000, now() - make_interval(mins => g) from generate_series(1, 300000) g`);
+    await c.query('vacuum (analyze) e2e_probe_orders');
+    for (let i = 0; i < 20; i++) await c.query(probe);
+  });
+  try {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto('/database?tab=queries');
+    const section = page.locator('section', { has: page.getByRole('heading', { name: 'Index suggestions' }) });
+    await expect(section.getByText(/\d+ suggested · \d+ queries tried/)).toBeVisible({ timeout: 20_000 });
+    const item = section.locator('li', { hasText: 'e2e_probe_orders' }).first();
+    await expect(item).toContainText('Index suggested');
+    await expect(item.locator('pre')).toContainText('CREATE INDEX CONCURRENTLY IF NOT EXISTS e2e_probe_orders_customer_ref');
+    await expect(item).toContainText(/Plan cost[\d,]+ → [\d,]+ \(−\d+%\)/);
+    // Every suggestion shown is for a pg_stat_statements statement, none for the dashboard's own queries.
+    const suggested = section.locator(':scope > ul > li');
+    for (const text of await suggested.allTextContents()) expect(text).toContain('pg_stat_statements');
+    await item.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/database-suggestions-1280.png' });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await item.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/database-suggestions-390.png' });
+  } finally {
+    await withDb((c) => c.query('drop table if exists e2e_probe_orders'));
+  }
 });

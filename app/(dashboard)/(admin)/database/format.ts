@@ -72,3 +72,6 @@ export function formatSeconds(s: number | null): string {
   if (s < 5400) return `${Math.round(s / 60)} min`;
   return `${Math.round(s / 3600)} h`;
 }
+
+export type SuggestionSectionData = Data<Outputs['indexSuggestions']>;
+export type SuggestionRow = Extract<SuggestionSectionData, { available: true }>['reports'][number];

@@ -9,6 +9,7 @@ import { Activity } from './activity';
 import styles from './database.module.css';
 import { QueryHistory, TableGrowth } from './history';
 import { IndexHealth } from './index-health';
+import { IndexSuggestions } from './index-suggestions';
 import { Overview } from './overview';
 import { QueryPlans } from './query-plans';
 import { RollupCheck } from './rollup-check';
@@ -44,6 +45,7 @@ export default async function DatabasePage({ searchParams }: { searchParams: Pro
   if (tab === 'overview') void qc.prefetchQuery(trpc.database.overview.queryOptions());
   if (tab === 'queries') void qc.prefetchQuery(trpc.database.queryPlans.queryOptions());
   if (tab === 'queries') void qc.prefetchQuery(trpc.database.slowQueries.queryOptions());
+  if (tab === 'queries') void qc.prefetchQuery(trpc.database.indexSuggestions.queryOptions());
   if (tab === 'queries' || tab === 'tables') void qc.prefetchQuery(trpc.database.history.queryOptions());
   if (tab === 'indexes') void qc.prefetchQuery(trpc.database.indexes.queryOptions());
   if (tab === 'tables') void qc.prefetchQuery(trpc.database.tables.queryOptions());
@@ -78,6 +80,9 @@ export default async function DatabasePage({ searchParams }: { searchParams: Pro
             </Region>
             <Region label="slow queries" rows={3}>
               <SlowQueries />
+            </Region>
+            <Region label="index suggestions" rows={4}>
+              <IndexSuggestions />
             </Region>
             <Region label="query plans" rows={6}>
               <QueryPlans />
