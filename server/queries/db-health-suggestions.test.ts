@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '@/db/client';
+import { createDb, type Db } from '@/db/client';
+import { startEmbedded } from '@/db/embedded';
 import { runMigrations } from '@/db/migrator';
 import { seedDatabase } from '@/db/seed/index';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
@@ -138,6 +142,23 @@ describe('verified with HypoPG', () => {
       expect(missing).toMatchObject({ available: false, enable: 'CREATE EXTENSION IF NOT EXISTS hypopg;' });
     } finally {
       await sql`create extension hypopg`.execute(db);
+    }
+  });
+});
+
+describe('the embedded database (PGlite)', () => {
+  it('has no HypoPG: the section says so and how to get it, and tries nothing', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pglite-suggest-'));
+    const server = await startEmbedded({ dataDir: path.join(dir, 'data'), port: 54380 + Math.floor(Math.random() * 10) });
+    const edb = createDb(server.url, { max: 2 });
+    try {
+      const { data } = await readIndexSuggestions(edb, server.url);
+      expect(data).toMatchObject({ available: false, reason: expect.stringMatching(/HypoPG is not installed on this server/) });
+      if (!data.available) expect(data.enable).toMatch(/CREATE EXTENSION IF NOT EXISTS hypopg;/);
+    } finally {
+      await edb.destroy();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
