@@ -199,7 +199,11 @@ export async function readIndexSuggestions(
   }
   const locks = await guarded(db, blockingLocks, guard);
   const problems = locks.length ? [`Some queries not tried: ${locks.map(describeLock).join('; ')}.`] : [];
-  const subjects = [...appSubjects(), ...(await statementSubjects(db, guard))];
+  const statements = await statementSubjects(db, guard).catch((err: unknown) => {
+    problems.push(`pg_stat_statements' top statements not tried: ${describeError(err, guard)}.`);
+    return [];
+  });
+  const subjects = [...appSubjects(), ...statements];
   const session = createDb(directUrl, { max: 1, applicationName: 'dashboard:index-suggestions' });
   try {
     const reports = await session.connection().execute(async (conn) => {
