@@ -119,7 +119,8 @@ function SuggestionItem({ report: r }: { report: SuggestionRow }) {
               <dt>Write cost</dt>
               <dd>
                 one more index entry for each insert and each update that is not HOT: {formatCount(ix.writes.inserts)} inserts and{' '}
-                {formatCount(ix.writes.updates)} such updates of {ix.table} since {formatUtc(ix.writes.since)}; it has {ix.writes.indexes}{' '}
+                {formatCount(ix.writes.updates)} such updates of {ix.table}{' '}
+                {ix.writes.since ? `since ${formatUtc(ix.writes.since)}` : 'since statistics began'}; it has {ix.writes.indexes}{' '}
                 {ix.writes.indexes === 1 ? 'index' : 'indexes'} now
               </dd>
             </div>
