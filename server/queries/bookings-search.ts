@@ -63,7 +63,7 @@ export interface CustomerMatch {
   phone: string | null;
   email: string | null;
   /** Non-cancelled appointments from now on (same rule as the Upcoming tab). */
-  upcoming_count: number;
+  upcomingCount: number;
 }
 
 /** Where the next page of a search starts: after this row in (rank, name, id) order. */
@@ -247,7 +247,7 @@ export function searchCustomersQuery(db: Db, params: SearchParams) {
         .whereRef('appointments.customer_id', '=', 'c.id')
         .where('appointments.date', '>=', now)
         .where('appointments.status', '<>', 'cancelled')
-        .as('upcoming_count'),
+        .as('upcomingCount'),
     ])
     .orderBy('c.rank')
     .orderBy('c.sort_name')
@@ -269,7 +269,7 @@ export async function searchCustomers(db: Db, params: SearchParams): Promise<Cus
   const page = rows.slice(0, params.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => ({ id: r.id, name: r.name, phone: r.phone, email: r.email, upcoming_count: r.upcoming_count ?? 0 })),
+    items: page.map((r) => ({ id: r.id, name: r.name, phone: r.phone, email: r.email, upcomingCount: r.upcomingCount ?? 0 })),
     nextCursor: rows.length > params.limit && last ? { rank: Number(last.rank), sortName: last.sort_name, id: last.id } : null,
     hint: capped ? `More than ${SEARCH_MATCH_CAP.toLocaleString('en-US')} customers match. Keep typing to narrow the list.` : null,
   };

@@ -304,16 +304,16 @@ function AppointmentList({
                     </time>
                   </td>
                   <td data-label="Service">
-                    <div>{a.service_type}</div>
+                    <div>{a.serviceType}</div>
                     {a.technician && <div className="muted">with {a.technician}</div>}
                     {a.notes && (
                       <div className={`muted ${styles.notes}`} title={a.notes}>
                         {a.notes}
                       </div>
                     )}
-                    {a.housecallpro_job_id && (
+                    {a.housecallproJobId && (
                       <div className={`muted mono ${styles.jobId}`} title="HousecallPro job">
-                        HCP {a.housecallpro_job_id}
+                        HCP {a.housecallproJobId}
                       </div>
                     )}
                   </td>
@@ -324,10 +324,10 @@ function AppointmentList({
                     </span>
                   </td>
                   <td data-label="Duration" className="num">
-                    {formatDuration(a.duration_minutes)}
+                    {formatDuration(a.durationMinutes)}
                   </td>
                   <td data-label="Amount" className="num">
-                    {formatMoney(a.amount_cents)}
+                    {formatMoney(a.amountCents)}
                   </td>
                 </tr>
               );
