@@ -5,7 +5,8 @@ import { Suspense, useDeferredValue, useEffect, useId, useMemo, useRef } from 'r
 import { EmptyState, QueryBoundary, Skeleton } from '@/app/_components/states';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './bookings.module.css';
-import { formatDate, formatDuration, formatMoney, formatTime, STATUS_LABELS, STATUS_STYLES } from './format';
+import { formatDuration } from '@/lib/format-duration';
+import { formatDate, formatMoney, formatTime, STATUS_LABELS, STATUS_STYLES } from './format';
 import type { AppointmentStatus } from '@/db/schema';
 import {
   appointmentsInput,
@@ -324,7 +325,7 @@ function AppointmentList({
                     </span>
                   </td>
                   <td data-label="Duration" className="num">
-                    {formatDuration(a.durationMinutes)}
+                    {formatDuration({ minutes: a.durationMinutes })}
                   </td>
                   <td data-label="Amount" className="num">
                     {formatMoney(a.amountCents)}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeTimeZone, formatDate, formatDuration, formatMoney, formatTime } from './format';
+import { describeTimeZone, formatDate, formatMoney, formatTime } from './format';
 import {
   appointmentsInput,
   dateRangeOf as dateRange,
@@ -24,12 +24,6 @@ describe('formatting', () => {
     // Late evening in Chicago is already tomorrow in UTC: the Chicago day is shown.
     expect(formatDate(new Date('2026-01-02T03:00:00Z'), 'America/Chicago')).toBe('Thu, Jan 1, 2026');
     expect(describeTimeZone('America/Chicago')).toBe('Central Time (America/Chicago)');
-  });
-
-  it('prints durations for people', () => {
-    expect(formatDuration(45)).toBe('45 min');
-    expect(formatDuration(60)).toBe('1 h');
-    expect(formatDuration(345)).toBe('5 h 45 min');
   });
 });
 

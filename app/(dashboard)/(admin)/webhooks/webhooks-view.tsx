@@ -9,7 +9,8 @@ import { WEBHOOK_STATUSES, type WebhookStatus, webhooksSearchParams } from '@/li
 import { BulkReplay } from './bulk-replay';
 import { EventDetail } from './event-detail';
 import { EventTable, type ListFilter } from './event-table';
-import { formatDuration, fromZonedInput, STATUS_ICON, toZonedInput } from './format';
+import { formatDuration } from '@/lib/format-duration';
+import { fromZonedInput, STATUS_ICON, toZonedInput } from './format';
 import { Rejections, SecretWarning } from './rejections';
 import { webhooksUrl } from './search-params';
 import styles from './webhooks.module.css';
@@ -210,13 +211,13 @@ function QueueStats({ active, onPick }: { active: Status | null; onPick: (s: Sta
         <span className="stat-label" title="How long the longest-waiting due event has waited for a worker">
           Queue age
         </span>
-        <span className="stat-value">{age === null ? '—' : formatDuration(age)}</span>
+        <span className="stat-value">{age === null ? '—' : formatDuration({ ms: age })}</span>
         <span className="muted" style={{ fontSize: '0.8rem' }}>
           {due === null
             ? 'Queue empty'
             : due <= 0
-              ? `Due now: workers ${formatDuration(-due)} behind`
-              : `Next retry in ${formatDuration(due)}`}
+              ? `Due now: workers ${formatDuration({ ms: -due })} behind`
+              : `Next retry in ${formatDuration({ ms: due })}`}
         </span>
       </div>
     </div>
