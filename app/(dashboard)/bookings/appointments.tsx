@@ -1,15 +1,13 @@
 'use client';
 
 import { useSuspenseInfiniteQuery, useSuspenseQuery } from '@tanstack/react-query';
-import { Suspense, useDeferredValue, useEffect, useId, useMemo, useRef } from 'react';
+import { Suspense, useDeferredValue, useEffect, useId, useRef } from 'react';
 import { EmptyState, QueryBoundary, Skeleton } from '@/app/_components/states';
-import { useTRPC } from '@/app/_trpc/client';
 import styles from './bookings.module.css';
 import { formatDuration } from '@/lib/format-duration';
 import { formatDate, formatMoney, formatTime, STATUS_LABELS, STATUS_STYLES } from './format';
 import type { AppointmentStatus } from '@/db/schema';
 import {
-  appointmentsInput,
   type BookingsParams,
   type BookingTab as Tab,
   BOOKING_TABS as TABS,
@@ -17,9 +15,9 @@ import {
   dateRangeOf as dateRange,
   effectiveStatus,
   STATUS_FILTER_OPTIONS as TAB_STATUS_OPTIONS,
-  tabCountsInputOf as tabCountsInput,
 } from '@/lib/contract/bookings';
 import { TableScroll } from '@/app/_components/table-scroll';
+import type { BookingsQueries } from './queries';
 
 const CLEAR_FILTERS = Object.fromEntries(BOOKINGS_FILTER_KEYS.map((k) => [k, null]));
 
@@ -34,36 +32,29 @@ type SetParams = (p: Partial<Omit<BookingsParams, 'customer'>>) => void;
 
 /** A customer's appointments: tabs with counts, status and date filters, paged list. */
 export function Appointments({
-  customerId,
+  view,
   params,
   setParams,
   timeZone,
 }: {
-  customerId: number;
+  /** This URL's queries (bookings/queries.ts) and the tab they are for; a new object when the URL changes. */
+  view: { tab: Tab; queries: BookingsQueries };
   params: BookingsParams;
   setParams: SetParams;
   timeZone: string;
 }) {
-  const trpc = useTRPC();
   const id = useId();
   const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ upcoming: null, past: null, cancelled: null });
   const { tab, status, technician, from, to } = params;
   const range = dateRange({ from, to });
   const shownStatus = effectiveStatus({ tab, status });
 
-  const countsInput = useMemo(() => tabCountsInput(customerId, { from, to, technician }), [customerId, from, to, technician]);
-  // Suspense (not useQuery) so the server's render and the hydrating client print the same counts;
-  // deferred so a new date range keeps the old counts on screen until the new ones arrive.
-  const deferredCountsInput = useDeferredValue(countsInput);
-  const { data: counts } = useSuspenseQuery(trpc.bookings.tabCounts.queryOptions(deferredCountsInput));
-
-  const listInput = useMemo(
-    () => appointmentsInput(customerId, { tab, status, technician, from, to }),
-    [customerId, tab, status, technician, from, to],
-  );
-  // The current list stays on screen (dimmed) while the next tab or filter loads.
-  const deferredInput = useDeferredValue(listInput);
-  const stale = deferredInput !== listInput;
+  // Deferred: the current counts and list stay on screen (the list dimmed) while the next tab or
+  // filter loads. Suspense (not useQuery) so the server's render and the hydrating client print the
+  // same counts.
+  const shown = useDeferredValue(view);
+  const stale = shown !== view;
+  const { data: counts } = useSuspenseQuery(shown.queries.tabCounts);
 
   function selectTab(next: Tab, focus = false) {
     const keepStatus = status && TAB_STATUS_OPTIONS[next].includes(status) ? status : null;
@@ -207,10 +198,11 @@ export function Appointments({
         <QueryBoundary>
           <Suspense fallback={<Skeleton rows={6} height={40} label="Loading appointments" />}>
             <AppointmentList
-              input={deferredInput}
+              query={shown.queries.appointments}
+              tab={shown.tab}
               timeZone={timeZone}
               stale={stale}
-              total={shownStatus || stale ? undefined : counts[deferredInput.tab]}
+              total={shownStatus || stale ? undefined : counts[shown.tab]}
               filtered={filtered}
               onClear={() => setParams(CLEAR_FILTERS)}
             />
@@ -228,24 +220,23 @@ const EMPTY: Record<Tab, { title: string; hint: string }> = {
 };
 
 function AppointmentList({
-  input,
+  query,
+  tab,
   timeZone,
   stale,
   total,
   filtered,
   onClear,
 }: {
-  input: ReturnType<typeof appointmentsInput>;
+  query: BookingsQueries['appointments'];
+  tab: Tab;
   timeZone: string;
   stale: boolean;
   total: number | undefined;
   filtered: boolean;
   onClear: () => void;
 }) {
-  const trpc = useTRPC();
-  const { data, hasNextPage, fetchNextPage, isFetchingNextPage } = useSuspenseInfiniteQuery(
-    trpc.bookings.byCustomer.infiniteQueryOptions(input, { getNextPageParam: (page) => page.nextCursor }),
-  );
+  const { data, hasNextPage, fetchNextPage, isFetchingNextPage } = useSuspenseInfiniteQuery(query);
   const rows = data.pages.flatMap((p) => p.items);
 
   // For the render-budget e2e test: the customer's appointments are on screen.
@@ -254,7 +245,7 @@ function AppointmentList({
   }, []);
 
   if (rows.length === 0) {
-    const e = EMPTY[input.tab];
+    const e = EMPTY[tab];
     return (
       <div aria-busy={stale} style={{ opacity: stale ? 0.6 : 1 }}>
         <EmptyState title={filtered ? `${e.title} match these filters` : e.title}>
@@ -278,7 +269,7 @@ function AppointmentList({
       <TableScroll label="Appointments">
         <table className={`table ${styles.apptTable}`}>
           <caption className="sr-only">
-            {input.tab} appointments, {input.tab === 'upcoming' ? 'soonest' : 'most recent'} first
+            {tab} appointments, {tab === 'upcoming' ? 'soonest' : 'most recent'} first
           </caption>
           <thead>
             <tr>

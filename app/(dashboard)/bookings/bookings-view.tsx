@@ -1,15 +1,16 @@
 'use client';
 
-import { usePrefetchInfiniteQuery, usePrefetchQuery } from '@tanstack/react-query';
 import { useQueryStates } from 'nuqs';
-import { Suspense, useEffect } from 'react';
+import { Suspense, useEffect, useMemo } from 'react';
 import { EmptyState, QueryBoundary, Skeleton } from '@/app/_components/states';
 import { useTRPC } from '@/app/_trpc/client';
+import { usePrefetchViewQueries } from '@/app/_trpc/view-queries';
 import { Appointments } from './appointments';
 import styles from './bookings.module.css';
 import { CustomerCard } from './customer-card';
 import { CustomerSearch } from './customer-search';
-import { appointmentsInput, BOOKINGS_FILTER_KEYS, bookingsSearchParams, tabCountsInputOf as tabCountsInput } from '@/lib/contract/bookings';
+import { BOOKINGS_FILTER_KEYS, type BookingsParams, bookingsSearchParams } from '@/lib/contract/bookings';
+import { bookingsQueries } from './queries';
 
 export function BookingsView({ timeZone, timeZoneLabel }: { timeZone: string; timeZoneLabel: string }) {
   const [params, setParams] = useQueryStates(bookingsSearchParams);
@@ -66,26 +67,29 @@ function CustomerSection({
   timeZone,
 }: {
   customerId: number;
-  params: Parameters<typeof Appointments>[0]['params'];
+  params: BookingsParams;
   setParams: Parameters<typeof Appointments>[0]['setParams'];
   timeZone: string;
 }) {
   const trpc = useTRPC();
-  // Start all three requests at once (one batched HTTP call), before anything suspends. After a
-  // server render they are already in the cache and nothing is fetched.
-  usePrefetchQuery(trpc.bookings.customer.queryOptions({ customerId }));
-  usePrefetchQuery(trpc.bookings.tabCounts.queryOptions(tabCountsInput(customerId, params)));
-  usePrefetchInfiniteQuery(
-    trpc.bookings.byCustomer.infiniteQueryOptions(appointmentsInput(customerId, params), { getNextPageParam: (p) => p.nextCursor }),
+  const { tab, status, technician, from, to } = params;
+  // The view's queries, declared in queries.ts; recomputed only when the URL changes (Appointments
+  // defers this object to keep the current list on screen while the next one loads).
+  const view = useMemo(
+    () => ({ tab, queries: bookingsQueries(trpc, customerId, { tab, status, technician, from, to }) }),
+    [trpc, customerId, tab, status, technician, from, to],
   );
+  // Every query of the view starts at once (one batched HTTP call), before anything suspends.
+  // After a server render they are already in the cache and nothing is fetched.
+  usePrefetchViewQueries(view.queries);
 
   return (
     <QueryBoundary>
       <Suspense fallback={<CardSkeleton />}>
         <div className={styles.customerLayout}>
-          <CustomerCard customerId={customerId} timeZone={timeZone} />
+          <CustomerCard query={view.queries.customer} timeZone={timeZone} />
           <QueryBoundary>
-            <Appointments customerId={customerId} params={params} setParams={setParams} timeZone={timeZone} />
+            <Appointments view={view} params={params} setParams={setParams} timeZone={timeZone} />
           </QueryBoundary>
         </div>
       </Suspense>

@@ -3,15 +3,14 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { CustomerApiCost } from '@/app/_components/api-cost';
-import { useTRPC } from '@/app/_trpc/client';
 import styles from './bookings.module.css';
 import { formatPhone } from '@/lib/format-phone';
 import { formatMonth } from './format';
+import type { BookingsQueries } from './queries';
 
 /** Who the customer is and how to reach them; links to their conversations. */
-export function CustomerCard({ customerId, timeZone }: { customerId: number; timeZone: string }) {
-  const trpc = useTRPC();
-  const { data: c } = useSuspenseQuery(trpc.bookings.customer.queryOptions({ customerId }));
+export function CustomerCard({ query, timeZone }: { query: BookingsQueries['customer']; timeZone: string }) {
+  const { data: c } = useSuspenseQuery(query);
   return (
     <section className={`card ${styles.customerCard}`} data-testid="customer-card" aria-labelledby="customer-name">
       <div className={styles.cardHead}>
