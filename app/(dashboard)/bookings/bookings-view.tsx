@@ -2,7 +2,7 @@
 
 import { useQueryStates } from 'nuqs';
 import { Suspense, useEffect, useMemo } from 'react';
-import { EmptyState, QueryBoundary, Skeleton } from '@/app/_components/states';
+import { EmptyState, QueryBoundary, SkeletonCard } from '@/app/_components/states';
 import { useTRPC } from '@/app/_trpc/client';
 import { usePrefetchViewQueries } from '@/app/_trpc/view-queries';
 import { Appointments } from './appointments';
@@ -11,6 +11,7 @@ import { CustomerCard } from './customer-card';
 import { CustomerSearch } from './customer-search';
 import { BOOKINGS_FILTER_KEYS, type BookingsParams, bookingsSearchParams } from '@/lib/contract/bookings';
 import { bookingsQueries } from './queries';
+import { PageHeader } from '@/app/_components/page-header';
 
 export function BookingsView({ timeZone, timeZoneLabel }: { timeZone: string; timeZoneLabel: string }) {
   const [params, setParams] = useQueryStates(bookingsSearchParams);
@@ -18,14 +19,7 @@ export function BookingsView({ timeZone, timeZoneLabel }: { timeZone: string; ti
 
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <h1>Bookings</h1>
-          <p className="muted" style={{ margin: 0 }}>
-            Find a customer, then see their appointments. Dates and times in {timeZoneLabel}.
-          </p>
-        </div>
-      </div>
+      <PageHeader title="Bookings" description={<>Find a customer, then see their appointments. Dates and times in {timeZoneLabel}.</>} />
 
       <div className="card" role="search" aria-label="Customers">
         <CustomerSearch
@@ -100,12 +94,8 @@ function CustomerSection({
 function CardSkeleton() {
   return (
     <div className={styles.customerLayout}>
-      <div className="card">
-        <Skeleton rows={4} height={20} label="Loading customer" />
-      </div>
-      <div className="card">
-        <Skeleton rows={6} height={40} label="Loading appointments" />
-      </div>
+      <SkeletonCard rows={4} height={20} label="Loading customer" />
+      <SkeletonCard rows={6} height={40} label="Loading appointments" />
     </div>
   );
 }

@@ -3,7 +3,8 @@
 import { useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { useQueryStates } from 'nuqs';
 import { type FormEvent, Suspense, useDeferredValue } from 'react';
-import { QueryBoundary, Skeleton } from '@/app/_components/states';
+import { QueryBoundary, Skeleton, SkeletonCard } from '@/app/_components/states';
+import { WEBHOOKS_DESCRIPTION } from './header';
 import { useTRPC } from '@/app/_trpc/client';
 import { WEBHOOK_STATUSES, type WebhookStatus, webhooksSearchParams } from '@/lib/contract/webhooks';
 import { BulkReplay } from './bulk-replay';
@@ -14,6 +15,7 @@ import { fromZonedInput, STATUS_ICON, toZonedInput } from './format';
 import { Rejections, SecretWarning } from './rejections';
 import { webhooksUrl } from './search-params';
 import styles from './webhooks.module.css';
+import { PageHeader } from '@/app/_components/page-header';
 
 type Status = WebhookStatus;
 const STATUSES = WEBHOOK_STATUSES;
@@ -44,17 +46,11 @@ export function WebhooksView({ timeZone }: { timeZone: string }) {
 
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <h1>Webhooks</h1>
-          <p className="muted" style={{ margin: 0 }}>
-            HousecallPro deliveries and the queue that applies them to customers and bookings. Times in {timeZone}.
-          </p>
-        </div>
+      <PageHeader title="Webhooks" description={`${WEBHOOKS_DESCRIPTION} Times in ${timeZone}.`}>
         <button className="btn" type="button" onClick={() => void queryClient.invalidateQueries(trpc.webhooks.pathFilter())}>
           ↻ Refresh
         </button>
-      </div>
+      </PageHeader>
 
       <QueryBoundary>
         <Suspense fallback={null}>
@@ -253,13 +249,12 @@ function TypeSelect(props: { value: string | null; types: string[]; disabled?: b
   );
 }
 
-function StatsSkeleton() {
+/** The queue status cards while they load; loading.tsx shows the same. */
+export function StatsSkeleton() {
   return (
     <div className={styles.stats}>
       {Array.from({ length: 6 }, (_, i) => (
-        <div key={i} className={`card ${styles.stat}`}>
-          <Skeleton rows={2} height={18} label={i === 0 ? 'Loading queue status' : 'Loading'} />
-        </div>
+        <SkeletonCard key={i} className={styles.stat} rows={2} height={18} label={i === 0 ? 'Loading queue status' : 'Loading'} />
       ))}
     </div>
   );
