@@ -2,7 +2,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
 import type { AppointmentStatus, Database } from '@/db/schema';
 import { type AppointmentCursor, encodeCursor } from '@/lib/contract/appointments';
-import type { BookingTab } from '@/lib/contract/bookings';
+import type { BookingTab, TabCountsInput } from '@/lib/contract/bookings';
 
 // ---------------------------------------------------------------------------------------------
 // Customer card
@@ -68,15 +68,20 @@ export async function customerExists(db: Db, params: { customerId: number }): Pr
 
 // The tabs and the statuses they hold: lib/contract/bookings.ts (BOOKING_TABS, TAB_STATUSES).
 
-export interface CustomerAppointmentsParams {
-  customerId: number;
-  tab: BookingTab;
-  status?: AppointmentStatus | null;
-  technician?: string | null;
+/**
+ * The contract's filters (tabCountsInput in lib/contract/bookings.ts), with the business days turned
+ * into instants by the router: a filter added to the contract arrives here without another edit.
+ */
+type AppointmentFilters = Omit<TabCountsInput, 'from' | 'to'> & {
   /** Inclusive lower bound on `date`. */
   from?: Date | null;
   /** Exclusive upper bound on `date`. */
   to?: Date | null;
+};
+
+export interface CustomerAppointmentsParams extends AppointmentFilters {
+  tab: BookingTab;
+  status?: AppointmentStatus | null;
   limit: number;
   cursor?: AppointmentCursor | null;
   now?: Date;
@@ -95,13 +100,6 @@ export interface AppointmentRow {
 }
 
 type AppointmentEb = ExpressionBuilder<Database, 'appointments'>;
-
-interface AppointmentFilters {
-  customerId: number;
-  technician?: string | null;
-  from?: Date | null;
-  to?: Date | null;
-}
 
 /** What narrows a customer's appointments, shared by the list and the tab counts (so they always agree). */
 function customerFilters(eb: AppointmentEb, p: AppointmentFilters) {

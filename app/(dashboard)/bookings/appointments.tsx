@@ -11,15 +11,14 @@ import {
   type BookingsParams,
   type BookingTab as Tab,
   BOOKING_TABS as TABS,
-  BOOKINGS_FILTER_KEYS,
   dateRangeOf as dateRange,
   effectiveStatus,
+  isFiltered,
+  NO_FILTERS,
   STATUS_FILTER_OPTIONS as TAB_STATUS_OPTIONS,
 } from '@/lib/contract/bookings';
 import { TableScroll } from '@/app/_components/table-scroll';
 import type { BookingsQueries } from './queries';
-
-const CLEAR_FILTERS = Object.fromEntries(BOOKINGS_FILTER_KEYS.map((k) => [k, null]));
 
 const TAB_LABELS: Record<Tab, string> = { upcoming: 'Upcoming', past: 'Past', cancelled: 'Cancelled' };
 const TAB_ORDER_NOTE: Record<Tab, string> = {
@@ -62,7 +61,7 @@ export function Appointments({
     if (focus) tabRefs.current[next]?.focus();
   }
 
-  const filtered = Boolean(shownStatus || technician || range.from || range.to);
+  const filtered = isFiltered(params);
 
   // A customer with nothing upcoming opens on a tab that has bookings: once, when their page opens
   // (this component is keyed by customer), never against a tab chosen afterwards.
@@ -188,7 +187,7 @@ export function Appointments({
             />
           </label>
           {filtered && (
-            <button type="button" className="btn" onClick={() => setParams(CLEAR_FILTERS)}>
+            <button type="button" className="btn" onClick={() => setParams(NO_FILTERS)}>
               Clear filters
             </button>
           )}
@@ -204,7 +203,7 @@ export function Appointments({
               stale={stale}
               total={shownStatus || stale ? undefined : counts[shown.tab]}
               filtered={filtered}
-              onClear={() => setParams(CLEAR_FILTERS)}
+              onClear={() => setParams(NO_FILTERS)}
             />
           </Suspense>
         </QueryBoundary>

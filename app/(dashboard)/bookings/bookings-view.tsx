@@ -9,7 +9,7 @@ import { Appointments } from './appointments';
 import styles from './bookings.module.css';
 import { CustomerCard } from './customer-card';
 import { CustomerSearch } from './customer-search';
-import { BOOKINGS_FILTER_KEYS, type BookingsParams, bookingsSearchParams } from '@/lib/contract/bookings';
+import { type BookingsParams, bookingsSearchParams, NO_FILTERS } from '@/lib/contract/bookings';
 import { bookingsQueries } from './queries';
 import { PageHeader } from '@/app/_components/page-header';
 
@@ -25,10 +25,7 @@ export function BookingsView({ timeZone, timeZoneLabel }: { timeZone: string; ti
         <CustomerSearch
           onPick={(c) => {
             // A new customer starts on Upcoming without the previous one's filters; Back returns to them.
-            void setParams(
-              { customer: c.id, tab: null, ...Object.fromEntries(BOOKINGS_FILTER_KEYS.map((k) => [k, null])) },
-              { history: 'push' },
-            );
+            void setParams({ customer: c.id, tab: null, ...NO_FILTERS }, { history: 'push' });
           }}
         />
       </div>
@@ -66,13 +63,14 @@ function CustomerSection({
   timeZone: string;
 }) {
   const trpc = useTRPC();
-  const { tab, status, technician, from, to } = params;
-  // The view's queries, declared in queries.ts; recomputed only when the URL changes (Appointments
-  // defers this object to keep the current list on screen while the next one loads).
-  const view = useMemo(
-    () => ({ tab, queries: bookingsQueries(trpc, customerId, { tab, status, technician, from, to }) }),
-    [trpc, customerId, tab, status, technician, from, to],
-  );
+  // The view's queries, declared in queries.ts; a new object only when the URL's values change
+  // (Appointments defers it to keep the current list on screen while the next one loads). Keyed by
+  // value, so a new filter in the contract needs no edit here.
+  const urlKey = JSON.stringify(params);
+  const view = useMemo(() => {
+    const p = JSON.parse(urlKey) as BookingsParams;
+    return { tab: p.tab, queries: bookingsQueries(trpc, customerId, p) };
+  }, [trpc, customerId, urlKey]);
   // Every query of the view starts at once (one batched HTTP call), before anything suspends.
   // After a server render they are already in the cache and nothing is fetched.
   usePrefetchViewQueries(view.queries);

@@ -3,8 +3,12 @@ import { describeTimeZone, formatDate, formatMoney, formatTime } from './format'
 import {
   appointmentsInput,
   dateRangeOf as dateRange,
+  bookingsFilterParams,
+  bookingsSearchParams,
   effectiveStatus,
+  isFiltered,
   loadBookingsSearchParams,
+  NO_FILTERS,
   tabCountsInputOf as tabCountsInput,
 } from '@/lib/contract/bookings';
 
@@ -84,5 +88,24 @@ describe('URL state', () => {
       from: '2026-02-01',
       to: '2026-03-01',
     });
+  });
+
+  it('clears every filter of the URL and none of the rest, and knows when anything narrows the list', () => {
+    // Every URL key except the customer and the tab is a filter, and "clear filters" empties all of them.
+    expect(Object.keys(NO_FILTERS).sort()).toEqual(
+      Object.keys(bookingsSearchParams)
+        .filter((k) => k !== 'customer' && k !== 'tab')
+        .sort(),
+    );
+    expect(Object.keys(NO_FILTERS)).toEqual(Object.keys(bookingsFilterParams));
+    expect(Object.values(NO_FILTERS).every((v) => v === null)).toBe(true);
+    const none = { tab: 'past' as const, ...NO_FILTERS };
+    expect(isFiltered(none)).toBe(false);
+    expect(isFiltered({ ...none, technician: 'Grace Kim' })).toBe(true);
+    expect(isFiltered({ ...none, technician: '   ' })).toBe(false);
+    expect(isFiltered({ ...none, to: '2026-01-01' })).toBe(true);
+    expect(isFiltered({ ...none, status: 'no_show' })).toBe(true);
+    // A status the tab cannot hold is ignored, so it does not count as a filter either.
+    expect(isFiltered({ ...none, tab: 'upcoming', status: 'cancelled' })).toBe(false);
   });
 });
