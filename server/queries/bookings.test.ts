@@ -16,7 +16,8 @@ import {
   customerByIdQuery,
   customerExists,
 } from './bookings';
-import { escapeLike, planCustomerSearch, SEARCH_MATCH_CAP, searchCustomers, searchCustomersQuery } from './bookings-search';
+import { SEARCH_MATCH_CAP, searchCustomers, searchCustomersQuery } from './bookings-search';
+import { escapeLike, planCustomerSearch } from './bookings-search-plan';
 
 let s: ScratchDatabase;
 let now: Date;
