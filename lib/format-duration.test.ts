@@ -28,6 +28,13 @@ describe('formatDuration', () => {
     expect(formatDuration({ ms: (3 * 24 + 4) * 3_600_000 + 59_000 })).toBe('3 d 4 h');
   });
 
+  it('coarse: no seconds past the first minute, for live ages and countdowns', () => {
+    expect(formatDuration({ ms: 42_000 }, { coarse: true })).toBe('42 s');
+    expect(formatDuration({ ms: (46 * 60 + 34) * 1000 }, { coarse: true })).toBe('46 min');
+    expect(formatDuration({ ms: (46 * 60 + 34) * 1000 })).toBe('46 min 34 s');
+    expect(formatDuration({ minutes: 125 }, { coarse: true })).toBe('2 h 5 min');
+  });
+
   it('rounds to the second, and never prints a negative or non-finite length', () => {
     expect(formatDuration({ ms: 1_499 })).toBe('1 s');
     expect(formatDuration({ ms: 59_600 })).toBe('1 min');

@@ -207,13 +207,13 @@ function QueueStats({ active, onPick }: { active: Status | null; onPick: (s: Sta
         <span className="stat-label" title="How long the longest-waiting due event has waited for a worker">
           Queue age
         </span>
-        <span className="stat-value">{age === null ? '—' : formatDuration({ ms: age })}</span>
+        <span className="stat-value">{age === null ? '—' : formatDuration({ ms: age }, { coarse: true })}</span>
         <span className="muted" style={{ fontSize: '0.8rem' }}>
           {due === null
             ? 'Queue empty'
             : due <= 0
-              ? `Due now: workers ${formatDuration({ ms: -due })} behind`
-              : `Next retry in ${formatDuration({ ms: due })}`}
+              ? `Due now: workers ${formatDuration({ ms: -due }, { coarse: true })} behind`
+              : `Next retry in ${formatDuration({ ms: due }, { coarse: true })}`}
         </span>
       </div>
     </div>
