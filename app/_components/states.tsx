@@ -2,6 +2,7 @@
 
 import { useQueryErrorResetBoundary } from '@tanstack/react-query';
 import { Component, type ReactNode } from 'react';
+import { PageHeader } from './page-header';
 
 /** Skeleton rows for a loading region; `label` is read by screen readers. */
 export function Skeleton({ rows = 5, height = 18, label = 'Loading' }: { rows?: number; height?: number; label?: string }) {
@@ -11,6 +12,32 @@ export function Skeleton({ rows = 5, height = 18, label = 'Loading' }: { rows?: 
       {Array.from({ length: rows }, (_, i) => (
         <div key={i} className="skeleton" style={{ height, width: `${90 - ((i * 13) % 30)}%` }} />
       ))}
+    </div>
+  );
+}
+
+/**
+ * The one loading shape of a section: a card of skeleton rows as tall as the rows that replace them
+ * (rows x height), so the page does not jump when the data lands. Every Suspense fallback and
+ * loading.tsx builds from this.
+ */
+export function SkeletonCard({ rows, height, label, className }: { rows: number; height?: number; label: string; className?: string }) {
+  return (
+    <div className={className ? `card ${className}` : 'card'}>
+      <Skeleton rows={rows} height={height} label={label} />
+    </div>
+  );
+}
+
+/**
+ * A page's loading.tsx: the page's own header, same words (so it does not change when the page
+ * lands), above its sections' skeletons, the same components its Suspense fallbacks use.
+ */
+export function PageSkeleton({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
+  return (
+    <div className="stack">
+      <PageHeader title={title} description={description} />
+      {children}
     </div>
   );
 }

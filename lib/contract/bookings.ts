@@ -1,4 +1,4 @@
-import { createLoader, createParser, parseAsString, parseAsStringLiteral } from 'nuqs/server';
+import { createLoader, createParser, type inferParserType, parseAsString, parseAsStringLiteral } from 'nuqs/server';
 import { z } from 'zod';
 import type { AppointmentStatus } from '@/db/schema';
 import { APPOINTMENT_STATUSES, appointmentStatus, cursorInput } from './appointments';
@@ -76,7 +76,12 @@ export const searchCustomersInput = z.strictObject({
 
 export const customerInput = z.strictObject({ customerId });
 
-/** What narrows a customer's appointments, for the list and the tab counts alike. */
+/**
+ * What narrows a customer's appointments, for the list and the tab counts alike. A new filter is one
+ * line here, one parser in bookingsFilterParams, one line in appointmentFilters below, and one
+ * condition in the query's customerFilters (server/queries/bookings.ts); the router passes filters
+ * through untouched.
+ */
 const filters = { ...dateRange, technician: technician.nullish() };
 
 export const tabCountsInput = z.strictObject({ customerId, ...filters }).superRefine(checkRange);
@@ -119,30 +124,31 @@ const parseAsId = createParser({
   serialize: (n: number) => String(n),
 });
 
-export const bookingsSearchParams = {
-  customer: parseAsId,
-  tab: parseAsStringLiteral(BOOKING_TABS).withDefault('upcoming'),
+/** The filters in the URL: what "clear filters" empties and a new customer starts without. */
+export const bookingsFilterParams = {
   status: parseAsStringLiteral(APPOINTMENT_STATUSES),
   technician: parseAsString,
   from: parseAsDay,
   to: parseAsDay,
 };
+
+export const bookingsSearchParams = {
+  customer: parseAsId,
+  tab: parseAsStringLiteral(BOOKING_TABS).withDefault('upcoming'),
+  ...bookingsFilterParams,
+};
 export const loadBookingsSearchParams = createLoader(bookingsSearchParams);
 
-/** The keys "clear filters" empties, and a new customer starts without. */
-export const BOOKINGS_FILTER_KEYS = ['status', 'technician', 'from', 'to'] as const;
+/** The URL's state, as the parsers give it (one declaration: the parsers above). */
+export type BookingsParams = inferParserType<typeof bookingsSearchParams>;
+
+/** Every filter set to null: "clear filters", and where a newly chosen customer starts. */
+export const NO_FILTERS = Object.fromEntries(Object.keys(bookingsFilterParams).map((k) => [k, null])) as {
+  [K in keyof typeof bookingsFilterParams]: null;
+};
 
 export const APPOINTMENTS_PAGE_SIZE = 20;
 export const SEARCH_LIMIT = 8;
-
-export interface BookingsParams {
-  customer: number | null;
-  tab: BookingTab;
-  status: AppointmentStatus | null;
-  technician: string | null;
-  from: string | null;
-  to: string | null;
-}
 
 /** The URL's range, made valid: a reversed range is read the right way round. */
 export function dateRangeOf(p: Pick<BookingsParams, 'from' | 'to'>): { from: string | null; to: string | null } {
@@ -157,20 +163,25 @@ export function effectiveStatus(p: Pick<BookingsParams, 'tab' | 'status'>): Appo
 
 const cleanTechnician = (t: string | null) => t?.trim().slice(0, 100) || null;
 
-export function appointmentsInput(customerId: number, p: Omit<BookingsParams, 'customer'>) {
-  return {
-    customerId,
-    tab: p.tab,
-    status: effectiveStatus(p),
-    technician: cleanTechnician(p.technician),
-    ...dateRangeOf(p),
-    limit: APPOINTMENTS_PAGE_SIZE,
-  };
+/** The URL's filters as the list and the tab counts both take them (the one place they are listed). */
+export function appointmentFilters(p: Omit<BookingsParams, 'customer' | 'tab' | 'status'>) {
+  return { technician: cleanTechnician(p.technician), ...dateRangeOf(p) };
 }
 
-export function tabCountsInputOf(customerId: number, p: Pick<BookingsParams, 'from' | 'to' | 'technician'>) {
-  return { customerId, technician: cleanTechnician(p.technician), ...dateRangeOf(p) };
+/** Whether anything narrows the list: the status the tab can hold, or any filter. */
+export function isFiltered(p: Omit<BookingsParams, 'customer'>): boolean {
+  return effectiveStatus(p) !== null || Object.values(appointmentFilters(p)).some((v) => v !== null);
 }
+
+export function appointmentsInput(customerId: number, p: Omit<BookingsParams, 'customer'>) {
+  return { customerId, tab: p.tab, status: effectiveStatus(p), ...appointmentFilters(p), limit: APPOINTMENTS_PAGE_SIZE };
+}
+
+export function tabCountsInputOf(customerId: number, p: Omit<BookingsParams, 'customer' | 'tab' | 'status'>) {
+  return { customerId, ...appointmentFilters(p) };
+}
+
+export type TabCountsInput = z.infer<typeof tabCountsInput>;
 
 /** What a tab's status filter offers: its statuses, none on Cancelled (it holds one status). */
 export const STATUS_FILTER_OPTIONS: Record<BookingTab, readonly AppointmentStatus[]> = {

@@ -16,7 +16,8 @@ import {
   customerByIdQuery,
   customerExists,
 } from './bookings';
-import { escapeLike, planCustomerSearch, SEARCH_MATCH_CAP, searchCustomers, searchCustomersQuery } from './bookings-search';
+import { SEARCH_MATCH_CAP, searchCustomers, searchCustomersQuery } from './bookings-search';
+import { escapeLike, planCustomerSearch } from './bookings-search-plan';
 
 let s: ScratchDatabase;
 let now: Date;
@@ -53,7 +54,8 @@ function expectPlan(plan: Awaited<ReturnType<typeof explain>>, index: string) {
 // Direct SQL: what the query functions must return, written independently of them
 // ---------------------------------------------------------------------------------------------
 
-const APPT_COLUMNS = sql`id, date, duration_minutes, status, service_type, technician, amount_cents, notes, housecallpro_job_id`;
+const APPT_COLUMNS = sql`id, date, duration_minutes AS "durationMinutes", status, service_type AS "serviceType", technician,
+  amount_cents AS "amountCents", notes, housecallpro_job_id AS "housecallproJobId"`;
 
 async function directAppointments(p: {
   customerId: number;
@@ -160,8 +162,8 @@ describe('customerAppointments', () => {
       .execute();
     const upcoming = await allPages({ customerId: c.id, tab: 'upcoming', limit: 100, now });
     const past = await allPages({ customerId: c.id, tab: 'past', limit: 100, now });
-    expect(upcoming.map((r) => r.service_type)).toEqual(['At now']);
-    expect(past.map((r) => r.service_type)).toEqual(['Just before']);
+    expect(upcoming.map((r) => r.serviceType)).toEqual(['At now']);
+    expect(past.map((r) => r.serviceType)).toEqual(['Just before']);
     expect(await appointmentTabCounts(s.db, { customerId: c.id, now })).toEqual({ upcoming: 1, past: 1, cancelled: 0 });
   });
 
@@ -306,10 +308,11 @@ describe('customerById', () => {
     );
     for (const id of [...rows.map((r) => r.customer_id), withoutThreads.rows[0]!.id]) {
       const expected = await sql<Record<string, unknown>>`
-        SELECT id, name, phone, email, housecallpro_id, service_address, created_at,
-          (SELECT count(*)::int FROM shared_threads t WHERE t.customer_id = c.id) AS thread_count,
+        SELECT id, name, phone, email, housecallpro_id AS "housecallproId", service_address AS "serviceAddress",
+          created_at AS "createdAt",
+          (SELECT count(*)::int FROM shared_threads t WHERE t.customer_id = c.id) AS "threadCount",
           (SELECT t.id FROM shared_threads t WHERE t.customer_id = c.id AND t.last_message_at IS NOT NULL
-            ORDER BY t.last_message_at DESC LIMIT 1) AS latest_thread_id
+            ORDER BY t.last_message_at DESC LIMIT 1) AS "latestThreadId"
         FROM customers c WHERE id = ${id}`.execute(s.db);
       expect(await customerById(s.db, { customerId: id })).toEqual(expected.rows[0]);
     }
@@ -503,7 +506,7 @@ describe('searchCustomers', () => {
         const res = await searchCustomers(s.db, { q, limit, now });
         const ids = res.items.map((r) => r.id);
         const counts = await upcomingCounts(ids);
-        expect(res.items, q).toEqual(ids.map((id) => ({ ...byId.get(id)!, upcoming_count: counts.get(id) })));
+        expect(res.items, q).toEqual(ids.map((id) => ({ ...byId.get(id)!, upcomingCount: counts.get(id) })));
         const isPrefixPath = planCustomerSearch(q).kind === 'prefix';
         if (isPrefixPath || matches.length <= SEARCH_MATCH_CAP) {
           // Every match was ranked: exactly the contract's first `limit`.

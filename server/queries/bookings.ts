@@ -2,7 +2,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
 import type { AppointmentStatus, Database } from '@/db/schema';
 import { type AppointmentCursor, encodeCursor } from '@/lib/contract/appointments';
-import type { BookingTab } from '@/lib/contract/bookings';
+import type { BookingTab, TabCountsInput } from '@/lib/contract/bookings';
 
 // ---------------------------------------------------------------------------------------------
 // Customer card
@@ -13,12 +13,12 @@ export interface CustomerCard {
   name: string;
   phone: string | null;
   email: string | null;
-  housecallpro_id: string | null;
-  service_address: string | null;
-  created_at: Date;
-  thread_count: number;
+  housecallproId: string | null;
+  serviceAddress: string | null;
+  createdAt: Date;
+  threadCount: number;
   /** The customer's conversation with the most recent message, for a direct link. */
-  latest_thread_id: string | null;
+  latestThreadId: string | null;
 }
 
 export function customerByIdQuery(db: Db, params: { customerId: number }) {
@@ -29,14 +29,14 @@ export function customerByIdQuery(db: Db, params: { customerId: number }) {
       'customers.name',
       'customers.phone',
       'customers.email',
-      'customers.housecallpro_id',
-      'customers.service_address',
-      'customers.created_at',
+      'customers.housecallpro_id as housecallproId',
+      'customers.service_address as serviceAddress',
+      'customers.created_at as createdAt',
       eb
         .selectFrom('shared_threads')
         .select(sql<number>`count(*)::int`.as('n'))
         .whereRef('shared_threads.customer_id', '=', 'customers.id')
-        .as('thread_count'),
+        .as('threadCount'),
       eb
         .selectFrom('shared_threads')
         .select('shared_threads.id')
@@ -44,7 +44,7 @@ export function customerByIdQuery(db: Db, params: { customerId: number }) {
         .where('shared_threads.last_message_at', 'is not', null)
         .orderBy('shared_threads.last_message_at', 'desc')
         .limit(1)
-        .as('latest_thread_id'),
+        .as('latestThreadId'),
     ])
     .where('customers.id', '=', params.customerId);
 }
@@ -53,7 +53,7 @@ export function customerByIdQuery(db: Db, params: { customerId: number }) {
 // last_message_at DESC) for the thread count and the latest thread (Index Scan, LIMIT 1).
 export async function customerById(db: Db, params: { customerId: number }): Promise<CustomerCard | null> {
   const row = await customerByIdQuery(db, params).executeTakeFirst();
-  return row ? { ...row, thread_count: row.thread_count ?? 0, latest_thread_id: row.latest_thread_id ?? null } : null;
+  return row ? { ...row, threadCount: row.threadCount ?? 0, latestThreadId: row.latestThreadId ?? null } : null;
 }
 
 // Index: customers_pkey (Index Only Scan). Distinguishes "no appointments" from "no such customer".
@@ -68,15 +68,20 @@ export async function customerExists(db: Db, params: { customerId: number }): Pr
 
 // The tabs and the statuses they hold: lib/contract/bookings.ts (BOOKING_TABS, TAB_STATUSES).
 
-export interface CustomerAppointmentsParams {
-  customerId: number;
-  tab: BookingTab;
-  status?: AppointmentStatus | null;
-  technician?: string | null;
+/**
+ * The contract's filters (tabCountsInput in lib/contract/bookings.ts), with the business days turned
+ * into instants by the router: a filter added to the contract arrives here without another edit.
+ */
+type AppointmentFilters = Omit<TabCountsInput, 'from' | 'to'> & {
   /** Inclusive lower bound on `date`. */
   from?: Date | null;
   /** Exclusive upper bound on `date`. */
   to?: Date | null;
+};
+
+export interface CustomerAppointmentsParams extends AppointmentFilters {
+  tab: BookingTab;
+  status?: AppointmentStatus | null;
   limit: number;
   cursor?: AppointmentCursor | null;
   now?: Date;
@@ -85,23 +90,16 @@ export interface CustomerAppointmentsParams {
 export interface AppointmentRow {
   id: number;
   date: Date;
-  duration_minutes: number;
+  durationMinutes: number;
   status: AppointmentStatus;
-  service_type: string;
+  serviceType: string;
   technician: string | null;
-  amount_cents: number | null;
+  amountCents: number | null;
   notes: string | null;
-  housecallpro_job_id: string | null;
+  housecallproJobId: string | null;
 }
 
 type AppointmentEb = ExpressionBuilder<Database, 'appointments'>;
-
-interface AppointmentFilters {
-  customerId: number;
-  technician?: string | null;
-  from?: Date | null;
-  to?: Date | null;
-}
 
 /** What narrows a customer's appointments, shared by the list and the tab counts (so they always agree). */
 function customerFilters(eb: AppointmentEb, p: AppointmentFilters) {
@@ -129,14 +127,14 @@ export function customerAppointmentsQuery(db: Db, p: CustomerAppointmentsParams)
     .select([
       'appointments.id',
       'appointments.date',
-      'appointments.duration_minutes',
+      'appointments.duration_minutes as durationMinutes',
       'appointments.status',
-      'appointments.service_type',
+      'appointments.service_type as serviceType',
       'appointments.technician',
-      'appointments.amount_cents',
+      'appointments.amount_cents as amountCents',
       'appointments.notes',
-      'appointments.housecallpro_job_id',
-      dateKey.as('date_key'),
+      'appointments.housecallpro_job_id as housecallproJobId',
+      dateKey.as('dateKey'),
     ])
     .where((eb) => customerFilters(eb, p))
     .where((eb) => tabFilter(eb, p.tab, now))
@@ -166,8 +164,8 @@ export async function customerAppointments(
   const page = more ? rows.slice(0, p.limit) : rows;
   const last = page[page.length - 1];
   return {
-    items: page.map(({ date_key: _, ...r }) => r),
-    nextCursor: more && last ? encodeCursor({ date: last.date_key, id: last.id }) : null,
+    items: page.map(({ dateKey: _, ...r }) => r),
+    nextCursor: more && last ? encodeCursor({ date: last.dateKey, id: last.id }) : null,
   };
 }
 

@@ -37,9 +37,22 @@ interface AppQueryDef<P> {
 export type AppQuery = AppQueryDef<any>;
 const define = <P>(q: AppQueryDef<P>): AppQuery => q;
 
-async function one<T>(trx: Trx, query: RawBuilder<T>): Promise<T | undefined> {
-  return (await query.execute(trx)).rows[0];
-}
+type Picked<P> = { params: P; describe: string } | null;
+
+/** A pick from one row of the data (null, and the entry is skipped, when the query finds none). */
+const fromRow =
+  <T, P>(query: RawBuilder<T>, make: (row: T) => Picked<P>) =>
+  async (trx: Trx): Promise<Picked<P>> => {
+    const row = (await query.execute(trx)).rows[0];
+    return row ? make(row) : null;
+  };
+
+/** A pick from a customer's name: a 3+ letter fragment of it, as a person would type it. */
+const fromName = <P>(query: RawBuilder<{ name: string }>, make: (term: string, name: string) => Picked<P>) =>
+  fromRow(query, (r) => {
+    const term = searchTerm(r.name);
+    return term ? make(term, r.name) : null;
+  });
 
 export const APP_QUERIES: readonly AppQuery[] = [
   define({
@@ -48,15 +61,14 @@ export const APP_QUERIES: readonly AppQuery[] = [
     source: 'server/queries/conversations.ts · threadHistoryQuery',
     tables: ['shared_thread_messages', 'shared_threads'],
     expects: ['shared_thread_messages_thread_created_idx'],
-    async pick(trx) {
-      // The largest thread: the worst case for a history page.
-      const r = await one(
-        trx,
-        sql<{ id: string; n: number }>`
-        select id, message_count as n from shared_threads order by message_count desc limit 1`,
-      );
-      return r ? { params: { threadId: r.id, limit: 50 }, describe: `largest thread ${r.id} (${r.n} messages), first page of 50` } : null;
-    },
+    // The largest thread: the worst case for a history page.
+    pick: fromRow(
+      sql<{ id: string; n: number }>`select id, message_count as n from shared_threads order by message_count desc limit 1`,
+      (r) => ({
+        params: { threadId: r.id, limit: 50 },
+        describe: `largest thread ${r.id} (${r.n} messages), first page of 50`,
+      }),
+    ),
     compile: (db, p: { threadId: string; limit: number }) => threadHistoryQuery(db, p).compile(),
   }),
   define({
@@ -76,16 +88,12 @@ export const APP_QUERIES: readonly AppQuery[] = [
     source: 'server/queries/conversations.ts · listThreadsQuery',
     tables: ['shared_threads', 'customers'],
     expects: ['customers_name_trgm_idx', 'shared_threads_customer_id_idx'],
-    async pick(trx) {
-      const r = await one(
-        trx,
-        sql<{ name: string }>`
+    pick: fromName(
+      sql<{ name: string }>`
         select c.name from shared_threads t join customers c on c.id = t.customer_id
          where t.last_message_at is not null order by t.last_message_at desc nulls last, t.id desc limit 1`,
-      );
-      const term = r ? searchTerm(r.name) : null;
-      return term ? { params: { limit: 30, search: term }, describe: `search "${term}" (from ${r!.name})` } : null;
-    },
+      (term, name) => ({ params: { limit: 30, search: term }, describe: `search "${term}" (from ${name})` }),
+    ),
     compile: (db, p: { limit: number; search: string }) => listThreadsQuery(db, p).compile(),
   }),
   define({
@@ -94,17 +102,10 @@ export const APP_QUERIES: readonly AppQuery[] = [
     source: 'server/queries/bookings-search.ts · searchCustomersQuery',
     tables: ['customers', 'appointments'],
     expects: ['customers_name_trgm_idx', 'appointments_customer_id_idx'],
-    async pick(trx) {
-      const r = await one(
-        trx,
-        sql<{ name: string }>`
-        select c.name from appointments a join customers c on c.id = a.customer_id order by a.id desc limit 1`,
-      );
-      const term = r ? searchTerm(r.name) : null;
-      return term
-        ? { params: { q: term, limit: 10 }, describe: `"${term}" (from ${r!.name}, a customer with bookings), 10 results` }
-        : null;
-    },
+    pick: fromName(
+      sql<{ name: string }>`select c.name from appointments a join customers c on c.id = a.customer_id order by a.id desc limit 1`,
+      (term, name) => ({ params: { q: term, limit: 10 }, describe: `"${term}" (from ${name}, a customer with bookings), 10 results` }),
+    ),
     compile: (db, p: { q: string; limit: number }) => {
       const query = searchCustomersQuery(db, p);
       if (!query) throw new Error(`"${p.q}" is too short to search`);
@@ -117,20 +118,11 @@ export const APP_QUERIES: readonly AppQuery[] = [
     source: 'server/queries/bookings.ts · customerAppointmentsQuery',
     tables: ['appointments'],
     expects: ['appointments_customer_id_idx'],
-    async pick(trx) {
-      // The customer of the latest booking (a primary-key lookup, not a scan).
-      const r = await one(
-        trx,
-        sql<{ customerId: number }>`
-        select customer_id as "customerId" from appointments order by id desc limit 1`,
-      );
-      return r
-        ? {
-            params: { customerId: r.customerId, tab: 'upcoming' as const, limit: 20 },
-            describe: `customer ${r.customerId}, upcoming tab, 20 per page`,
-          }
-        : null;
-    },
+    // The customer of the latest booking (a primary-key lookup, not a scan).
+    pick: fromRow(sql<{ customerId: number }>`select customer_id as "customerId" from appointments order by id desc limit 1`, (r) => ({
+      params: { customerId: r.customerId, tab: 'upcoming' as const, limit: 20 },
+      describe: `customer ${r.customerId}, upcoming tab, 20 per page`,
+    })),
     compile: (db, p: { customerId: number; tab: 'upcoming'; limit: number }) => customerAppointmentsQuery(db, p).compile(),
   }),
   define({
@@ -141,11 +133,11 @@ export const APP_QUERIES: readonly AppQuery[] = [
     // The page reads every day of its window from the daily rollup (0005), by design: the raw rows'
     // api_usage_analytics_idx serves only the consistency check, so its absence here is no warning.
     expects: ['api_usage_daily_pkey'],
-    async pick(trx) {
-      // The page's default window, in the zone the rollup is cut in (the business time zone).
-      const r = await one(trx, sql<{ zone: string }>`select time_zone as zone from api_usage_rollup_settings`);
-      return r ? { params: { days: 30, timeZone: r.zone, now: new Date() }, describe: `30 business days to today, ${r.zone}` } : null;
-    },
+    // The page's default window, in the zone the rollup is cut in (the business time zone).
+    pick: fromRow(sql<{ zone: string }>`select time_zone as zone from api_usage_rollup_settings`, (r) => ({
+      params: { days: 30, timeZone: r.zone, now: new Date() },
+      describe: `30 business days to today, ${r.zone}`,
+    })),
     compile: (db, p: { days: number; timeZone: string; now: Date }) =>
       costByServiceQuery(p.timeZone, periodBounds(p.days, p.timeZone, p.now)).compile(db),
   }),
@@ -155,17 +147,12 @@ export const APP_QUERIES: readonly AppQuery[] = [
     source: 'server/queries/identity.ts · otpRateLimitCounts (statement captured)',
     tables: ['shared_thread_pending_links'],
     expects: ['shared_thread_pending_links_rate_limit_idx'],
-    async pick(trx) {
-      // A destination with codes, checked just after its latest code was sent (a window with rows).
-      const r = await one(
-        trx,
-        sql<{ destination: string; at: Date }>`
+    // A destination with codes, checked just after its latest code was sent (a window with rows).
+    pick: fromRow(
+      sql<{ destination: string; at: Date }>`
         select destination, created_at + interval '1 minute' as at from shared_thread_pending_links limit 1`,
-      );
-      return r
-        ? { params: { destination: r.destination, now: r.at }, describe: `destination ${r.destination} at ${r.at.toISOString()}` }
-        : null;
-    },
+      (r) => ({ params: { destination: r.destination, now: r.at }, describe: `destination ${r.destination} at ${r.at.toISOString()}` }),
+    ),
     compile: (db, p: { destination: string; now: Date }) => captureStatement(db, (spy) => otpRateLimitCounts(spy, p)),
   }),
   define({

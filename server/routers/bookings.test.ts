@@ -72,7 +72,7 @@ describe('staff and admin both see bookings', () => {
           name: 'Dana Whitfield',
           phone: '+13125550142',
           email: 'dana@example.com',
-          upcoming_count: expect.any(Number),
+          upcomingCount: expect.any(Number),
         });
       }
     }
@@ -141,7 +141,7 @@ describe('staff and admin both see bookings', () => {
 
   it('returns the customer card', async () => {
     const card = await (await h.callerAs('staff')).bookings.customer({ customerId: dana });
-    expect(card).toMatchObject({ id: dana, name: 'Dana Whitfield', housecallpro_id: 'cus_dana', thread_count: 0, latest_thread_id: null });
+    expect(card).toMatchObject({ id: dana, name: 'Dana Whitfield', housecallproId: 'cus_dana', threadCount: 0, latestThreadId: null });
   });
 
   it('pages through every tab without skipping or repeating, and the counts match', async () => {

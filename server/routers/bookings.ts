@@ -28,11 +28,9 @@ export const bookingsRouter = createRouter({
     .use(onReplica)
     .input(tabCountsInput)
     .query(async ({ ctx, input }) => {
-      const counts = await appointmentTabCounts(ctx.db, {
-        customerId: input.customerId,
-        technician: input.technician ?? null,
-        ...dayBounds(input),
-      });
+      // Filters pass through as the contract validated them; only the days become instants.
+      const { from, to, ...filters } = input;
+      const counts = await appointmentTabCounts(ctx.db, { ...filters, ...dayBounds({ from, to }) });
       if (counts.upcoming + counts.past + counts.cancelled === 0 && !(await customerExists(ctx.db, input)))
         throw notFound(input.customerId);
       return counts;
@@ -44,16 +42,9 @@ export const bookingsRouter = createRouter({
     .input(byCustomerInput)
     .query(async ({ ctx, input }) => {
       // The contract has checked the cursor's shape, so it decodes.
-      const cursor = input.cursor ? decodeCursor(input.cursor) : null;
-      const page = await customerAppointments(ctx.db, {
-        customerId: input.customerId,
-        tab: input.tab,
-        status: input.status ?? null,
-        technician: input.technician ?? null,
-        ...dayBounds(input),
-        limit: input.limit,
-        cursor,
-      });
+      const { from, to, cursor: token, direction: _, ...filters } = input;
+      const cursor = token ? decodeCursor(token) : null;
+      const page = await customerAppointments(ctx.db, { ...filters, ...dayBounds({ from, to }), cursor });
       if (page.items.length === 0 && !cursor && !(await customerExists(ctx.db, input))) throw notFound(input.customerId);
       return page;
     }),

@@ -1,26 +1,24 @@
 'use client';
 
 import { useSuspenseInfiniteQuery, useSuspenseQuery } from '@tanstack/react-query';
-import { Suspense, useDeferredValue, useEffect, useId, useMemo, useRef } from 'react';
+import { Suspense, useDeferredValue, useEffect, useId, useRef } from 'react';
 import { EmptyState, QueryBoundary, Skeleton } from '@/app/_components/states';
-import { useTRPC } from '@/app/_trpc/client';
 import styles from './bookings.module.css';
-import { formatDate, formatDuration, formatMoney, formatTime, STATUS_LABELS, STATUS_STYLES } from './format';
+import { formatDuration } from '@/lib/format-duration';
+import { formatDate, formatMoney, formatTime, STATUS_LABELS, STATUS_STYLES } from './format';
 import type { AppointmentStatus } from '@/db/schema';
 import {
-  appointmentsInput,
   type BookingsParams,
   type BookingTab as Tab,
   BOOKING_TABS as TABS,
-  BOOKINGS_FILTER_KEYS,
   dateRangeOf as dateRange,
   effectiveStatus,
+  isFiltered,
+  NO_FILTERS,
   STATUS_FILTER_OPTIONS as TAB_STATUS_OPTIONS,
-  tabCountsInputOf as tabCountsInput,
 } from '@/lib/contract/bookings';
 import { TableScroll } from '@/app/_components/table-scroll';
-
-const CLEAR_FILTERS = Object.fromEntries(BOOKINGS_FILTER_KEYS.map((k) => [k, null]));
+import type { BookingsQueries } from './queries';
 
 const TAB_LABELS: Record<Tab, string> = { upcoming: 'Upcoming', past: 'Past', cancelled: 'Cancelled' };
 const TAB_ORDER_NOTE: Record<Tab, string> = {
@@ -33,36 +31,29 @@ type SetParams = (p: Partial<Omit<BookingsParams, 'customer'>>) => void;
 
 /** A customer's appointments: tabs with counts, status and date filters, paged list. */
 export function Appointments({
-  customerId,
+  view,
   params,
   setParams,
   timeZone,
 }: {
-  customerId: number;
+  /** This URL's queries (bookings/queries.ts) and the tab they are for; a new object when the URL changes. */
+  view: { tab: Tab; queries: BookingsQueries };
   params: BookingsParams;
   setParams: SetParams;
   timeZone: string;
 }) {
-  const trpc = useTRPC();
   const id = useId();
   const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ upcoming: null, past: null, cancelled: null });
   const { tab, status, technician, from, to } = params;
   const range = dateRange({ from, to });
   const shownStatus = effectiveStatus({ tab, status });
 
-  const countsInput = useMemo(() => tabCountsInput(customerId, { from, to, technician }), [customerId, from, to, technician]);
-  // Suspense (not useQuery) so the server's render and the hydrating client print the same counts;
-  // deferred so a new date range keeps the old counts on screen until the new ones arrive.
-  const deferredCountsInput = useDeferredValue(countsInput);
-  const { data: counts } = useSuspenseQuery(trpc.bookings.tabCounts.queryOptions(deferredCountsInput));
-
-  const listInput = useMemo(
-    () => appointmentsInput(customerId, { tab, status, technician, from, to }),
-    [customerId, tab, status, technician, from, to],
-  );
-  // The current list stays on screen (dimmed) while the next tab or filter loads.
-  const deferredInput = useDeferredValue(listInput);
-  const stale = deferredInput !== listInput;
+  // Deferred: the current counts and list stay on screen (the list dimmed) while the next tab or
+  // filter loads. Suspense (not useQuery) so the server's render and the hydrating client print the
+  // same counts.
+  const shown = useDeferredValue(view);
+  const stale = shown !== view;
+  const { data: counts } = useSuspenseQuery(shown.queries.tabCounts);
 
   function selectTab(next: Tab, focus = false) {
     const keepStatus = status && TAB_STATUS_OPTIONS[next].includes(status) ? status : null;
@@ -70,7 +61,7 @@ export function Appointments({
     if (focus) tabRefs.current[next]?.focus();
   }
 
-  const filtered = Boolean(shownStatus || technician || range.from || range.to);
+  const filtered = isFiltered(params);
 
   // A customer with nothing upcoming opens on a tab that has bookings: once, when their page opens
   // (this component is keyed by customer), never against a tab chosen afterwards.
@@ -196,7 +187,7 @@ export function Appointments({
             />
           </label>
           {filtered && (
-            <button type="button" className="btn" onClick={() => setParams(CLEAR_FILTERS)}>
+            <button type="button" className="btn" onClick={() => setParams(NO_FILTERS)}>
               Clear filters
             </button>
           )}
@@ -206,12 +197,13 @@ export function Appointments({
         <QueryBoundary>
           <Suspense fallback={<Skeleton rows={6} height={40} label="Loading appointments" />}>
             <AppointmentList
-              input={deferredInput}
+              query={shown.queries.appointments}
+              tab={shown.tab}
               timeZone={timeZone}
               stale={stale}
-              total={shownStatus || stale ? undefined : counts[deferredInput.tab]}
+              total={shownStatus || stale ? undefined : counts[shown.tab]}
               filtered={filtered}
-              onClear={() => setParams(CLEAR_FILTERS)}
+              onClear={() => setParams(NO_FILTERS)}
             />
           </Suspense>
         </QueryBoundary>
@@ -227,24 +219,23 @@ const EMPTY: Record<Tab, { title: string; hint: string }> = {
 };
 
 function AppointmentList({
-  input,
+  query,
+  tab,
   timeZone,
   stale,
   total,
   filtered,
   onClear,
 }: {
-  input: ReturnType<typeof appointmentsInput>;
+  query: BookingsQueries['appointments'];
+  tab: Tab;
   timeZone: string;
   stale: boolean;
   total: number | undefined;
   filtered: boolean;
   onClear: () => void;
 }) {
-  const trpc = useTRPC();
-  const { data, hasNextPage, fetchNextPage, isFetchingNextPage } = useSuspenseInfiniteQuery(
-    trpc.bookings.byCustomer.infiniteQueryOptions(input, { getNextPageParam: (page) => page.nextCursor }),
-  );
+  const { data, hasNextPage, fetchNextPage, isFetchingNextPage } = useSuspenseInfiniteQuery(query);
   const rows = data.pages.flatMap((p) => p.items);
 
   // For the render-budget e2e test: the customer's appointments are on screen.
@@ -253,7 +244,7 @@ function AppointmentList({
   }, []);
 
   if (rows.length === 0) {
-    const e = EMPTY[input.tab];
+    const e = EMPTY[tab];
     return (
       <div aria-busy={stale} style={{ opacity: stale ? 0.6 : 1 }}>
         <EmptyState title={filtered ? `${e.title} match these filters` : e.title}>
@@ -277,7 +268,7 @@ function AppointmentList({
       <TableScroll label="Appointments">
         <table className={`table ${styles.apptTable}`}>
           <caption className="sr-only">
-            {input.tab} appointments, {input.tab === 'upcoming' ? 'soonest' : 'most recent'} first
+            {tab} appointments, {tab === 'upcoming' ? 'soonest' : 'most recent'} first
           </caption>
           <thead>
             <tr>
@@ -304,16 +295,16 @@ function AppointmentList({
                     </time>
                   </td>
                   <td data-label="Service">
-                    <div>{a.service_type}</div>
+                    <div>{a.serviceType}</div>
                     {a.technician && <div className="muted">with {a.technician}</div>}
                     {a.notes && (
                       <div className={`muted ${styles.notes}`} title={a.notes}>
                         {a.notes}
                       </div>
                     )}
-                    {a.housecallpro_job_id && (
+                    {a.housecallproJobId && (
                       <div className={`muted mono ${styles.jobId}`} title="HousecallPro job">
-                        HCP {a.housecallpro_job_id}
+                        HCP {a.housecallproJobId}
                       </div>
                     )}
                   </td>
@@ -324,10 +315,10 @@ function AppointmentList({
                     </span>
                   </td>
                   <td data-label="Duration" className="num">
-                    {formatDuration(a.duration_minutes)}
+                    {formatDuration({ minutes: a.durationMinutes })}
                   </td>
                   <td data-label="Amount" className="num">
-                    {formatMoney(a.amount_cents)}
+                    {formatMoney(a.amountCents)}
                   </td>
                 </tr>
               );

@@ -1,15 +1,17 @@
 'use client';
 
-import { usePrefetchInfiniteQuery, usePrefetchQuery } from '@tanstack/react-query';
 import { useQueryStates } from 'nuqs';
-import { Suspense, useEffect } from 'react';
-import { EmptyState, QueryBoundary, Skeleton } from '@/app/_components/states';
+import { Suspense, useEffect, useMemo } from 'react';
+import { EmptyState, QueryBoundary, SkeletonCard } from '@/app/_components/states';
 import { useTRPC } from '@/app/_trpc/client';
+import { usePrefetchViewQueries } from '@/app/_trpc/view-queries';
 import { Appointments } from './appointments';
 import styles from './bookings.module.css';
 import { CustomerCard } from './customer-card';
 import { CustomerSearch } from './customer-search';
-import { appointmentsInput, BOOKINGS_FILTER_KEYS, bookingsSearchParams, tabCountsInputOf as tabCountsInput } from '@/lib/contract/bookings';
+import { type BookingsParams, bookingsSearchParams, NO_FILTERS } from '@/lib/contract/bookings';
+import { bookingsQueries } from './queries';
+import { PageHeader } from '@/app/_components/page-header';
 
 export function BookingsView({ timeZone, timeZoneLabel }: { timeZone: string; timeZoneLabel: string }) {
   const [params, setParams] = useQueryStates(bookingsSearchParams);
@@ -17,23 +19,13 @@ export function BookingsView({ timeZone, timeZoneLabel }: { timeZone: string; ti
 
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <h1>Bookings</h1>
-          <p className="muted" style={{ margin: 0 }}>
-            Find a customer, then see their appointments. Dates and times in {timeZoneLabel}.
-          </p>
-        </div>
-      </div>
+      <PageHeader title="Bookings" description={<>Find a customer, then see their appointments. Dates and times in {timeZoneLabel}.</>} />
 
       <div className="card" role="search" aria-label="Customers">
         <CustomerSearch
           onPick={(c) => {
             // A new customer starts on Upcoming without the previous one's filters; Back returns to them.
-            void setParams(
-              { customer: c.id, tab: null, ...Object.fromEntries(BOOKINGS_FILTER_KEYS.map((k) => [k, null])) },
-              { history: 'push' },
-            );
+            void setParams({ customer: c.id, tab: null, ...NO_FILTERS }, { history: 'push' });
           }}
         />
       </div>
@@ -66,26 +58,30 @@ function CustomerSection({
   timeZone,
 }: {
   customerId: number;
-  params: Parameters<typeof Appointments>[0]['params'];
+  params: BookingsParams;
   setParams: Parameters<typeof Appointments>[0]['setParams'];
   timeZone: string;
 }) {
   const trpc = useTRPC();
-  // Start all three requests at once (one batched HTTP call), before anything suspends. After a
-  // server render they are already in the cache and nothing is fetched.
-  usePrefetchQuery(trpc.bookings.customer.queryOptions({ customerId }));
-  usePrefetchQuery(trpc.bookings.tabCounts.queryOptions(tabCountsInput(customerId, params)));
-  usePrefetchInfiniteQuery(
-    trpc.bookings.byCustomer.infiniteQueryOptions(appointmentsInput(customerId, params), { getNextPageParam: (p) => p.nextCursor }),
-  );
+  // The view's queries, declared in queries.ts; a new object only when the URL's values change
+  // (Appointments defers it to keep the current list on screen while the next one loads). Keyed by
+  // value, so a new filter in the contract needs no edit here.
+  const urlKey = JSON.stringify(params);
+  const view = useMemo(() => {
+    const p = JSON.parse(urlKey) as BookingsParams;
+    return { tab: p.tab, queries: bookingsQueries(trpc, customerId, p) };
+  }, [trpc, customerId, urlKey]);
+  // Every query of the view starts at once (one batched HTTP call), before anything suspends.
+  // After a server render they are already in the cache and nothing is fetched.
+  usePrefetchViewQueries(view.queries);
 
   return (
     <QueryBoundary>
       <Suspense fallback={<CardSkeleton />}>
         <div className={styles.customerLayout}>
-          <CustomerCard customerId={customerId} timeZone={timeZone} />
+          <CustomerCard query={view.queries.customer} timeZone={timeZone} />
           <QueryBoundary>
-            <Appointments customerId={customerId} params={params} setParams={setParams} timeZone={timeZone} />
+            <Appointments view={view} params={params} setParams={setParams} timeZone={timeZone} />
           </QueryBoundary>
         </div>
       </Suspense>
@@ -96,12 +92,8 @@ function CustomerSection({
 function CardSkeleton() {
   return (
     <div className={styles.customerLayout}>
-      <div className="card">
-        <Skeleton rows={4} height={20} label="Loading customer" />
-      </div>
-      <div className="card">
-        <Skeleton rows={6} height={40} label="Loading appointments" />
-      </div>
+      <SkeletonCard rows={4} height={20} label="Loading customer" />
+      <SkeletonCard rows={6} height={40} label="Loading appointments" />
     </div>
   );
 }

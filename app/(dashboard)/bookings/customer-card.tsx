@@ -3,15 +3,14 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { CustomerApiCost } from '@/app/_components/api-cost';
-import { useTRPC } from '@/app/_trpc/client';
 import styles from './bookings.module.css';
 import { formatPhone } from '@/lib/format-phone';
 import { formatMonth } from './format';
+import type { BookingsQueries } from './queries';
 
 /** Who the customer is and how to reach them; links to their conversations. */
-export function CustomerCard({ customerId, timeZone }: { customerId: number; timeZone: string }) {
-  const trpc = useTRPC();
-  const { data: c } = useSuspenseQuery(trpc.bookings.customer.queryOptions({ customerId }));
+export function CustomerCard({ query, timeZone }: { query: BookingsQueries['customer']; timeZone: string }) {
+  const { data: c } = useSuspenseQuery(query);
   return (
     <section className={`card ${styles.customerCard}`} data-testid="customer-card" aria-labelledby="customer-name">
       <div className={styles.cardHead}>
@@ -19,7 +18,7 @@ export function CustomerCard({ customerId, timeZone }: { customerId: number; tim
           {c.name}
         </h2>
         <span className="muted">
-          Customer #{c.id} · since {formatMonth(c.created_at, timeZone)}
+          Customer #{c.id} · since {formatMonth(c.createdAt, timeZone)}
         </span>
         <CustomerApiCost customerId={c.id} />
       </div>
@@ -27,13 +26,13 @@ export function CustomerCard({ customerId, timeZone }: { customerId: number; tim
         <div>
           <dt>Service address</dt>
           <dd data-testid="service-address">
-            {c.service_address ? (
+            {c.serviceAddress ? (
               <a
-                href={`https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(c.service_address)}`}
+                href={`https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(c.serviceAddress)}`}
                 target="_blank"
                 rel="noreferrer"
               >
-                {c.service_address}
+                {c.serviceAddress}
               </a>
             ) : (
               <span className="muted">none on file</span>
@@ -60,18 +59,18 @@ export function CustomerCard({ customerId, timeZone }: { customerId: number; tim
         </div>
         <div>
           <dt>HousecallPro ID</dt>
-          <dd className="mono">{c.housecallpro_id ?? <span className="muted">not linked</span>}</dd>
+          <dd className="mono">{c.housecallproId ?? <span className="muted">not linked</span>}</dd>
         </div>
         <div>
           <dt>Conversations</dt>
           <dd>
-            {c.thread_count === 0 ? (
+            {c.threadCount === 0 ? (
               <span className="muted">none yet</span>
             ) : (
               <span className="row" style={{ gap: '0.75rem' }}>
-                {c.latest_thread_id && <Link href={`/conversations/${c.latest_thread_id}`}>Latest conversation</Link>}
+                {c.latestThreadId && <Link href={`/conversations/${c.latestThreadId}`}>Latest conversation</Link>}
                 <Link href={`/conversations?customer=${c.id}`}>
-                  All {c.thread_count} {c.thread_count === 1 ? 'conversation' : 'conversations'}
+                  All {c.threadCount} {c.threadCount === 1 ? 'conversation' : 'conversations'}
                 </Link>
               </span>
             )}

@@ -165,9 +165,9 @@ export function CustomerSearch({ onPick }: { onPick: (c: PickedCustomer) => void
               {c.phone && <span className="mono">{formatPhone(c.phone)}</span>}
               {c.email && <span>{c.email}</span>}
             </span>
-            {c.upcoming_count > 0 && (
+            {c.upcomingCount > 0 && (
               <span className="badge" style={{ justifySelf: 'end' }}>
-                {c.upcoming_count} upcoming
+                {c.upcomingCount} upcoming
               </span>
             )}
           </li>

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { describeTimeZone, formatDate, formatDuration, formatMoney, formatTime } from './format';
+import { describeTimeZone, formatDate, formatMoney, formatTime } from './format';
 import {
   appointmentsInput,
   dateRangeOf as dateRange,
+  bookingsFilterParams,
+  bookingsSearchParams,
   effectiveStatus,
+  isFiltered,
   loadBookingsSearchParams,
+  NO_FILTERS,
   tabCountsInputOf as tabCountsInput,
 } from '@/lib/contract/bookings';
 
@@ -24,12 +28,6 @@ describe('formatting', () => {
     // Late evening in Chicago is already tomorrow in UTC: the Chicago day is shown.
     expect(formatDate(new Date('2026-01-02T03:00:00Z'), 'America/Chicago')).toBe('Thu, Jan 1, 2026');
     expect(describeTimeZone('America/Chicago')).toBe('Central Time (America/Chicago)');
-  });
-
-  it('prints durations for people', () => {
-    expect(formatDuration(45)).toBe('45 min');
-    expect(formatDuration(60)).toBe('1 h');
-    expect(formatDuration(345)).toBe('5 h 45 min');
   });
 });
 
@@ -90,5 +88,24 @@ describe('URL state', () => {
       from: '2026-02-01',
       to: '2026-03-01',
     });
+  });
+
+  it('clears every filter of the URL and none of the rest, and knows when anything narrows the list', () => {
+    // Every URL key except the customer and the tab is a filter, and "clear filters" empties all of them.
+    expect(Object.keys(NO_FILTERS).sort()).toEqual(
+      Object.keys(bookingsSearchParams)
+        .filter((k) => k !== 'customer' && k !== 'tab')
+        .sort(),
+    );
+    expect(Object.keys(NO_FILTERS)).toEqual(Object.keys(bookingsFilterParams));
+    expect(Object.values(NO_FILTERS).every((v) => v === null)).toBe(true);
+    const none = { tab: 'past' as const, ...NO_FILTERS };
+    expect(isFiltered(none)).toBe(false);
+    expect(isFiltered({ ...none, technician: 'Grace Kim' })).toBe(true);
+    expect(isFiltered({ ...none, technician: '   ' })).toBe(false);
+    expect(isFiltered({ ...none, to: '2026-01-01' })).toBe(true);
+    expect(isFiltered({ ...none, status: 'no_show' })).toBe(true);
+    // A status the tab cannot hold is ignored, so it does not count as a filter either.
+    expect(isFiltered({ ...none, tab: 'upcoming', status: 'cancelled' })).toBe(false);
   });
 });

@@ -25,14 +25,6 @@ export function formatMonth(d: Date, timeZone: string): string {
   return fmt(timeZone, { year: 'numeric', month: 'long' }).format(d);
 }
 
-/** 90 -> "1 h 30 min", 45 -> "45 min", 120 -> "2 h". */
-export function formatDuration(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  if (h && m) return `${h} h ${m} min`;
-  return h ? `${h} h` : `${m} min`;
-}
-
 /** "America/Chicago" -> "Central Time (America/Chicago)"; falls back to the zone id. */
 export function describeTimeZone(timeZone: string, at: Date = new Date()): string {
   try {

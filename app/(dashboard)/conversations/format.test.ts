@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, formatDuration, formatListTime, formatTime, parseTranscript, wordCount } from './format';
+import { dayKey, formatListTime, formatTime, parseTranscript, wordCount } from './format';
 
 const TZ = 'America/Chicago';
 
@@ -15,15 +15,6 @@ describe('conversation formatting', () => {
     expect(formatListTime(new Date('2026-06-15T14:05:00Z'), now, TZ)).toBe('9:05 AM');
     expect(formatListTime(new Date('2026-03-02T14:05:00Z'), now, TZ)).toBe('Mar 2');
     expect(formatListTime(new Date('2025-12-24T14:05:00Z'), now, TZ)).toBe('Dec 24, 2025');
-  });
-
-  it('formats call durations', () => {
-    expect(formatDuration(0)).toBe('0 s');
-    expect(formatDuration(42)).toBe('42 s');
-    expect(formatDuration(180)).toBe('3 min');
-    expect(formatDuration(192)).toBe('3 min 12 s');
-    expect(formatDuration(3720)).toBe('1 h 2 min');
-    expect(formatDuration(7200)).toBe('2 h');
   });
 
   it('keeps speakers of a labelled transcript', () => {

@@ -32,17 +32,6 @@ export function formatListTime(d: Date, now: Date, timeZone: string): string {
   return fmt(timeZone, sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' }).format(d);
 }
 
-/** 42 -> "42 s", 192 -> "3 min 12 s", 3720 -> "1 h 2 min". */
-export function formatDuration(totalSeconds: number): string {
-  const s = Math.max(0, Math.round(totalSeconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (h) return m ? `${h} h ${m} min` : `${h} h`;
-  if (m) return sec ? `${m} min ${sec} s` : `${m} min`;
-  return `${sec} s`;
-}
-
 export interface TranscriptLine {
   speaker: string | null;
   text: string;

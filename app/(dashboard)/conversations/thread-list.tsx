@@ -21,6 +21,7 @@ import styles from './conversations.module.css';
 import { formatDateTime, formatListTime } from './format';
 import { useLiveList } from './live';
 import { MessageHits } from './message-hits';
+import { PageHeader } from '@/app/_components/page-header';
 
 export const LIST_QUERY_STORAGE_KEY = 'conversations:list-query';
 
@@ -63,14 +64,7 @@ export function ThreadList({ timeZone, now }: { timeZone: string; now: number })
 
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <h1>Conversations</h1>
-          <p className="muted" style={{ margin: 0 }}>
-            Web chat, SMS and calls, most recent first. Times in {timeZone}.
-          </p>
-        </div>
-      </div>
+      <PageHeader title="Conversations" description={<>Web chat, SMS and calls, most recent first. Times in {timeZone}.</>} />
 
       <div className={`card ${styles.filters}`} role="search">
         <label className={styles.searchField}>

@@ -9,7 +9,8 @@ import { useTRPC } from '@/app/_trpc/client';
 import { businessDay, startOfBusinessDay } from '@/lib/business-day';
 import { STATUS_LABELS } from '@/lib/contract/appointments';
 import type { ScheduleFilters } from '@/lib/contract/schedule';
-import { formatDuration, formatMoney, formatTime, STATUS_STYLES } from '../bookings/format';
+import { formatDuration } from '@/lib/format-duration';
+import { formatMoney, formatTime, STATUS_STYLES } from '../bookings/format';
 import { scheduleQueries } from './queries';
 import styles from './schedule.module.css';
 
@@ -67,7 +68,7 @@ export function Agenda({ input, timeZone, filtered }: { input: ScheduleFilters; 
                 >
                   <div className={styles.time}>
                     <strong>{formatTime(b.date, timeZone)}</strong>
-                    <span className="muted">{formatDuration(b.durationMinutes)}</span>
+                    <span className="muted">{formatDuration({ minutes: b.durationMinutes })}</span>
                   </div>
                   <div className={styles.who}>
                     <Link href={`/bookings?customer=${b.customerId}`} className={styles.customer}>

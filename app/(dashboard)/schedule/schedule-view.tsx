@@ -13,6 +13,7 @@ import { CsvButton } from './csv-button';
 import { scheduleQueries } from './queries';
 import styles from './schedule.module.css';
 import { WeekStrip } from './week-strip';
+import { PageHeader } from '@/app/_components/page-header';
 
 export function ScheduleView({ today, timeZone, timeZoneLabel }: { today: string; timeZone: string; timeZoneLabel: string }) {
   const trpc = useTRPC();
@@ -32,14 +33,7 @@ export function ScheduleView({ today, timeZone, timeZoneLabel }: { today: string
 
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <h1>Schedule</h1>
-          <p className="muted" style={{ margin: 0 }}>
-            Every booking by day or week. Times in {timeZoneLabel}.
-          </p>
-        </div>
-      </div>
+      <PageHeader title="Schedule" description={<>Every booking by day or week. Times in {timeZoneLabel}.</>} />
 
       <div className={`card ${styles.toolbar}`} role="group" aria-label="Which days">
         <div className="segmented" role="group" aria-label="View">

@@ -7,6 +7,7 @@ import { CostReportView } from './cost-report';
 import { ReportSkeleton } from './report-skeleton';
 import { PRESETS } from '@/lib/contract/analytics';
 import { analyticsSearchParams } from './search-params';
+import { PageHeader } from '@/app/_components/page-header';
 
 export function AnalyticsView() {
   const [{ days, hide }, setParams] = useQueryStates(analyticsSearchParams);
@@ -16,13 +17,10 @@ export function AnalyticsView() {
 
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <h1>Cost analytics</h1>
-          <p className="muted" style={{ margin: 0 }}>
-            What the outside APIs (language models, SMS, voice, maps…) cost, per service and per day.
-          </p>
-        </div>
+      <PageHeader
+        title="Cost analytics"
+        description="What the outside APIs (language models, SMS, voice, maps…) cost, per service and per day."
+      >
         <div className="row">
           <div className="segmented" role="group" aria-label="Range">
             {PRESETS.map((n) => (
@@ -35,7 +33,7 @@ export function AnalyticsView() {
             {stale ? 'Updating…' : ''}
           </span>
         </div>
-      </div>
+      </PageHeader>
       <QueryBoundary>
         <Suspense fallback={<ReportSkeleton />}>
           <CostReportView

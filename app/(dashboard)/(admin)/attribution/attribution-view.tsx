@@ -3,7 +3,7 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { useQueryStates } from 'nuqs';
 import { Suspense, useDeferredValue, useEffect } from 'react';
-import { EmptyState, QueryBoundary, Skeleton } from '@/app/_components/states';
+import { EmptyState, QueryBoundary, SkeletonCard } from '@/app/_components/states';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './attribution.module.css';
 import { funnelCsv } from './csv';
@@ -77,15 +77,12 @@ export function AttributionView({ today, timeZone }: { today: string; timeZone: 
   );
 }
 
-function FunnelSkeleton() {
+/** The funnel and sources while they load; loading.tsx shows the same. */
+export function FunnelSkeleton() {
   return (
     <>
-      <div className="card">
-        <Skeleton rows={5} height={36} label="Loading funnel" />
-      </div>
-      <div className="card">
-        <Skeleton rows={8} height={22} label="Loading sources" />
-      </div>
+      <SkeletonCard rows={5} height={36} label="Loading funnel" />
+      <SkeletonCard rows={8} height={22} label="Loading sources" />
     </>
   );
 }

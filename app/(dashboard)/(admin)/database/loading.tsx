@@ -1,14 +1,13 @@
-import { Skeleton } from '@/app/_components/states';
-import { PageHeader } from '@/app/_components/page-header';
+import { PageSkeleton, SkeletonCard } from '@/app/_components/states';
+import { DatabaseTabs } from './database-tabs';
 import { DATABASE_DESCRIPTION } from './header';
 
 export default function Loading() {
+  // The overview's skeleton (the tab a link to the page opens on), as its Region fallback draws it.
   return (
-    <div className="stack">
-      <PageHeader title="Database health" description={DATABASE_DESCRIPTION} />
-      <div className="card">
-        <Skeleton rows={8} label="Loading the database section" />
-      </div>
-    </div>
+    <PageSkeleton title="Database health" description={DATABASE_DESCRIPTION}>
+      <DatabaseTabs current={null} />
+      <SkeletonCard rows={8} label="Loading the database section" />
+    </PageSkeleton>
   );
 }

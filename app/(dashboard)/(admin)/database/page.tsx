@@ -1,12 +1,11 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import type { SearchParams } from 'nuqs/server';
 import { Suspense } from 'react';
-import { QueryBoundary, Skeleton } from '@/app/_components/states';
+import { QueryBoundary, SkeletonCard } from '@/app/_components/states';
 import { getQueryClient, HydrateClient, trpc } from '@/app/_trpc/server';
-import { DATABASE_TAB_LABEL, DATABASE_TABS, loadDatabaseSearchParams } from '@/lib/contract/database';
+import { loadDatabaseSearchParams } from '@/lib/contract/database';
+import { DatabaseTabs } from './database-tabs';
 import { Activity } from './activity';
-import styles from './database.module.css';
 import { QueryHistory, TableGrowth } from './history';
 import { IndexHealth } from './index-health';
 import { IndexSuggestions } from './index-suggestions';
@@ -24,15 +23,7 @@ export const metadata: Metadata = { title: 'Database health' };
 function Region({ label, rows = 6, children }: { label: string; rows?: number; children: React.ReactNode }) {
   return (
     <QueryBoundary>
-      <Suspense
-        fallback={
-          <div className="card">
-            <Skeleton rows={rows} label={`Loading ${label}`} />
-          </div>
-        }
-      >
-        {children}
-      </Suspense>
+      <Suspense fallback={<SkeletonCard rows={rows} label={`Loading ${label}`} />}>{children}</Suspense>
     </QueryBoundary>
   );
 }
@@ -56,18 +47,7 @@ export default async function DatabasePage({ searchParams }: { searchParams: Pro
     <HydrateClient>
       <div className="stack">
         <PageHeader title="Database health" description={DATABASE_DESCRIPTION} />
-        <nav className={styles.tabs} aria-label="Database sections">
-          {DATABASE_TABS.map((t) => (
-            <Link
-              key={t}
-              href={t === 'overview' ? '/database' : `/database?tab=${t}`}
-              aria-current={t === tab ? 'page' : undefined}
-              prefetch={false}
-            >
-              {DATABASE_TAB_LABEL[t]}
-            </Link>
-          ))}
-        </nav>
+        <DatabaseTabs current={tab} />
         {tab === 'overview' && (
           <Region label="the overview" rows={8}>
             <Overview />

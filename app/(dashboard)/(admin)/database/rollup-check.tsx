@@ -4,38 +4,23 @@ import { useSuspenseQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './database.module.css';
 import { formatCount, formatUtc } from './format';
-import { CheckSection } from './check-section';
+import { ConsistencyCheck, Verdict } from './check-section';
 import { TableScroll } from '@/app/_components/table-scroll';
 
 const money = (cents: number) => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 export function RollupCheck() {
   const trpc = useTRPC();
-  const { data, refetch, isFetching } = useSuspenseQuery(trpc.database.rollupConsistency.queryOptions());
-  const check = data.ok ? data.data : null;
-  const r = check?.checked ? check.result : null;
+  const query = useSuspenseQuery(trpc.database.rollupConsistency.queryOptions());
   return (
-    <CheckSection
-      id="rollup-h"
-      title="Cost rollup consistency"
-      problems={data.problems}
-      problemTitle="Could not check the rollup"
-      skipped={check && !check.checked ? check.reason : null}
-      onRecheck={() => refetch()}
-      checking={isFetching}
-    >
-      {r && (
+    <ConsistencyCheck id="rollup-h" title="Cost rollup consistency" problemTitle="Could not check the rollup" query={query}>
+      {({ days, result: r }) => (
         <>
-          <p style={{ margin: 0 }} role="status">
-            {r.consistent ? (
-              <span className="badge badge-ok">✓ Consistent</span>
-            ) : (
-              <span className="badge badge-danger">✖ {r.mismatches.length === 100 ? '100+' : r.mismatches.length} mismatches</span>
-            )}{' '}
+          <Verdict mismatches={r.mismatches.length} noun="mismatches">
             {r.consistent
-              ? `Rollup totals equal the raw api_usage totals for ${r.from} to ${r.to} (${check!.days} days, ${formatCount(r.keys)} day × service keys).`
+              ? `Rollup totals equal the raw api_usage totals for ${r.from} to ${r.to} (${days} days, ${formatCount(r.keys)} day × service keys).`
               : `The rollup disagrees with the raw api_usage rows for ${r.from} to ${r.to}: the cost page shows wrong numbers until it is rebuilt.`}
-          </p>
+          </Verdict>
           <dl className={styles.planFacts}>
             <div>
               <dt>Rollup</dt>
@@ -92,6 +77,6 @@ export function RollupCheck() {
           )}
         </>
       )}
-    </CheckSection>
+    </ConsistencyCheck>
   );
 }

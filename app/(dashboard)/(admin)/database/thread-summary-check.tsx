@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './database.module.css';
 import { formatCount, formatUtc } from './format';
-import { CheckSection } from './check-section';
+import { ConsistencyCheck, Verdict } from './check-section';
 import { SqlBlock } from './sql-block';
 import { TableScroll } from '@/app/_components/table-scroll';
 
@@ -17,31 +17,16 @@ const REPAIR = 'SELECT shared_threads_summary_refresh(array(SELECT shared_thread
 /** Migration 0010's thread summaries against the messages of the threads written to last. */
 export function ThreadSummaryCheck() {
   const trpc = useTRPC();
-  const { data, refetch, isFetching } = useSuspenseQuery(trpc.database.threadSummaries.queryOptions());
-  const check = data.ok ? data.data : null;
-  const r = check?.checked ? check : null;
+  const query = useSuspenseQuery(trpc.database.threadSummaries.queryOptions());
   return (
-    <CheckSection
-      id="threads-h"
-      title="Thread summaries"
-      problems={data.problems}
-      problemTitle="Could not check the thread summaries"
-      skipped={check && !check.checked ? check.reason : null}
-      onRecheck={() => refetch()}
-      checking={isFetching}
-    >
-      {r && (
+    <ConsistencyCheck id="threads-h" title="Thread summaries" problemTitle="Could not check the thread summaries" query={query}>
+      {(r) => (
         <>
-          <p style={{ margin: 0 }} role="status">
-            {r.mismatches.length === 0 ? (
-              <span className="badge badge-ok">✓ Consistent</span>
-            ) : (
-              <span className="badge badge-danger">✖ {r.mismatches.length === 100 ? '100+' : r.mismatches.length} stale</span>
-            )}{' '}
+          <Verdict mismatches={r.mismatches.length} noun="stale">
             {r.mismatches.length === 0
               ? `The ${formatCount(r.threads)} threads of the newest ${formatCount(r.messages)} messages show the counts, channels and last messages their messages give.`
               : `Some threads of the newest ${formatCount(r.messages)} messages show a stale count, channel list or last message in the conversation list: a writer turned migration 0010's triggers off (app.thread_summaries). The statement below repairs them.`}
-          </p>
+          </Verdict>
           {r.mismatches.length > 0 && <SqlBlock label="Repair" wrap sql={REPAIR} />}
           {r.mismatches.length > 0 && (
             <TableScroll label="Stale threads">
@@ -69,6 +54,6 @@ export function ThreadSummaryCheck() {
           )}
         </>
       )}
-    </CheckSection>
+    </ConsistencyCheck>
   );
 }

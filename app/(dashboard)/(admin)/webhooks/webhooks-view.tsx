@@ -3,16 +3,19 @@
 import { useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { useQueryStates } from 'nuqs';
 import { type FormEvent, Suspense, useDeferredValue } from 'react';
-import { QueryBoundary, Skeleton } from '@/app/_components/states';
+import { QueryBoundary, Skeleton, SkeletonCard } from '@/app/_components/states';
+import { WEBHOOKS_DESCRIPTION } from './header';
 import { useTRPC } from '@/app/_trpc/client';
 import { WEBHOOK_STATUSES, type WebhookStatus, webhooksSearchParams } from '@/lib/contract/webhooks';
 import { BulkReplay } from './bulk-replay';
 import { EventDetail } from './event-detail';
 import { EventTable, type ListFilter } from './event-table';
-import { formatDuration, fromZonedInput, STATUS_ICON, toZonedInput } from './format';
+import { formatDuration } from '@/lib/format-duration';
+import { fromZonedInput, STATUS_ICON, toZonedInput } from './format';
 import { Rejections, SecretWarning } from './rejections';
 import { webhooksUrl } from './search-params';
 import styles from './webhooks.module.css';
+import { PageHeader } from '@/app/_components/page-header';
 
 type Status = WebhookStatus;
 const STATUSES = WEBHOOK_STATUSES;
@@ -43,17 +46,11 @@ export function WebhooksView({ timeZone }: { timeZone: string }) {
 
   return (
     <div className="stack">
-      <div className="page-head">
-        <div>
-          <h1>Webhooks</h1>
-          <p className="muted" style={{ margin: 0 }}>
-            HousecallPro deliveries and the queue that applies them to customers and bookings. Times in {timeZone}.
-          </p>
-        </div>
+      <PageHeader title="Webhooks" description={`${WEBHOOKS_DESCRIPTION} Times in ${timeZone}.`}>
         <button className="btn" type="button" onClick={() => void queryClient.invalidateQueries(trpc.webhooks.pathFilter())}>
           ↻ Refresh
         </button>
-      </div>
+      </PageHeader>
 
       <QueryBoundary>
         <Suspense fallback={null}>
@@ -210,13 +207,13 @@ function QueueStats({ active, onPick }: { active: Status | null; onPick: (s: Sta
         <span className="stat-label" title="How long the longest-waiting due event has waited for a worker">
           Queue age
         </span>
-        <span className="stat-value">{age === null ? '—' : formatDuration(age)}</span>
+        <span className="stat-value">{age === null ? '—' : formatDuration({ ms: age }, { coarse: true })}</span>
         <span className="muted" style={{ fontSize: '0.8rem' }}>
           {due === null
             ? 'Queue empty'
             : due <= 0
-              ? `Due now: workers ${formatDuration(-due)} behind`
-              : `Next retry in ${formatDuration(due)}`}
+              ? `Due now: workers ${formatDuration({ ms: -due }, { coarse: true })} behind`
+              : `Next retry in ${formatDuration({ ms: due }, { coarse: true })}`}
         </span>
       </div>
     </div>
@@ -252,13 +249,12 @@ function TypeSelect(props: { value: string | null; types: string[]; disabled?: b
   );
 }
 
-function StatsSkeleton() {
+/** The queue status cards while they load; loading.tsx shows the same. */
+export function StatsSkeleton() {
   return (
     <div className={styles.stats}>
       {Array.from({ length: 6 }, (_, i) => (
-        <div key={i} className={`card ${styles.stat}`}>
-          <Skeleton rows={2} height={18} label={i === 0 ? 'Loading queue status' : 'Loading'} />
-        </div>
+        <SkeletonCard key={i} className={styles.stat} rows={2} height={18} label={i === 0 ? 'Loading queue status' : 'Loading'} />
       ))}
     </div>
   );

@@ -2,7 +2,8 @@ import { memo } from 'react';
 import type { AuthorType, HistoryMessage } from '../types';
 import { ChannelBadge } from '../channel-badge';
 import styles from '../conversations.module.css';
-import { CHANNEL_LABELS, formatDateTime, formatDuration, formatTime, parseTranscript, wordCount } from '../format';
+import { formatDuration } from '@/lib/format-duration';
+import { CHANNEL_LABELS, formatDateTime, formatTime, parseTranscript, wordCount } from '../format';
 
 const AUTHOR_LABELS: Record<AuthorType, string> = {
   customer: 'Customer',
@@ -64,7 +65,7 @@ function VoiceCall({ message: m }: { message: HistoryMessage }) {
         <strong>
           <span aria-hidden="true">📞</span> {m.direction === 'inbound' ? 'Incoming call' : 'Outgoing call'}
         </strong>
-        {m.voiceDurationSeconds !== null && <> · {formatDuration(m.voiceDurationSeconds)}</>}
+        {m.voiceDurationSeconds !== null && <> · {formatDuration({ seconds: m.voiceDurationSeconds })}</>}
       </div>
       {m.body && <p className={styles.body}>{m.body}</p>}
       {m.voiceRecordingUrl && (
