@@ -200,7 +200,10 @@ async function startServer(o: HttpOptions, port: number, base: string): Promise<
     AUTH_SIGNIN_LIMIT_PER_MINUTE: '100',
     ...(o.dbPoolMax ? { DB_POOL_MAX: String(o.dbPoolMax) } : {}),
   };
-  const child = spawn(process.execPath, [nextBin(o.repoDir), 'start', '-p', String(port), '-H', HOST], {
+  // BENCH_CPU_PROF=DIR: a V8 CPU profile of the server, written to DIR when it stops (node --cpu-prof;
+  // NODE_OPTIONS may not carry it). Open it in Chrome DevTools or speedscope.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, nextBin(o.repoDir), 'start', '-p', String(port), '-H', HOST], {
     cwd: o.repoDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
