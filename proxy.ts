@@ -1,22 +1,25 @@
 import { getSessionCookie } from 'better-auth/cookies';
 import { type NextRequest, NextResponse } from 'next/server';
 import { safeNext } from '@/lib/safe-next';
-import { contentSecurityPolicy, HSTS, newNonce, STATIC_SECURITY_HEADERS } from '@/server/http/security-headers';
+import { API_CSP, contentSecurityPolicy, HSTS, newNonce, STATIC_SECURITY_HEADERS } from '@/server/http/security-headers';
 
 /**
  * Runs on every request but static files:
  * 1. security headers, with a fresh CSP nonce per request (Next reads it from the request's CSP
  *    header and puts it on its scripts; the pages render dynamically, see app/layout.tsx);
+ *    JSON endpoints under /api/ get a static CSP instead and their request is not rewritten;
  * 2. a cheap first gate for pages: no session cookie at all means sign in first, remembering
  *    where the visitor was going. The real check (valid session, role) is in the dashboard layout
  *    and in every tRPC procedure; the APIs answer 401 themselves.
  */
 export function proxy(request: NextRequest) {
-  const nonce = newNonce();
   const https = isHttps(request);
-  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === 'development', https });
   const { pathname, search } = request.nextUrl;
+  // JSON endpoints: a static CSP, the request passed on untouched (no nonce: no page renders here).
+  if (pathname.startsWith('/api/')) return withHeaders(NextResponse.next(), API_CSP, https);
 
+  const nonce = newNonce();
+  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === 'development', https });
   let response: NextResponse;
   if (needsSessionCookie(pathname) && !getSessionCookie(request)) {
     const url = new URL('/login', request.url);
@@ -29,6 +32,10 @@ export function proxy(request: NextRequest) {
     headers.set('content-security-policy', csp);
     response = NextResponse.next({ request: { headers } });
   }
+  return withHeaders(response, csp, https);
+}
+
+function withHeaders(response: NextResponse, csp: string, https: boolean): NextResponse {
   response.headers.set('content-security-policy', csp);
   for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) response.headers.set(name, value);
   if (https) response.headers.set('strict-transport-security', HSTS);

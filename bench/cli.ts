@@ -15,7 +15,10 @@ export const USAGE = `npm run bench -- [--rows 1000000] [--out FILE.json] [--gro
   --duration S       seconds per procedure in the HTTP load run (default 10)
   --connections N    concurrent connections in the HTTP load run (default 50)
 DATABASE_URL: the bench creates (and drops) its own database bench_<random> on that server;
-unset: it runs on a throw-away embedded PGlite database on port 54420.`;
+unset: it runs on a throw-away embedded PGlite database on port 54420.
+BENCH_CPU_PROF=DIR: write a V8 CPU profile of \`next start\` (node --cpu-prof) to DIR when the HTTP part ends.
+The HTTP part also loads a bare baseline (bench/baseline.ts: node:http + the same query functions over a pg
+pool) with the same requests for conversations.history, bookings.byCustomer and analytics.costByService.`;
 
 export interface CliOptions {
   bench: Omit<BenchOptions, 'log' | 'cleanups'>;

@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import superjson from 'superjson';
 import type { Db } from '@/db/client';
 import { DEMO_USERS, seedDemoUsers } from '@/db/seed/users';
+import { BASELINE_PROCEDURES } from './baseline';
 import { percentile } from './stats';
 import type { HttpResult } from './types';
 
@@ -43,6 +44,9 @@ export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<Ht
   await seedDemoUsers(o.db, password);
   const server = await startServer(o, port, base);
   o.onCleanup(() => server.stop());
+  const baselinePort = await freePort(BASELINE_PORTS[0], BASELINE_PORTS[1]);
+  const baseline = await startBaseline(o, baselinePort);
+  o.onCleanup(() => baseline.stop());
   try {
     const cookie = await signIn(base, password);
     const results: HttpResult[] = [];
@@ -64,19 +68,80 @@ export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<Ht
         `    ${t.procedure}: 1 connection: ${single.requestsPerSec.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(1)} ms; ${o.connections} connections × ${o.durationS} s ...`,
       );
       const r = await load(base, paths, cookie, o.connections, o.durationS);
+      o.log(
+        `      ${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`,
+      );
+      let vsBaseline: HttpResult['baseline'];
+      if (BASELINE_PROCEDURES.includes(t.procedure)) {
+        // Right after the app's run, the same requests (same paths, same cookie) to the bare server.
+        await load(baseline.url, paths, cookie, Math.min(10, o.connections), 1);
+        const b = await load(baseline.url, paths, cookie, o.connections, o.durationS);
+        vsBaseline = {
+          requests: b.requests,
+          requestsPerSec: b.requestsPerSec,
+          p50Ms: b.p50Ms,
+          p95Ms: b.p95Ms,
+          p99Ms: b.p99Ms,
+          non2xx: b.non2xx,
+          errors: b.errors + b.timeouts,
+        };
+        o.log(
+          `      bare baseline: ${b.requestsPerSec.toFixed(0)} req/s, p95 ${b.p95Ms.toFixed(1)} ms, non-2xx ${b.non2xx}; app/baseline ${((100 * r.requestsPerSec) / b.requestsPerSec).toFixed(0)}% of its throughput`,
+        );
+      }
       results.push({
         procedure: t.procedure,
         ...r,
         single: { requestsPerSec: single.requestsPerSec, p50Ms: single.p50Ms, p95Ms: single.p95Ms },
+        ...(vsBaseline ? { baseline: vsBaseline } : {}),
       });
-      o.log(
-        `      ${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`,
-      );
     }
     return results;
   } finally {
-    await server.stop();
+    await Promise.all([server.stop(), baseline.stop()]);
   }
+}
+
+/** Ports for the bare baseline server (bench/baseline-server.ts). */
+export const BASELINE_PORTS = [3120, 3129] as const;
+
+/** bench/baseline-server.ts in its own process, with the pool size the app gets. */
+async function startBaseline(o: HttpOptions, port: number): Promise<RunningServer & { url: string }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: o.databaseUrl,
+    BASELINE_PORT: String(port),
+    ...(o.dbPoolMax ? { DB_POOL_MAX: String(o.dbPoolMax) } : {}),
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(o.repoDir, 'bench/baseline-server.ts')], {
+    cwd: o.repoDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = () => stopChild(child);
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the baseline server did not start within 30 s:\n${output}`)), 30_000);
+    const keep = (b: Buffer) => {
+      output = (output + b.toString()).slice(-4000);
+      const m = /listening (http:\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the baseline server exited with ${code}:\n${output}`));
+    });
+  }).catch(async (err: unknown) => {
+    await stop();
+    throw err;
+  });
+  return { url, stop };
 }
 
 const EMPTY = {
@@ -135,7 +200,10 @@ async function startServer(o: HttpOptions, port: number, base: string): Promise<
     AUTH_SIGNIN_LIMIT_PER_MINUTE: '100',
     ...(o.dbPoolMax ? { DB_POOL_MAX: String(o.dbPoolMax) } : {}),
   };
-  const child = spawn(process.execPath, [nextBin(o.repoDir), 'start', '-p', String(port), '-H', HOST], {
+  // BENCH_CPU_PROF=DIR: a V8 CPU profile of the server, written to DIR when it stops (node --cpu-prof;
+  // NODE_OPTIONS may not carry it). Open it in Chrome DevTools or speedscope.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, nextBin(o.repoDir), 'start', '-p', String(port), '-H', HOST], {
     cwd: o.repoDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

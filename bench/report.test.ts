@@ -130,6 +130,7 @@ function fixture(overrides: Partial<BenchResults> = {}): BenchResults {
         errors: 0,
         timeouts: 0,
         single: { requestsPerSec: 110, p50Ms: 8.5, p95Ms: 12 },
+        baseline: { requests: 40_000, requestsPerSec: 4000, p50Ms: 10, p95Ms: 15, p99Ms: 20, non2xx: 0, errors: 0 },
       },
     ],
     httpSkipped: null,
@@ -311,6 +312,17 @@ describe('renderReport', () => {
     );
     r.machine.load = { start: 0.4, max: 3.5 };
     expect(renderReport(r)).not.toContain('other processes were using');
+  });
+  it('sets the app against the bare baseline, per procedure, with the ratio', () => {
+    const md = renderReport(fixture());
+    expect(md).toContain('## Against a bare baseline');
+    expect(md).toContain('| `conversations.history` | 2,000 req/s, p95 30.0 ms | 4,000 req/s, p95 15.0 ms | **50%** | 2.0x |');
+    // session.me has no baseline: no row for it.
+    expect(md).not.toMatch(/\| `session\.me` \| [\d,]+ req\/s, p95/);
+    const slow = fixture();
+    slow.http![1]!.baseline!.requestsPerSec = 10_000;
+    expect(renderReport(slow)).toContain('| **20%** (below target) |');
+    expect(renderReport(fixture({ http: null, httpSkipped: '--skip-http' }))).not.toContain('Against a bare baseline');
   });
   it('says why HTTP was skipped', () => {
     expect(renderReport(fixture({ http: null, httpSkipped: '--skip-http' }))).toContain('Skipped: --skip-http.');

@@ -1,5 +1,6 @@
 import { GUIDE } from './claims';
 import { fmtBytes, fmtInt, fmtMs, fmtPct, fmtRatio, fmtSize } from './format';
+import { renderBaselineTable } from './report-baseline';
 import { growthExponent } from './stats';
 import type { BenchResults, GrowthPoint, OperationResult, PlanNode } from './types';
 
@@ -30,6 +31,8 @@ export function renderReport(r: BenchResults): string {
   out.push('## Over HTTP', '');
   if (r.http) out.push(renderHttpTable(r), '');
   else out.push(`Skipped: ${r.httpSkipped ?? 'not run'}.`, '');
+  const baseline = renderBaselineTable(r);
+  if (baseline) out.push('## Against a bare baseline', '', baseline, '');
   if (r.notes.length) out.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
   return out.join('\n');
 }

@@ -117,6 +117,11 @@ export interface HttpResult {
   timeouts: number;
   /** A 3-second run on one connection before the load run: the cost of a request with no queue. */
   single?: { requestsPerSec: number; p50Ms: number; p95Ms: number };
+  /**
+   * The same requests, same connections and duration, right after, against the bare baseline
+   * (bench/baseline.ts: Node http + the same query function over a pg pool).
+   */
+  baseline?: { requests: number; requestsPerSec: number; p50Ms: number; p95Ms: number; p99Ms: number; non2xx: number; errors: number };
   /** Why this procedure could not be load-tested (its first signed-in request did not answer 200). */
   failed?: string;
 }

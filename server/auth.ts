@@ -5,6 +5,7 @@ import { admin } from 'better-auth/plugins';
 import type { Db } from '@/db/client';
 import { clientAddress } from './security/client-address';
 import { recordSignInFailure, recordSignInSuccess, signInWait } from './security/limits';
+import { SessionCache } from './session-cache';
 
 export interface AuthOptions {
   secret: string;
@@ -15,7 +16,19 @@ export interface AuthOptions {
   requestsPerMinute?: number;
   /** How the client's address is found (tests pass their own). */
   clientAddress?: (headers: Headers) => string;
+  /**
+   * Milliseconds a session check may be answered from this process's memory (SESSION_CACHE_MS,
+   * server/session-cache.ts): the longest a sign-out or role change made elsewhere goes unnoticed.
+   * 0 or absent: every request reads the session row.
+   */
+  sessionCacheMs?: number;
 }
+
+/**
+ * Endpoints after which no remembered session answer may be trusted: sign-out, revocations, user
+ * and password changes, and every admin-plugin endpoint (set role, ban, remove, impersonate).
+ */
+const INVALIDATING = /^\/(sign-out|revoke-|update-user|change-|delete-user|admin\/)/;
 
 /**
  * better-auth on our Kysely instance (same pg pool): email + password, database sessions that can
@@ -32,7 +45,8 @@ export function createAuth(db: Db, options: AuthOptions) {
     const headers = ctx.headers ?? ctx.request?.headers ?? new Headers();
     return { email, client: addressOf(headers) };
   };
-  return betterAuth({
+  const sessions = new SessionCache<SessionAnswer>({ ttlMs: options.sessionCacheMs ?? 0 });
+  const auth = betterAuth({
     appName: 'Home Services Dashboard',
     secret: options.secret,
     baseURL: options.baseURL,
@@ -79,6 +93,7 @@ export function createAuth(db: Db, options: AuthOptions) {
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path && INVALIDATING.test(ctx.path)) sessions.clear();
         const target = signInTarget(ctx);
         if (!target) return;
         const returned = ctx.context.returned;
@@ -90,6 +105,26 @@ export function createAuth(db: Db, options: AuthOptions) {
     },
     plugins: [admin({ defaultRole: 'staff', adminRoles: ['admin'] }), nextCookies()],
   });
+  sessionCaches.set(auth, sessions);
+  return auth;
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+type SessionAnswer = Awaited<ReturnType<Auth['api']['getSession']>>;
+
+const sessionCaches = new WeakMap<object, SessionCache<SessionAnswer>>();
+
+/**
+ * The session of a request, as better-auth's getSession answers it, through the auth instance's
+ * bounded cache (server/session-cache.ts; disabled unless sessionCacheMs > 0).
+ */
+export function sessionOf(auth: Auth, headers: Headers): Promise<SessionAnswer> {
+  const lookup = () => auth.api.getSession({ headers });
+  const cache = sessionCaches.get(auth);
+  return cache ? cache.get(headers, lookup) : lookup();
+}
+
+/** The cache behind sessionOf (tests, and whoever changes users outside better-auth's endpoints). */
+export function sessionCacheOf(auth: Auth): SessionCache<SessionAnswer> | undefined {
+  return sessionCaches.get(auth);
+}

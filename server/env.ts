@@ -38,6 +38,12 @@ const schema = z.object({
    * Kept at 1 s so a request that waits here and then for a lock still answers within lock timeout + 1 s.
    */
   DB_POOL_WAIT_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /**
+   * Milliseconds a signed-in session check may be answered from the server's memory instead of the
+   * session table (server/session-cache.ts). Sign-out, revocation and role changes through this
+   * server apply at once; made anywhere else (another instance, SQL), within this bound. 0: off.
+   */
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** Seconds SIGTERM waits for in-flight requests before the pools are closed anyway. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   /**

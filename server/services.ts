@@ -38,6 +38,7 @@ export function getServices(): Services {
       baseURL: e.BETTER_AUTH_URL,
       trustedOrigins: allowedOriginsFrom(e.BETTER_AUTH_URL, e.TRUSTED_ORIGINS),
       requestsPerMinute: e.AUTH_SIGNIN_LIMIT_PER_MINUTE,
+      sessionCacheMs: e.SESSION_CACHE_MS,
     });
     let replica: ReplicaRouter | undefined;
     if (e.DATABASE_REPLICA_URL) {

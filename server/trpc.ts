@@ -4,7 +4,7 @@ import { z, ZodError } from 'zod';
 import type { Db } from '@/db/client';
 import { findNul, NUL_MESSAGE } from '@/lib/contract/hardening';
 import type { Role } from '@/db/schema';
-import type { Auth } from './auth';
+import { type Auth, sessionOf } from './auth';
 import { clientAddress } from './security/client-address';
 import { BulkheadFull, busyError, busyReason, bulkheadFor } from './runtime/busy';
 import { type DbNode, isConnectionError } from './runtime/replica';
@@ -56,7 +56,7 @@ export async function createContext(opts: { headers: Headers; services?: Service
   const meta = opts.meta ?? { role: 'anonymous', node: 'primary' };
   let session: Awaited<ReturnType<Auth['api']['getSession']>>;
   try {
-    session = await auth.api.getSession({ headers: opts.headers });
+    session = await sessionOf(auth, opts.headers);
   } catch (err) {
     // The session lookup is the first query of every request: a busy pool answers 503 here too.
     const reason = busyReason(err, limits);

@@ -35,6 +35,22 @@ describe('proxy.ts: headers on every response', () => {
     }
   });
 
+  it('API answers: a static CSP that allows nothing, no nonce, the request passed on unchanged', () => {
+    const a = proxy(req('http://localhost:3000/api/trpc/conversations.history', { cookie: 'better-auth.session_token=x' }));
+    const b = proxy(req('http://localhost:3000/api/trpc/conversations.history', { cookie: 'better-auth.session_token=x' }));
+    expect(a.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
+    expect(a.headers.get('content-security-policy')).toBe(b.headers.get('content-security-policy'));
+    expect(a.headers.get('x-middleware-override-headers')).toBeNull();
+    expect(a.headers.get('x-frame-options')).toBe('DENY');
+    const https = proxy(req('http://localhost:3000/api/trpc/session.me', { 'x-forwarded-proto': 'https' }));
+    expect(https.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    // A page still gets its nonce and the rewritten request headers Next reads it from.
+    const page = proxy(req('http://localhost:3000/conversations', { cookie: 'better-auth.session_token=x' }));
+    expect(page.headers.get('x-middleware-override-headers')).toContain('x-nonce');
+  });
+
   it('a page without a session cookie goes to sign in, remembering a safe path only', () => {
     expect(proxy(req('http://localhost:3000/bookings?customer=1')).headers.get('location')).toBe(
       'http://localhost:3000/login?next=%2Fbookings%3Fcustomer%3D1',

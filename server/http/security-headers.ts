@@ -23,6 +23,12 @@ export function contentSecurityPolicy(nonce: string, options: { dev?: boolean; h
   ].join('; ');
 }
 
+/**
+ * The CSP of the JSON endpoints under /api/: nothing in an API answer may load, run or be framed.
+ * Static, so the proxy builds no nonce and rewrites no request headers on the hot tRPC path.
+ */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 /** Headers that do not depend on the request (next.config.mjs sets the same on static files). */
 export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',

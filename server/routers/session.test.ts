@@ -4,7 +4,8 @@ import { createHarness, type Harness } from '../testing/harness';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await createHarness('session');
+  // A short session-cache bound so the revocation test can wait it out (server/session-cache.ts).
+  h = await createHarness('session', { sessionCacheMs: 300 });
 });
 afterAll(() => h?.drop());
 
@@ -19,11 +20,12 @@ describe('session.me', () => {
     expect(await (await h.callerAs('staff')).session.me()).toMatchObject({ email: 'staff@example.com', role: 'staff' });
   });
 
-  it('stops working once the session is revoked in the database', async () => {
+  it('stops working within the session-cache bound once the session is revoked in the database', async () => {
     const cookie = await h.cookieFor('staff');
     const staff = await h.db.selectFrom('auth_user').select('id').where('email', '=', 'staff@example.com').executeTakeFirstOrThrow();
     await h.db.deleteFrom('auth_session').where('userId', '=', staff.id).execute();
     h.forgetCookie('staff');
+    await new Promise((r) => setTimeout(r, 301));
     const { createContext } = await import('../trpc');
     const { createCaller } = await import('../root');
     const caller = createCaller(await createContext({ headers: new Headers({ cookie }), services: h.services }));

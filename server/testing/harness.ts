@@ -40,6 +40,8 @@ export interface HarnessOptions {
   /** The app pool's limits (defaults: the server's defaults). */
   limits?: Partial<DbLimits>;
   poolMax?: number;
+  /** The session cache's bound (SESSION_CACHE_MS); default: the server's default, 5 s. */
+  sessionCacheMs?: number;
 }
 
 /**
@@ -55,7 +57,12 @@ export async function createHarness(prefix = 'api', options: HarnessOptions = {}
   const limits: DbLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const pooled = pooledUrl(scratch.name);
   const appDb = createDb(pooled, { ...limits, max: options.poolMax ?? 10, applicationName: `app:${prefix}` });
-  const auth = createAuth(appDb, { secret: TEST_SECRET, baseURL: 'http://localhost:3000', requestsPerMinute: 1000 });
+  const auth = createAuth(appDb, {
+    secret: TEST_SECRET,
+    baseURL: 'http://localhost:3000',
+    requestsPerMinute: 1000,
+    sessionCacheMs: options.sessionCacheMs ?? 5_000,
+  });
   const services: Services = { db: appDb, auth, limits, directUrl: scratch.url };
   const cookies = new Map<string, string>();
 

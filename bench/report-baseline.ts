@@ -1,0 +1,34 @@
+import { fmtInt, fmtMs } from './format';
+import type { BenchResults } from './types';
+
+/** Issue 23's target: the app serves at least this share of the bare baseline's throughput. */
+export const BASELINE_TARGET = 0.4;
+
+/** "App against the bare baseline": per procedure, both sides' throughput and p95 from one run, and the ratio. */
+export function renderBaselineTable(r: BenchResults): string | null {
+  const measured = (r.http ?? []).filter((h) => h.baseline && !h.failed);
+  if (!measured.length) return null;
+  const rows = measured.map((h) => {
+    const b = h.baseline!;
+    const ratio = b.requestsPerSec > 0 ? h.requestsPerSec / b.requestsPerSec : Number.NaN;
+    const ok = Number.isFinite(ratio) && ratio >= BASELINE_TARGET;
+    return [
+      `\`${h.procedure}\``,
+      `${fmtInt(h.requestsPerSec)} req/s, p95 ${fmtMs(h.p95Ms)}`,
+      `${fmtInt(b.requestsPerSec)} req/s, p95 ${fmtMs(b.p95Ms)}${b.non2xx + b.errors ? ` (${b.non2xx} non-2xx, ${b.errors} errors)` : ''}`,
+      Number.isFinite(ratio) ? `**${(100 * ratio).toFixed(0)}%**${ok ? '' : ' (below target)'}` : 'n/a',
+      b.p95Ms > 0 ? `${(h.p95Ms / b.p95Ms).toFixed(1)}x` : 'n/a',
+    ];
+  });
+  const head = ['Procedure', 'App (next start)', 'Bare baseline (node:http + pg)', 'App/baseline throughput', 'App/baseline p95'];
+  const table = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join(
+    '\n',
+  );
+  return (
+    table +
+    `\n\nSame requests, ${measured[0]!.connections} connections × ${measured[0]!.durationS} s each, the baseline run right after the app's: ` +
+    '`bench/baseline.ts` answers `/api/trpc/<procedure>?input=...` from a bare Node `http` server calling the same query function ' +
+    'with the same parameters over a `pg` pool of the same size (no Next.js, tRPC, session check, zod, transaction or superjson). ' +
+    `Target (issue 23): the app at ${(100 * BASELINE_TARGET).toFixed(0)}% of the baseline's throughput or more.`
+  );
+}
