@@ -22,6 +22,7 @@ export function MessageHits({
 }) {
   const trpc = useTRPC();
   const { data } = useSuspenseQuery(trpc.conversations.searchMessages.queryOptions(input));
+  const scope = describeScope(input);
   return (
     <section className={`card ${styles.listCard}`} aria-labelledby="hits-heading" aria-busy={stale} style={{ opacity: stale ? 0.6 : 1 }}>
       <div className={styles.listHead}>
@@ -34,6 +35,11 @@ export function MessageHits({
               : `${data.hits.length} ${data.hits.length === 1 ? 'match' : 'matches'}`}
         </span>
       </div>
+      {scope && (
+        <p className={`muted ${styles.hitsScope}`} data-testid="hits-scope">
+          Only {scope}.
+        </p>
+      )}
       {data.hits.length > 0 && (
         <ul className={styles.threadList} aria-label="Matching messages">
           {data.hits.map((h) => (
@@ -87,4 +93,21 @@ function Snippet({ text }: { text: string }) {
   }
   parts.push(rest);
   return <>{parts}</>;
+}
+
+const CHANNEL_SCOPE = { web: 'web chat messages', sms: 'SMS messages', voice: 'calls' } as const;
+
+/** The filters the hits honour, in words: the list's filters apply to the messages as well. */
+export function describeScope(input: z.input<typeof messageSearchInputSchema>): string | null {
+  const parts: string[] = [];
+  parts.push(input.channel ? CHANNEL_SCOPE[input.channel] : 'messages');
+  if (input.from && input.to) parts.push(`written ${input.from} to ${input.to}`);
+  else if (input.from) parts.push(`written on or after ${input.from}`);
+  else if (input.to) parts.push(`written on or before ${input.to}`);
+  const threads = [
+    input.customerId ? 'this customer’s' : null,
+    input.waiting ? 'waiting-on-us' : input.status ? input.status : null,
+  ].filter(Boolean);
+  if (threads.length) parts.push(`in ${threads.join(' ')} conversations`);
+  return parts.length > 1 || input.channel ? parts.join(' ') : null;
 }
