@@ -11,6 +11,7 @@ import { QueryHistory, TableGrowth } from './history';
 import { IndexHealth } from './index-health';
 import { Overview } from './overview';
 import { QueryPlans } from './query-plans';
+import { Replication } from './replication';
 import { RollupCheck } from './rollup-check';
 import { ThreadSummaryCheck } from './thread-summary-check';
 import { SlowQueries } from './slow-queries';
@@ -42,6 +43,7 @@ export default async function DatabasePage({ searchParams }: { searchParams: Pro
   // locked one holds back nothing.
   const qc = getQueryClient();
   if (tab === 'overview') void qc.prefetchQuery(trpc.database.overview.queryOptions());
+  if (tab === 'overview') void qc.prefetchQuery(trpc.database.replication.queryOptions());
   if (tab === 'queries') void qc.prefetchQuery(trpc.database.queryPlans.queryOptions());
   if (tab === 'queries') void qc.prefetchQuery(trpc.database.slowQueries.queryOptions());
   if (tab === 'queries' || tab === 'tables') void qc.prefetchQuery(trpc.database.history.queryOptions());
@@ -67,9 +69,14 @@ export default async function DatabasePage({ searchParams }: { searchParams: Pro
           ))}
         </nav>
         {tab === 'overview' && (
-          <Region label="the overview" rows={8}>
-            <Overview />
-          </Region>
+          <>
+            <Region label="the overview" rows={8}>
+              <Overview />
+            </Region>
+            <Region label="the read replica" rows={2}>
+              <Replication />
+            </Region>
+          </>
         )}
         {tab === 'queries' && (
           <>
