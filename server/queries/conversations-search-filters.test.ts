@@ -170,3 +170,31 @@ describe('message search with triage filters', () => {
     }
   });
 });
+
+describe("thread history beside message search's newest-first index", () => {
+  it("the history of the largest thread and of a typical one reads the thread's own index, not created_idx", async () => {
+    const { threadHistoryQuery } = await import('./conversations');
+    const { rows } = await sql<{ id: string; n: number }>`
+      (SELECT id, message_count AS n FROM shared_threads ORDER BY message_count DESC LIMIT 1)
+      UNION ALL
+      (SELECT id, message_count FROM shared_threads WHERE message_count BETWEEN 10 AND 40 ORDER BY id LIMIT 1)`.execute(db);
+    expect(rows).toHaveLength(2);
+    for (const [k, t] of rows.entries()) {
+      for (const direction of ['older', 'newer'] as const) {
+        const plan = await threadHistoryQuery(db, { threadId: t.id, limit: 50, direction }).explain('json');
+        const nodes: PlanNode[] = [];
+        const walk = (n: PlanNode) => {
+          nodes.push(n);
+          n.Plans?.forEach(walk);
+        };
+        walk((plan[0]!['QUERY PLAN'] as Array<{ Plan: PlanNode }>)[0]!.Plan);
+        const used = nodes.map((n) => n['Index Name']).filter(Boolean);
+        // Never the cross-thread newest-first index. The largest thread: its own (thread, created_at)
+        // index, in order. A small one: that, or the guide's thread_id index (a few rows, sorted).
+        expect(used, `${t.n} messages, ${direction}`).not.toContain('shared_thread_messages_created_idx');
+        if (k === 0) expect(used, `${t.n} messages, ${direction}`).toEqual(['shared_thread_messages_thread_created_idx']);
+        else expect(used, `${t.n} messages, ${direction}`).toHaveLength(1);
+      }
+    }
+  });
+});
