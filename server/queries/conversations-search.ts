@@ -103,7 +103,15 @@ export function messageSearchQuery(db: Db, p: MessageSearchParams) {
     .limit(CANDIDATES);
   const ranked = db
     .selectFrom(candidates.as('c'))
-    .select(['c.id', 'c.thread_id', 'c.created_at', sql<number>`ts_rank(c.search_vector, ${tsq})`.as('rank')])
+    .select([
+      'c.id',
+      'c.thread_id',
+      'c.created_at',
+      sql<number>`ts_rank(c.search_vector, ${tsq})`.as('rank'),
+      // How many candidates there were (at most CANDIDATES), counted before the page's LIMIT: says
+      // whether the search was capped without a second walk.
+      sql<string>`count(*) OVER ()`.as('candidates'),
+    ])
     .orderBy('rank', 'desc')
     .orderBy('c.created_at', 'desc')
     .orderBy('c.id', 'desc')
@@ -126,23 +134,15 @@ export function messageSearchQuery(db: Db, p: MessageSearchParams) {
       'cu.name as customerName',
       't.contact_name as contactName',
       eb.fn.coalesce('cu.phone', 't.contact_phone').as('phone'),
+      'h.candidates',
     ])
     .orderBy('h.rank', 'desc')
     .orderBy('h.created_at', 'desc')
     .orderBy('h.id', 'desc');
 }
 
-/** How many candidates there were: one count over at most CANDIDATES rows. */
-function candidateCountQuery(db: Db, p: MessageSearchParams) {
-  return db
-    .selectFrom(matching(db, p).select('m.id').orderBy('m.created_at', 'desc').orderBy('m.id', 'desc').limit(CANDIDATES).as('c'))
-    .select((eb) => eb.fn.countAll<string>().as('n'));
-}
-
 export async function messageSearch(db: Db, p: MessageSearchParams): Promise<MessageSearchResult> {
   const rows = await messageSearchQuery(db, p).execute();
-  // Fewer hits than the page: every candidate is on it, so nothing was capped. A full page needs
-  // the candidate count (same plan as the candidates above, its pages already cached).
-  const capped = rows.length < p.limit ? false : Number((await candidateCountQuery(db, p).executeTakeFirstOrThrow()).n) >= CANDIDATES;
-  return { hits: rows, capped };
+  const capped = rows.length > 0 && Number(rows[0]!.candidates) >= CANDIDATES;
+  return { hits: rows.map(({ candidates: _n, ...hit }) => hit), capped };
 }
