@@ -8,7 +8,7 @@ import { MARK_END, MARK_START, type messageSearchInputSchema } from '@/lib/contr
 import type { z } from 'zod';
 import { ChannelBadge } from './channel-badge';
 import styles from './conversations.module.css';
-import { formatDateTime } from './format';
+import { describeScope, formatDateTime } from './format';
 
 /** The messages and call transcripts a search matched, each opening its thread at that message. */
 export function MessageHits({
@@ -93,21 +93,4 @@ function Snippet({ text }: { text: string }) {
   }
   parts.push(rest);
   return <>{parts}</>;
-}
-
-const CHANNEL_SCOPE = { web: 'web chat messages', sms: 'SMS messages', voice: 'calls' } as const;
-
-/** The filters the hits honour, in words: the list's filters apply to the messages as well. */
-export function describeScope(input: z.input<typeof messageSearchInputSchema>): string | null {
-  const parts: string[] = [];
-  parts.push(input.channel ? CHANNEL_SCOPE[input.channel] : 'messages');
-  if (input.from && input.to) parts.push(`written ${input.from} to ${input.to}`);
-  else if (input.from) parts.push(`written on or after ${input.from}`);
-  else if (input.to) parts.push(`written on or before ${input.to}`);
-  const threads = [
-    input.customerId ? 'this customer’s' : null,
-    input.waiting ? 'waiting-on-us' : input.status ? input.status : null,
-  ].filter(Boolean);
-  if (threads.length) parts.push(`in ${threads.join(' ')} conversations`);
-  return parts.length > 1 || input.channel ? parts.join(' ') : null;
 }
