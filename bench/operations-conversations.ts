@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { DEFAULT_TIME_ZONE } from '@/db/seed';
 import { listThreads, type ListThreadsParams } from '@/server/queries/conversations-list';
-import { messageSearch } from '@/server/queries/conversations-search';
+import { messageSearch, type MessageSearchParams } from '@/server/queries/conversations-search';
 import { type BenchOperation, interleave, spread } from './measure';
 
 /**
@@ -37,6 +37,24 @@ const searchRare: BenchOperation<{ q: string }> = {
   run: (db, i) => messageSearch(db, { q: i.q, limit: 20 }),
 };
 
+/** Message search with the list's triage filters (the hits honour them, issue 18). */
+function filteredSearch(
+  key: string,
+  label: string,
+  rare: boolean,
+  filters: Omit<MessageSearchParams, 'q' | 'limit'>,
+  expectedIndexes: string[],
+): BenchOperation<{ q: string }> {
+  return {
+    key,
+    label: `Message search: ${label} (20 ranked hits with snippets)`,
+    queryFunction: 'server/queries/conversations-search.ts#messageSearch',
+    expectedIndexes,
+    inputs: (db, count) => wordsByFrequency(db, rare, Math.min(count, 12)),
+    run: (db, i) => messageSearch(db, { q: i.q, limit: 20, timeZone: DEFAULT_TIME_ZONE, ...filters }),
+  };
+}
+
 function filterOp(
   key: string,
   label: string,
@@ -59,6 +77,17 @@ export function conversationOperations(): BenchOperation<any>[] {
   return [
     searchCommon,
     searchRare,
+    filteredSearch('messageSearchCommonOpen', 'a common word in open threads', false, { status: 'open' }, [
+      'shared_thread_messages_created_idx',
+      'shared_threads_open_idx',
+    ]),
+    filteredSearch('messageSearchRareWaiting', 'a rare word in threads waiting on us', true, { waiting: true }, [
+      'shared_thread_messages_search_idx',
+      'shared_threads_waiting_idx',
+    ]),
+    filteredSearch('messageSearchCommonCalls', 'a common word in calls only', false, { channel: 'voice' }, [
+      'shared_thread_messages_created_idx',
+    ]),
     filterOp('filterCustomer', "a customer's threads, with the count", 'shared_threads_customer_id_idx', async (db, count) => {
       const { rows } = await sql<{ id: string }>`
         SELECT customer_id AS id FROM shared_threads WHERE customer_id IS NOT NULL GROUP BY 1 ORDER BY count(*), 1`.execute(db);

@@ -25,7 +25,36 @@ test('search "furnace": a message hit opens its thread at that message, highligh
   await page.screenshot({ path: test.info().outputPath('thread-at-hit-390.png') });
   await page.goto('/conversations?q=furnace&waiting=true');
   await expect(page.getByTestId('message-hit').first()).toBeVisible();
+  // The hits honour the filters, and say so.
+  await expect(page.getByTestId('hits-scope')).toHaveText('Only messages in waiting-on-us conversations.');
   await page.screenshot({ path: test.info().outputPath('search-furnace-390.png'), fullPage: true });
+});
+
+test('message hits honour the triage filters: calls only, open threads, a date range', async ({ page }) => {
+  await page.goto('/conversations?q=heater&channel=voice&status=open&from=2026-09-01&to=2026-11-30');
+  await expect(page.getByTestId('hits-scope')).toHaveText('Only calls written 2026-09-01 to 2026-11-30 in open conversations.');
+  await expect(page.getByTestId('message-hit').first()).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('search-filtered.png'), fullPage: true });
+  const ids = await page.getByTestId('message-hit').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-message-id'))));
+  // Every hit is a call in an open thread written in the range, as the database says.
+  const rows = await withDb(async (c) =>
+    ids.length === 0
+      ? []
+      : (
+          await c.query(
+            `select m.channel, t.status, (m.created_at at time zone 'America/Chicago')::date::text as day
+               from shared_thread_messages m join shared_threads t on t.id = m.thread_id where m.id = any($1::bigint[])`,
+            [ids],
+          )
+        ).rows,
+  );
+  expect(ids.length).toBeGreaterThan(0);
+  expect(rows).toHaveLength(ids.length);
+  for (const r of rows) {
+    expect(r.channel).toBe('voice');
+    expect(r.status).toBe('open');
+    expect(r.day >= '2026-09-01' && r.day <= '2026-11-30').toBe(true);
+  }
 });
 
 test("the customer card link shows only that customer's threads, with a removable filter", async ({ page }) => {

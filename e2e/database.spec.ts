@@ -16,6 +16,10 @@ test("the Overview's first screen shows the verdict and the redundant index find
   await expect(finding.getByText('Duplicate or redundant indexes')).toBeInViewport();
   // The cost query reads its rollup by design: no warning about api_usage_analytics_idx.
   await expect(page.getByText(/does not use api_usage_analytics_idx/)).toHaveCount(0);
+  // The read replica panel: this server has none, and says where reads go.
+  const replication = page.getByTestId('replication');
+  await expect(replication.getByTestId('replication-node')).toHaveText('Reads from the primary');
+  await expect(replication).toContainText('DATABASE_REPLICA_URL is not set');
   await page.screenshot({ path: 'test-results/database-overview-1280.png' });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: 'test-results/database-overview-390.png', fullPage: true });

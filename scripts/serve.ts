@@ -9,6 +9,7 @@
  */
 import { createServer } from 'node:http';
 import next from 'next';
+import { drain } from '../server/runtime/drain';
 import { markPeerAppended } from '../server/security/client-address';
 
 const arg = (flag: string) => {
@@ -23,7 +24,14 @@ const handle = app.getRequestHandler();
 await app.prepare();
 markPeerAppended();
 
+// Graceful shutdown (issue 15): on SIGTERM stop accepting (new connections are refused), finish
+// every request already accepted, close idle keep-alive sockets, then exit (instrumentation's
+// boot closes the pools on the way out). SHUTDOWN_GRACE_SECONDS bounds the wait: a request still
+// running then (a live-updates stream) is cut.
+let closing = false;
 const server = createServer((req, res) => {
+  // Accepted while draining (a keep-alive client's next request): answered, then the socket closes.
+  if (closing) res.setHeader('connection', 'close');
   const peer = req.socket.remoteAddress ?? 'unknown';
   const prior = req.headers['x-forwarded-for'];
   const chain = Array.isArray(prior) ? prior.join(', ') : prior;
@@ -32,10 +40,10 @@ const server = createServer((req, res) => {
 });
 server.listen(port, hostname, () => console.log(`▲ Dashboard on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`));
 
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
-    setTimeout(() => process.exit(0), 5_000).unref();
-  });
+function onSignal() {
+  if (closing) return;
+  closing = true;
+  const graceSeconds = Number(process.env.SHUTDOWN_GRACE_SECONDS ?? 10);
+  drain(server, (Number.isFinite(graceSeconds) ? graceSeconds : 10) * 1_000, () => process.exit(0));
 }
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal);

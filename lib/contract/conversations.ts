@@ -100,7 +100,15 @@ export const messageSearchInputSchema = z.strictObject({
     .max(MESSAGE_SEARCH_MAX, `Search can be at most ${MESSAGE_SEARCH_MAX} characters.`)
     .regex(NO_CONTROL, 'Search may not contain control characters.'),
   limit: z.number().int().min(1).max(50).default(SEARCH_PAGE_SIZE),
+  // The list's triage filters, honoured by the hits: customer, status and waiting select the
+  // threads; channel and the dates select the messages themselves (a call's transcript, a message
+  // written on those days).
   customerId: listFiltersSchema.shape.customerId,
+  channel: listFiltersSchema.shape.channel,
+  status: listFiltersSchema.shape.status,
+  waiting: listFiltersSchema.shape.waiting,
+  from: listFiltersSchema.shape.from,
+  to: listFiltersSchema.shape.to,
 });
 
 export const liveInputSchema = z.strictObject({
@@ -149,7 +157,9 @@ export function listInputFromUrl(p: ListUrlState) {
 /** The message search's input for the URL's `q`, or null when it has nothing to search. */
 export function messageSearchInputFromUrl(p: ListUrlState) {
   const q = p.q.trim().slice(0, MESSAGE_SEARCH_MAX);
-  return /[\p{L}\p{N}]/u.test(q) ? { q, limit: SEARCH_PAGE_SIZE, customerId: p.customer && p.customer > 0 ? p.customer : null } : null;
+  if (!/[\p{L}\p{N}]/u.test(q)) return null;
+  const { channel, customerId, status, waiting, from, to } = listInputFromUrl(p);
+  return { q, limit: SEARCH_PAGE_SIZE, customerId, channel, status, waiting, from, to };
 }
 
 /** A thread's history input for its URL: `?m=<message id>` (a search hit) or `?date=YYYY-MM-DD`. */

@@ -363,6 +363,31 @@ describe('message search, triage filters, opening a thread at a message', () => 
     }
   });
 
+  it('searchMessages honours the triage filters, and refuses malformed ones with a 400', async () => {
+    const staff = await h.callerAs('staff');
+    // 'hello' is only in voice transcripts: the SMS filter leaves nothing; a closed status
+    // keeps only closed threads' hits.
+    expect((await staff.conversations.searchMessages({ q: 'hello', channel: 'sms' })).hits).toEqual([]);
+    expect((await staff.conversations.searchMessages({ q: 'hello', channel: 'voice' })).hits.length).toBe(20);
+    const { rows } = await sql<{ id: string; status: string }>`select id, status from shared_threads`.execute(h.db);
+    const status = new Map(rows.map((r) => [r.id, r.status]));
+    for (const s of ['open', 'closed'] as const) {
+      const hits = (await staff.conversations.searchMessages({ q: 'hello', status: s })).hits;
+      expect(hits.every((x) => status.get(x.threadId) === s)).toBe(true);
+    }
+    expect((await staff.conversations.searchMessages({ q: 'hello', from: '2000-01-01', to: '2000-01-02' })).hits).toEqual([]);
+    for (const [input, message] of [
+      [{ q: 'hello', status: 'pending' }, /open or closed/],
+      [{ q: 'hello', from: '2026-02-01', to: '2026-01-01' }, /start date must not be after/],
+      [{ q: 'hello', channel: 'fax' }, /web, sms or voice/],
+      [{ q: 'hello', waiting: 'yes' }, /true or false/],
+    ] as const) {
+      const res = await h.http('staff', 'conversations.searchMessages', input);
+      expect(res.status, JSON.stringify(input)).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+    }
+  });
+
   it('filters by customer (with the count), status and waiting; bad filters are 400', async () => {
     const staff = await h.callerAs('staff');
     const mine = await staff.conversations.list({ customerId });

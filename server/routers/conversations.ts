@@ -35,6 +35,11 @@ const listInput = listInputSchema
   .extend({ cursor: cursorOf(decodeThreadCursor) })
   .refine((i) => !i.from || !i.to || i.from <= i.to, { message: 'The start date must not be after the end date.', path: ['to'] });
 
+const searchInput = messageSearchInputSchema.refine((i) => !i.from || !i.to || i.from <= i.to, {
+  message: 'The start date must not be after the end date.',
+  path: ['to'],
+});
+
 const historyInput = historyInputSchema
   .extend({ cursor: cursorOf(decodeMessageCursor) })
   .refine((i) => !(i.aroundMessageId && i.aroundDay), { message: 'Open the thread at a message or at a day, not both.' });
@@ -67,8 +72,8 @@ export const conversationsRouter = createRouter({
   /** Messages and voice transcripts matching a web-search style query, best of the newest first. */
   searchMessages: authedProcedure
     .use(onReplica)
-    .input(messageSearchInputSchema)
-    .query(({ ctx, input }) => messageSearch(ctx.db, { q: input.q, limit: input.limit, customerId: input.customerId })),
+    .input(searchInput)
+    .query(({ ctx, input }) => messageSearch(ctx.db, { ...input, timeZone: businessTimeZone() })),
 
   /** One thread's header: who it is with, its channels, its size, the linked customer. */
   byId: authedProcedure.input(z.strictObject({ threadId: threadIdSchema })).query(async ({ ctx, input }) => {

@@ -43,9 +43,18 @@ export const databaseRouter = createRouter({
    */
   replication: adminProcedure.query(async ({ ctx }) => {
     const router = ctx.services.replica;
-    if (!router) return { configured: false, node: 'primary' as const, lagMs: null, reason: 'DATABASE_REPLICA_URL is not set' };
+    if (!router) {
+      return {
+        configured: false,
+        node: 'primary' as const,
+        lagMs: null,
+        lagBytes: null,
+        maxLagMs: null,
+        reason: 'DATABASE_REPLICA_URL is not set',
+      };
+    }
     const { status } = await router.pick();
-    return { configured: true, ...status };
+    return { configured: true, ...status, maxLagMs: router.maxLagMs };
   }),
 
   /** Indexes with findings (redundant, unused, invalid, bloated, covering-index visibility) and fix SQL. */

@@ -133,7 +133,9 @@ describe('read replica', () => {
       return Number(rows[0]?.n ?? 0) > 0;
     }, 15_000);
     const node = await call('database.replication');
-    expect(node.data).toMatchObject({ configured: true, node: 'replica' });
+    expect(node.data).toMatchObject({ configured: true, node: 'replica', maxLagMs: MAX_LAG_MS });
+    expect(node.data.lagMs).toBeLessThanOrEqual(MAX_LAG_MS);
+    expect(node.data.lagBytes).toBeGreaterThanOrEqual(0);
   });
 
   it('after a write, the same user reads it back (from the primary)', async () => {
@@ -178,6 +180,8 @@ describe('read replica', () => {
       const node = await call('database.replication');
       expect(node.data.node).toBe('primary');
       expect(node.data.lagMs).toBeGreaterThan(MAX_LAG_MS);
+      // The event written after the pause is WAL the replica has not replayed.
+      expect(node.data.lagBytes).toBeGreaterThan(0);
       expect(node.data.reason).toMatch(/behind/);
     } finally {
       await adminQuery(admin.replicaAdminUrl, 'select pg_wal_replay_resume()');
@@ -192,7 +196,12 @@ describe('read replica', () => {
     try {
       const res = await call('webhooks.stats');
       expect(res.status).toBe(200);
-      expect((await call('database.replication')).data.node).toBe('primary');
+      expect((await call('database.replication')).data).toMatchObject({
+        node: 'primary',
+        lagMs: null,
+        lagBytes: null,
+        reason: /unreachable/,
+      });
     } finally {
       startCluster('replica');
     }

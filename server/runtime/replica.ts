@@ -8,6 +8,8 @@ export interface ReplicaStatus {
   node: DbNode;
   /** The replica's replay lag in ms when it answered; null when it did not. */
   lagMs: number | null;
+  /** WAL the primary has written that the replica has not replayed yet, in bytes; null when unknown. */
+  lagBytes: number | null;
   /** Why reads are on the primary, when they are. */
   reason: string | null;
 }
@@ -35,25 +37,35 @@ export function createReplicaRouter(options: {
   const { primary, replica, maxLagMs } = options;
   const checkEveryMs = options.checkEveryMs ?? 1_000;
   const checkTimeoutMs = options.checkTimeoutMs ?? 500;
-  let status: ReplicaStatus = { node: 'primary', lagMs: null, reason: 'not checked yet' };
+  let status: ReplicaStatus = { node: 'primary', lagMs: null, lagBytes: null, reason: 'not checked yet' };
   let checkedAt = 0;
   let inFlight: Promise<void> | null = null;
 
   async function check(): Promise<void> {
     try {
-      const lagMs = await withTimeout(
-        primaryLsn(primary).then((lsn) => replicaLagMs(replica, lsn)),
+      const lag = await withTimeout(
+        primaryLsn(primary).then((lsn) => replicaLag(replica, lsn)),
         checkTimeoutMs,
         `no answer within ${checkTimeoutMs} ms`,
       );
       status =
-        lagMs === null
-          ? { node: 'primary', lagMs: null, reason: 'the replica URL points at a primary (not in recovery)' }
-          : lagMs > maxLagMs
-            ? { node: 'primary', lagMs, reason: `the replica is ${Math.round(lagMs)} ms behind (limit ${maxLagMs} ms)` }
-            : { node: 'replica', lagMs, reason: null };
+        lag === null
+          ? { node: 'primary', lagMs: null, lagBytes: null, reason: 'the replica URL points at a primary (not in recovery)' }
+          : lag.ms > maxLagMs
+            ? {
+                node: 'primary',
+                lagMs: lag.ms,
+                lagBytes: lag.bytes,
+                reason: `the replica is ${Math.round(lag.ms)} ms behind (limit ${maxLagMs} ms)`,
+              }
+            : { node: 'replica', lagMs: lag.ms, lagBytes: lag.bytes, reason: null };
     } catch (err) {
-      status = { node: 'primary', lagMs: null, reason: `the replica is unreachable: ${err instanceof Error ? err.message : String(err)}` };
+      status = {
+        node: 'primary',
+        lagMs: null,
+        lagBytes: null,
+        reason: `the replica is unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      };
     }
     checkedAt = Date.now();
   }
@@ -68,7 +80,7 @@ export function createReplicaRouter(options: {
       return { db: status.node === 'replica' ? replica : primary, status };
     },
     markDown(reason) {
-      status = { node: 'primary', lagMs: null, reason };
+      status = { node: 'primary', lagMs: null, lagBytes: null, reason };
       checkedAt = Date.now();
     },
   };
@@ -81,15 +93,25 @@ export function createReplicaRouter(options: {
  * the standby's own receive position alone would call a standby whose stream is down "caught up".)
  */
 export async function replicaLagMs(db: Db, primaryLsn: string | null = null): Promise<number | null> {
-  const { rows } = await sql<{ recovery: boolean; lag: number | null }>`
+  return (await replicaLag(db, primaryLsn))?.ms ?? null;
+}
+
+/**
+ * The same lag in ms, and in bytes of WAL not yet replayed: from the primary's position when known
+ * (`primaryLsn`), else from what the standby has received. null when not in recovery.
+ */
+export async function replicaLag(db: Db, primaryLsn: string | null = null): Promise<{ ms: number; bytes: number | null } | null> {
+  const { rows } = await sql<{ recovery: boolean; lag: number | null; bytes: number | null }>`
     select pg_is_in_recovery() as recovery,
            case when ${primaryLsn}::pg_lsn is not null and pg_last_wal_replay_lsn() >= ${primaryLsn}::pg_lsn then 0
                 when ${primaryLsn}::pg_lsn is null and pg_last_wal_receive_lsn() is not distinct from pg_last_wal_replay_lsn() then 0
                 else coalesce(extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000, 0)
-           end::float8 as lag`.execute(db);
+           end::float8 as lag,
+           greatest(pg_wal_lsn_diff(coalesce(${primaryLsn}::pg_lsn, pg_last_wal_receive_lsn()), pg_last_wal_replay_lsn()), 0)::float8
+             as bytes`.execute(db);
   const row = rows[0];
   if (!row?.recovery) return null;
-  return row.lag ?? 0;
+  return { ms: row.lag ?? 0, bytes: row.bytes };
 }
 
 /** The primary's current WAL position (null if it cannot say: then the standby's own view is used). */

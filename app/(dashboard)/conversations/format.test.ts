@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, formatListTime, formatTime, parseTranscript, wordCount } from './format';
+import { dayKey, describeScope, formatListTime, formatTime, parseTranscript, wordCount } from './format';
 
 const TZ = 'America/Chicago';
 
@@ -32,5 +32,19 @@ describe('conversation formatting', () => {
       { speaker: null, text: 'Can you come at 3? thanks' },
     ]);
     expect(wordCount('  one two\nthree ')).toBe(3);
+  });
+});
+
+describe('describeScope: the filters the message hits honour, in words', () => {
+  it('says nothing without a filter, and names each one that applies', () => {
+    expect(describeScope({})).toBeNull();
+    expect(describeScope({ channel: 'voice' })).toBe('calls');
+    expect(describeScope({ status: 'open' })).toBe('messages in open conversations');
+    expect(describeScope({ waiting: true, status: 'open' })).toBe('messages in waiting-on-us conversations');
+    expect(describeScope({ from: '2026-09-01' })).toBe('messages written on or after 2026-09-01');
+    expect(describeScope({ to: '2026-09-30' })).toBe('messages written on or before 2026-09-30');
+    expect(describeScope({ channel: 'sms', customerId: 7, status: 'closed', from: '2026-09-01', to: '2026-09-30' })).toBe(
+      'SMS messages written 2026-09-01 to 2026-09-30 in this customer’s closed conversations',
+    );
   });
 });

@@ -67,3 +67,27 @@ export function wordCount(text: string): number {
 
 export const CHANNEL_LABELS = { web: 'Web chat', sms: 'SMS', voice: 'Voice' } as const;
 export const CHANNEL_ICONS = { web: '💬', sms: '📱', voice: '📞' } as const;
+
+const CHANNEL_SCOPE = { web: 'web chat messages', sms: 'SMS messages', voice: 'calls' } as const;
+
+/** The filters the hits honour, in words: the list's filters apply to the messages as well. */
+export function describeScope(input: {
+  channel?: 'web' | 'sms' | 'voice' | null;
+  customerId?: number | null;
+  status?: 'open' | 'closed' | null;
+  waiting?: boolean | null;
+  from?: string | null;
+  to?: string | null;
+}): string | null {
+  const parts: string[] = [];
+  parts.push(input.channel ? CHANNEL_SCOPE[input.channel] : 'messages');
+  if (input.from && input.to) parts.push(`written ${input.from} to ${input.to}`);
+  else if (input.from) parts.push(`written on or after ${input.from}`);
+  else if (input.to) parts.push(`written on or before ${input.to}`);
+  const threads = [
+    input.customerId ? 'this customer’s' : null,
+    input.waiting ? 'waiting-on-us' : input.status ? input.status : null,
+  ].filter(Boolean);
+  if (threads.length) parts.push(`in ${threads.join(' ')} conversations`);
+  return parts.length > 1 || input.channel ? parts.join(' ') : null;
+}

@@ -8,7 +8,7 @@ import { MARK_END, MARK_START, type messageSearchInputSchema } from '@/lib/contr
 import type { z } from 'zod';
 import { ChannelBadge } from './channel-badge';
 import styles from './conversations.module.css';
-import { formatDateTime } from './format';
+import { describeScope, formatDateTime } from './format';
 
 /** The messages and call transcripts a search matched, each opening its thread at that message. */
 export function MessageHits({
@@ -22,6 +22,7 @@ export function MessageHits({
 }) {
   const trpc = useTRPC();
   const { data } = useSuspenseQuery(trpc.conversations.searchMessages.queryOptions(input));
+  const scope = describeScope(input);
   return (
     <section className={`card ${styles.listCard}`} aria-labelledby="hits-heading" aria-busy={stale} style={{ opacity: stale ? 0.6 : 1 }}>
       <div className={styles.listHead}>
@@ -34,6 +35,11 @@ export function MessageHits({
               : `${data.hits.length} ${data.hits.length === 1 ? 'match' : 'matches'}`}
         </span>
       </div>
+      {scope && (
+        <p className={`muted ${styles.hitsScope}`} data-testid="hits-scope">
+          Only {scope}.
+        </p>
+      )}
       {data.hits.length > 0 && (
         <ul className={styles.threadList} aria-label="Matching messages">
           {data.hits.map((h) => (

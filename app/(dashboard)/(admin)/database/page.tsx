@@ -11,6 +11,7 @@ import { IndexHealth } from './index-health';
 import { IndexSuggestions } from './index-suggestions';
 import { Overview } from './overview';
 import { QueryPlans } from './query-plans';
+import { Replication } from './replication';
 import { RollupCheck } from './rollup-check';
 import { ThreadSummaryCheck } from './thread-summary-check';
 import { SlowQueries } from './slow-queries';
@@ -34,6 +35,7 @@ export default async function DatabasePage({ searchParams }: { searchParams: Pro
   // locked one holds back nothing.
   const qc = getQueryClient();
   if (tab === 'overview') void qc.prefetchQuery(trpc.database.overview.queryOptions());
+  if (tab === 'overview') void qc.prefetchQuery(trpc.database.replication.queryOptions());
   if (tab === 'queries') void qc.prefetchQuery(trpc.database.queryPlans.queryOptions());
   if (tab === 'queries') void qc.prefetchQuery(trpc.database.slowQueries.queryOptions());
   if (tab === 'queries') void qc.prefetchQuery(trpc.database.indexSuggestions.queryOptions());
@@ -49,9 +51,14 @@ export default async function DatabasePage({ searchParams }: { searchParams: Pro
         <PageHeader title="Database health" description={DATABASE_DESCRIPTION} />
         <DatabaseTabs current={tab} />
         {tab === 'overview' && (
-          <Region label="the overview" rows={8}>
-            <Overview />
-          </Region>
+          <>
+            <Region label="the overview" rows={8}>
+              <Overview />
+            </Region>
+            <Region label="the read replica" rows={2}>
+              <Replication />
+            </Region>
+          </>
         )}
         {tab === 'queries' && (
           <>

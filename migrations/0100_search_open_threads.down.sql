@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS shared_threads_open_idx;
