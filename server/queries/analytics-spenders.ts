@@ -132,9 +132,13 @@ export function topSpendersQuery(source: CostSource, b: Bounds, timeZone: string
        FROM (SELECT * FROM per_thread ORDER BY cost DESC, thread_id LIMIT ${limit}) p JOIN shared_threads t ON t.id = p.thread_id
       ORDER BY p.cost DESC, p.thread_id)
     UNION ALL
-    (SELECT 'customer', c.id::text, c.name, sum(p.cost), sum(p.calls)::int, NULL
-       FROM per_thread p JOIN shared_threads t ON t.id = p.thread_id JOIN customers c ON c.id = t.customer_id
-      GROUP BY c.id, c.name ORDER BY 4 DESC, c.id LIMIT ${limit})`;
+    (SELECT 'customer', c.id::text, c.name, p.cost, p.calls, NULL
+       FROM (SELECT t.customer_id, sum(p.cost) AS cost, sum(p.calls)::int AS calls
+               FROM per_thread p JOIN shared_threads t ON t.id = p.thread_id
+              WHERE t.customer_id IS NOT NULL
+              GROUP BY t.customer_id ORDER BY 2 DESC, 1 LIMIT ${limit}) p
+       JOIN customers c ON c.id = p.customer_id
+      ORDER BY p.cost DESC, c.id)`;
 }
 
 /**
