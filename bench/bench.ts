@@ -7,6 +7,7 @@ import { loadMigrationFiles, runMigrations } from '@/db/migrator';
 import type { Cleanups } from './cleanup';
 import { fmtMs, fmtRatio, fmtSize } from './format';
 import { runHttp } from './http';
+import { describePlan } from './report';
 import { apply0002, missingOrInvalid0002, relationSizes, rollback0002, vacuumAnalyze } from './indexes';
 import { machineInfo } from './machine';
 import { type MeasureOptions, measureOperations } from './measure';
@@ -138,6 +139,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
         withMinMs: x.latency.minMs,
         withoutRuns: w.latency.runs,
         withRuns: x.latency.runs,
+        ...(op.planAtEverySize ? { withPlan: describePlan(x.plans) } : {}),
       };
     }
     results.growth.push(point);
@@ -228,6 +230,7 @@ function operationResult(op: BenchOp, without: OperationSide, withIdx: Operation
     ratio: speedup(without.latency.medianMs, withIdx.latency.medianMs),
     expectedIndexes: op.expectedIndexes,
     guidePlan: op.guidePlan ?? null,
+    ...(op.planAtEverySize ? { planAtEverySize: true } : {}),
   };
 }
 

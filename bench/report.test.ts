@@ -7,6 +7,8 @@ import {
   renderImpactTable,
   renderReport,
   rollupFindings,
+  renderGrowthTable,
+  spendersFindings,
   table,
 } from './report';
 import { summarize } from './stats';
@@ -209,6 +211,33 @@ describe('rollupFindings', () => {
   });
 });
 
+describe('spendersFindings', () => {
+  it("judges issue 21's 5 ms at 1M and 10M only, naming the sizes missed", () => {
+    const points = [
+      { rows: 100_000, counts: {}, operations: { topSpenders: g(9, 9, 8, 8) } },
+      { rows: 1_000_000, counts: {}, operations: { topSpenders: g(4, 4, 3, 3) } },
+      { rows: 10_000_000, counts: {}, operations: { topSpenders: g(40, 40, 30, 30) } },
+    ];
+    const [f] = spendersFindings({ growth: points });
+    expect(f).toContain('takes 9.00 ms at 100k, 4.00 ms at 1M, 40.0 ms at 10M (missed at 10M).');
+    expect(spendersFindings({ growth: points.slice(0, 2) })[0]).toContain('(met).');
+    expect(spendersFindings({ growth: points.slice(0, 1) })[0]).toContain('(not measured at 1M or 10M).');
+    expect(spendersFindings({ growth: [{ rows: 1, counts: {}, operations: {} }] })).toEqual([]);
+  });
+});
+
+describe('renderGrowthTable', () => {
+  it('names the plan at every size for the operations that ask for it', () => {
+    const ops = [{ ...fixture().operations[1]!, key: 'topSpenders', label: 'Top spenders', planAtEverySize: true }];
+    const points = [
+      { rows: 100_000, counts: {}, operations: { topSpenders: { ...g(2, 2, 1, 1), withPlan: 'Append: Index Only Scan using a' } } },
+      { rows: 1_000_000, counts: {}, operations: { topSpenders: { ...g(9, 9, 8, 8), withPlan: 'Append: Seq Scan on b' } } },
+    ];
+    expect(renderGrowthTable(points, ops)).toContain('- Top spenders: 100k: Append: Index Only Scan using a · 1M: Append: Seq Scan on b');
+    expect(renderGrowthTable(points, [{ ...ops[0]!, planAtEverySize: false }])).not.toContain('Plans with the indexes');
+  });
+});
+
 describe('renderFindings', () => {
   const f = renderFindings(fixture()).join('\n');
   it("says where the guide's figures are off and whether the ratio holds", () => {
@@ -303,6 +332,39 @@ describe('renderReport', () => {
     expect(md).toContain(
       '| `api_usage` | 20,000 rows, 1,000 per INSERT | 100,000 rows/s · 8.0 µs CPU/row | 80,000 rows/s · 10.0 µs CPU/row | 20% ±3% |',
     );
+  });
+  it('breaks the trigger overhead down by feature and says budget alerts add none to inserts', () => {
+    const base = fixture();
+    const w = {
+      ...base.writes[0]!,
+      triggerOverhead: 0.3,
+      triggerOverheadNoise: 0.02,
+      triggerGroups: [
+        {
+          name: 'api_usage_daily',
+          triggers: ['api_usage_daily_insert'],
+          withTrigger: 90_000,
+          cpuUsPerRow: 12,
+          overhead: 0.17,
+          overheadNoise: 0.02,
+        },
+        {
+          name: 'api_usage_thread_daily',
+          triggers: ['api_usage_thread_daily_insert'],
+          withTrigger: 88_000,
+          cpuUsPerRow: 13,
+          overhead: 0.01,
+          overheadNoise: 0.02,
+        },
+      ],
+    };
+    const budget = { ...base.operations[1]!, key: 'budgetEvaluation', label: 'Budget pass', with: { latency: lat(1.5), plans: [] } };
+    const md = renderReport({ ...base, writes: [w], operations: [...base.operations, budget] });
+    expect(md).toContain(
+      '- `api_usage`, 1,000 rows per INSERT: `api_usage_daily_insert`: 17% ±2% · `api_usage_thread_daily_insert`: 1% ±2% (within noise) (all together 30% ±2%)',
+    );
+    expect(md).toContain('so inserts pay nothing for them; one evaluation pass takes 1.50 ms (median, "Budget pass" above).');
+    expect(renderReport(base)).not.toContain('Trigger overhead by feature');
   });
   it('warns when the machine was busy', () => {
     const r = fixture();

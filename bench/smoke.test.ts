@@ -50,6 +50,7 @@ describe('npm run bench (smoke, tiny data, no HTTP)', () => {
       'costTodayRaw',
       'topSpenders',
       'customerCost',
+      'budgetEvaluation',
       'otpRateLimit',
       'messageSearchCommon',
       'messageSearchRare',

@@ -40,6 +40,8 @@ export interface OperationResult {
   expectedIndexes: string[];
   /** The plan the guide says EXPLAIN shows with the indexes, if it says. */
   guidePlan: string | null;
+  /** The growth table names this operation's plan (with indexes) at every size. */
+  planAtEverySize?: boolean;
 }
 
 export interface GrowthPoint {
@@ -55,6 +57,8 @@ export interface GrowthPoint {
       withMinMs: number;
       withoutRuns: number;
       withRuns: number;
+      /** describePlan of the "with" side, for operations whose plan is shown at every size. */
+      withPlan?: string;
     }
   >;
 }
@@ -84,6 +88,15 @@ export interface WriteCostRow {
   triggers: string[];
   /** Indexes on the table that 0002 does not create (primary key, later migrations): in every column. */
   otherIndexes: string[];
+  /** With several features' triggers on the table: each one alone, against the same trigger-off rounds. */
+  triggerGroups?: Array<{
+    name: string;
+    triggers: string[];
+    withTrigger: number;
+    cpuUsPerRow: number | null;
+    overhead: number;
+    overheadNoise: number;
+  }>;
 }
 
 export interface RelationSize {

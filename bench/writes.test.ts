@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendCpuReader, relativeError, summarizeVariant, type WriteSample } from './writes';
+import { backendCpuReader, relativeError, summarizeVariant, triggerGroups, type WriteSample } from './writes';
 
 const s = (singleWall: number, singleCpu: number | null, batchWall: number, batchCpu: number | null): WriteSample => ({
   single: { rows: 100, wallMs: singleWall, cpuMs: singleCpu },
@@ -53,6 +53,41 @@ describe('summarizeVariant', () => {
     expect(r.indexOverhead).toBeCloseTo(0.2);
     expect(r.triggerOverhead).toBeCloseTo(0.5);
     expect(r.batchSize).toBe(1);
+  });
+});
+
+describe('trigger groups', () => {
+  it('groups triggers by feature (the name without its event) and measures each alone against the trigger-off rounds', () => {
+    expect(
+      triggerGroups(['api_usage_daily_delete', 'api_usage_daily_insert', 'api_usage_thread_daily_insert', 'shared_thread_messages_notify']),
+    ).toEqual([
+      { name: 'api_usage_daily', triggers: ['api_usage_daily_delete', 'api_usage_daily_insert'] },
+      { name: 'api_usage_thread_daily', triggers: ['api_usage_thread_daily_insert'] },
+      { name: 'shared_thread_messages_notify', triggers: ['shared_thread_messages_notify'] },
+    ]);
+    const off = [s(100, 10, 100, 20), s(100, 10, 100, 20)];
+    const r = summarizeVariant(
+      'api_usage',
+      'batch',
+      {
+        without: off,
+        with: off,
+        besideTrigger: off,
+        withTrigger: [s(100, 15, 100, 40)],
+        byGroup: [
+          { name: 'a', triggers: ['a_insert'], samples: [s(100, 12, 100, 25)] },
+          { name: 'b', triggers: ['b_insert'], samples: [s(100, 13, 100, 32)] },
+        ],
+      },
+      ['a_insert', 'b_insert'],
+      [],
+      1000,
+    );
+    expect(r.triggerOverhead).toBeCloseTo(0.5);
+    expect(r.triggerGroups!.map((g) => [g.name, g.overhead, g.cpuUsPerRow])).toEqual([
+      ['a', expect.closeTo(0.2), expect.closeTo(12.5)],
+      ['b', expect.closeTo(0.375), expect.closeTo(16)],
+    ]);
   });
 });
 

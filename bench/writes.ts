@@ -74,7 +74,9 @@ function row(table: WriteTable, fx: WriteFixtures, i: number): NewSharedThreadMe
     units: 1 + (i % 5),
     unit_type: 'call',
     estimated_cost_cents: ((i % 97) + 3) / 10,
-    thread_id: null,
+    // Seven rows in ten on a conversation, as the seed's AI and messaging calls are: the
+    // (day, thread) rollup's trigger (0100_api_usage_thread_daily) has its real work to do.
+    thread_id: i % 10 < 7 ? fx.threadIds[(i * 7) % fx.threadIds.length]! : null,
   };
 }
 
@@ -88,6 +90,26 @@ export async function userTriggers(db: Db, table: WriteTable): Promise<string[]>
 
 export async function setUserTriggers(db: Db, table: WriteTable, enabled: boolean): Promise<void> {
   await sql.raw(`ALTER TABLE ${table} ${enabled ? 'ENABLE' : 'DISABLE'} TRIGGER USER`).execute(db);
+}
+
+export interface TriggerGroup {
+  /** The triggers' common name: the migration's feature (api_usage_daily, api_usage_thread_daily). */
+  name: string;
+  triggers: string[];
+}
+
+/** User triggers grouped by the feature that made them: the name without its event suffix. */
+export function triggerGroups(names: string[]): TriggerGroup[] {
+  const groups = new Map<string, string[]>();
+  for (const n of names) {
+    const key = n.replace(/_(insert|update|delete|truncate)$/, '');
+    groups.set(key, [...(groups.get(key) ?? []), n]);
+  }
+  return [...groups].map(([name, triggers]) => ({ name, triggers }));
+}
+
+async function setTriggers(db: Db, table: WriteTable, names: string[], enabled: boolean): Promise<void> {
+  for (const n of names) await sql.raw(`ALTER TABLE ${table} ${enabled ? 'ENABLE' : 'DISABLE'} TRIGGER ${n}`).execute(db);
 }
 
 /**
@@ -220,8 +242,19 @@ export async function writeCost(db: Db, plan: WritePlan, localServer: boolean, l
     singleRows: Math.ceil(plan.singleRows / plan.rounds),
     batches: Math.ceil(plan.batches / plan.rounds),
   };
+  const groups = new Map(WRITE_TABLES.map((t) => [t, triggerGroups(triggers.get(t)!)]));
   const samples = new Map(
-    WRITE_TABLES.map((t) => [t, { a: [] as WriteSample[], b1: [] as WriteSample[], b2: [] as WriteSample[], c: [] as WriteSample[] }]),
+    WRITE_TABLES.map((t) => [
+      t,
+      {
+        a: [] as WriteSample[],
+        b1: [] as WriteSample[],
+        b2: [] as WriteSample[],
+        c: [] as WriteSample[],
+        // One feature's triggers alone, when the table has several: each one's share of the cost.
+        g: new Map(groups.get(t)!.map((g) => [g.name, [] as WriteSample[]])),
+      },
+    ]),
   );
   const measure = (t: WriteTable) => measureInserts(db, t, fx, round, localServer);
   const half = Math.ceil(plan.rounds / 2);
@@ -244,6 +277,15 @@ export async function writeCost(db: Db, plan: WritePlan, localServer: boolean, l
         await setUserTriggers(db, t, true);
         samples.get(t)!.c.push(await measure(t));
         await setUserTriggers(db, t, false);
+        if (groups.get(t)!.length < 2) continue;
+        for (const g of groups.get(t)!) {
+          await setTriggers(db, t, g.triggers, true);
+          samples
+            .get(t)!
+            .g.get(g.name)!
+            .push(await measure(t));
+          await setTriggers(db, t, g.triggers, false);
+        }
       }
     }
     const rows: WriteCostRow[] = [];
@@ -254,7 +296,13 @@ export async function writeCost(db: Db, plan: WritePlan, localServer: boolean, l
         const row = summarizeVariant(
           t,
           mode,
-          { without: m.a, with: [...m.b1, ...m.b2], besideTrigger: m.b2, withTrigger: m.c },
+          {
+            without: m.a,
+            with: [...m.b1, ...m.b2],
+            besideTrigger: m.b2,
+            withTrigger: m.c,
+            byGroup: groups.get(t)!.map((g) => ({ ...g, samples: m.g.get(g.name)! })),
+          },
           triggers.get(t)!,
           others,
           plan.batchSize,
@@ -281,7 +329,14 @@ export async function writeCost(db: Db, plan: WritePlan, localServer: boolean, l
 export function summarizeVariant(
   table: string,
   mode: 'single' | 'batch',
-  rounds: { without: WriteSample[]; with: WriteSample[]; besideTrigger: WriteSample[]; withTrigger: WriteSample[] },
+  rounds: {
+    without: WriteSample[];
+    with: WriteSample[];
+    besideTrigger: WriteSample[];
+    withTrigger: WriteSample[];
+    /** Rounds with one feature's triggers alone (tables with several). */
+    byGroup?: Array<TriggerGroup & { samples: WriteSample[] }>;
+  },
   triggers: string[],
   otherIndexes: string[],
   batchSize: number,
@@ -322,6 +377,16 @@ export function summarizeVariant(
     overheadBasis: byCpu ? 'backend CPU' : 'wall clock',
     triggers,
     otherIndexes,
+    triggerGroups: (rounds.byGroup ?? [])
+      .filter((g) => g.samples.length > 0 && (!byCpu || hasCpu(g.samples)))
+      .map((g) => ({
+        name: g.name,
+        triggers: g.triggers,
+        withTrigger: rate(g.samples)!,
+        cpuUsPerRow: byCpu ? cpu(g.samples) : null,
+        overhead: lost(besideTrigger, g.samples),
+        overheadNoise: noise(besideTrigger, g.samples),
+      })),
   };
 }
 

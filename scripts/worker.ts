@@ -1,14 +1,21 @@
 /**
- * `npm run worker`: applies queued HousecallPro webhook events (server/webhooks/worker.ts).
+ * `npm run worker`: applies queued HousecallPro webhook events (server/webhooks/worker.ts), and
+ * once a minute evaluates the cost budgets and delivers their alerts (server/alerts/job.ts, what
+ * `npm run alerts` does on its own; both may run: an alert fires once per level and period).
  *   tsx scripts/worker.ts            run until SIGINT/SIGTERM, polling every second when idle
  *   tsx scripts/worker.ts --once     apply everything due now, then exit (cron, a manual catch-up)
  *   --batch=N  --poll-ms=N  --max-attempts=N  --lease-seconds=N
+ *   --no-alerts                      leave the budget alerts to `npm run alerts`
  * Several workers may run at once against PostgreSQL (DATABASE_URL). Against the embedded database
  * run one only: PGlite serves every connection through one backend session, so row locks cannot
  * keep two workers apart.
  */
 import { sql } from 'kysely';
 import { openDatabase } from '../db/connect';
+import { deliveryConfigFromEnv } from '../server/alerts/deliver';
+import { runAlertPass } from '../server/alerts/job';
+import { alertMailer } from '../server/alerts/mailer';
+import { businessTimeZone } from '../server/env';
 import { captureSnapshot, SNAPSHOT_INTERVAL_MS } from '../server/queries/db-health-history';
 import { resumeStaleReplayJobs } from '../server/queries/webhooks-replay';
 import { pruneRejections } from '../server/webhooks/rejections';
@@ -75,6 +82,23 @@ if (process.argv.includes('--once')) {
   const timer = setInterval(snapshot, SNAPSHOT_INTERVAL_MS);
   controller.signal.addEventListener('abort', () => clearInterval(timer));
   void snapshot();
+  // Budget alerts on a schedule, not on insert: api_usage's writers pay nothing for them, and one
+  // pass reads the month from the daily rollup (bench: "one budget evaluation pass").
+  if (!process.argv.includes('--no-alerts')) {
+    const cfg = deliveryConfigFromEnv(process.env, alertMailer());
+    const alerts = () =>
+      runAlertPass(opened.db, cfg, { timeZone: businessTimeZone() }).then(
+        (r) => {
+          for (const a of r.fired) log(`cost alert: ${a.level} for ${a.service} (${a.period}): ${a.spendCents} of ${a.budgetCents} cents`);
+          if (r.delivered || r.failed || r.gaveUp)
+            log(`cost alert deliveries: ${r.delivered} sent, ${r.failed} to retry, ${r.gaveUp} given up`);
+        },
+        (e: Error) => log(`cost alerts failed: ${e.message}`),
+      );
+    const alertTimer = setInterval(alerts, 60_000);
+    controller.signal.addEventListener('abort', () => clearInterval(alertTimer));
+    void alerts();
+  }
   await runWorker(opened.db, { ...options, signal: controller.signal, pollMs: flag('poll-ms') ?? 1000 });
   await opened.close();
 }

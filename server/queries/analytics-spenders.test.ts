@@ -1,15 +1,17 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import { loadMigrationFiles, runMigrations } from '@/db/migrator';
+import { parsePlanDocument, planNodes } from '@/db/plan';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
-import { customerCost, threadCosts, topSpenders } from './analytics-spenders';
+import { customerCost, threadCost, threadCosts, topSpenders, topSpendersQuery } from './analytics-spenders';
 
 const TZ = 'America/Chicago';
 const NOW = new Date('2025-11-20T18:00:00Z');
 /** The 30 complete days before the 20th, in Chicago. */
 const FROM = '2025-10-21T05:00:00Z';
 const TO = '2025-11-20T06:00:00Z';
+const BOUNDS = { from: '2025-10-21', to: '2025-11-19', today: '2025-11-20' };
 
 let s: ScratchDatabase;
 let db: Db;
@@ -17,25 +19,84 @@ let db: Db;
 beforeAll(async () => {
   s = await createScratchDatabase('spenders');
   db = s.db;
-  await runMigrations(db, { files: loadMigrationFiles() });
+  // Rows exist before the thread rollup does, so its backfill migration has something to do.
+  const files = loadMigrationFiles();
+  await runMigrations(db, { files: files.filter((f) => f.name < '0100') });
   await sql`INSERT INTO customers (id, name) SELECT i, 'Customer ' || i FROM generate_series(1, 200) i`.execute(db);
   await sql`INSERT INTO shared_threads (id, customer_id, contact_name)
             SELECT md5('t' || i)::uuid, CASE WHEN i % 5 = 0 THEN NULL ELSE 1 + i % 200 END, 'Contact ' || i
             FROM generate_series(1, 1000) i`.execute(db);
-  // 60 days of usage: most rows on a thread, some not (maps, email).
+  // 240 days of usage (the 30-day window is an eighth of it, as a season is of a year's data):
+  // most rows on a thread, some not (maps, email).
   await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, thread_id, created_at)
             SELECT 'openai', '/x', round(((hashint4(i) & 2147483647) % 90000) / 10000.0, 4),
                    CASE WHEN i % 4 = 0 THEN NULL ELSE md5('t' || (1 + (hashint4(i * 7) & 2147483647) % 1000))::uuid END,
-                   ${NOW}::timestamptz - ((hashint4(i * 13) & 2147483647) % (60 * 86400)) * interval '1 second'
-            FROM generate_series(1, 60000) i`.execute(db);
+                   ${NOW}::timestamptz - ((hashint4(i * 13) & 2147483647) % (240 * 86400)) * interval '1 second'
+            FROM generate_series(1, 120000) i`.execute(db);
+  await runMigrations(db, { files });
   await sql`VACUUM (ANALYZE) api_usage`.execute(db);
+  await sql`VACUUM (ANALYZE) api_usage_thread_daily`.execute(db);
 });
 afterAll(() => s?.drop());
 
+/** Every (day, thread) of the rollup against the same aggregate of api_usage, compared in SQL. */
+async function expectRollupExact(label = '') {
+  const { rows } = await sql<{ n: number; rolled: number }>`
+    WITH raw AS (
+      SELECT (created_at AT TIME ZONE ${TZ})::date AS day, thread_id, sum(estimated_cost_cents) AS cost_cents, count(*) AS calls
+      FROM api_usage WHERE thread_id IS NOT NULL GROUP BY 1, 2)
+    SELECT (SELECT count(*) FROM raw FULL JOIN api_usage_thread_daily r USING (day, thread_id)
+             WHERE raw.cost_cents IS DISTINCT FROM r.cost_cents OR raw.calls IS DISTINCT FROM r.calls)::int AS n,
+           (SELECT count(*) FROM api_usage_thread_daily)::int AS rolled`.execute(db);
+  expect(rows[0]!.n, label).toBe(0);
+  expect(rows[0]!.rolled, label).toBeGreaterThan(0);
+}
+
+async function independentTop(limit: number) {
+  const { rows: total } = await sql<{
+    c: number;
+  }>`SELECT sum(estimated_cost_cents) AS c FROM api_usage WHERE created_at >= ${FROM} AND created_at < ${TO}`.execute(db);
+  const { rows: customers } = await sql<{ id: string; c: number }>`
+    SELECT t.customer_id::text AS id, sum(u.estimated_cost_cents) AS c FROM api_usage u JOIN shared_threads t ON t.id = u.thread_id
+    WHERE u.created_at >= ${FROM} AND u.created_at < ${TO} AND t.customer_id IS NOT NULL
+    GROUP BY t.customer_id ORDER BY 2 DESC, t.customer_id LIMIT ${limit}`.execute(db);
+  const { rows: threads } = await sql<{ id: string; c: number }>`
+    SELECT thread_id::text AS id, sum(estimated_cost_cents) AS c FROM api_usage
+    WHERE created_at >= ${FROM} AND created_at < ${TO} AND thread_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`.execute(db);
+  return { total: total[0]!.c, customers: customers.map((c) => [c.id, c.c]), threads: threads.map((t) => [t.id, t.c]) };
+}
+
+async function expectTopExact(label = '') {
+  const r = await topSpenders(db, { days: 30, timeZone: TZ, now: NOW, limit: 5 });
+  const want = await independentTop(5);
+  expect(r.totalCents, label).toBe(want.total);
+  expect(
+    r.customers.map((c) => [c.id, c.costCents]),
+    label,
+  ).toEqual(want.customers);
+  expect(
+    r.threads.map((t) => [t.id, t.costCents]),
+    label,
+  ).toEqual(want.threads);
+  expect(r.customers[0]!.share).toBeCloseTo((want.customers[0]![1] as number) / want.total, 12);
+  return r;
+}
+
+async function explain(query: RawBuilder<unknown>) {
+  const { rows } = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (FORMAT JSON) ${query}`.execute(db);
+  return planNodes(parsePlanDocument(rows[0]!['QUERY PLAN']).Plan);
+}
+
 describe('cost per conversation and per customer', () => {
-  it('threadCosts equals an independent SQL sum, and reads only those threads through api_usage_thread_cost_idx', async () => {
-    const ids = ['t1', 't2', 't3'].map((t) => t).map((_, i) => i + 1);
-    const { rows: idRows } = await sql<{ id: string }>`SELECT md5('t' || i)::uuid::text AS id FROM unnest(${ids}::int[]) i`.execute(db);
+  it('the backfill (migration 0100_api_usage_thread_daily_backfill) made the rollup exact and marked it ready', async () => {
+    await expectRollupExact();
+    const { rows } = await sql<{ zone: string; at: Date | null }>`
+      SELECT time_zone AS zone, backfilled_at AS at FROM api_usage_thread_rollup_settings`.execute(db);
+    expect(rows).toEqual([{ zone: TZ, at: expect.any(Date) }]);
+  });
+
+  it('threadCosts equals an independent SQL sum, and reads only those threads through api_usage_thread_daily_thread_idx', async () => {
+    const { rows: idRows } = await sql<{ id: string }>`SELECT md5('t' || i)::uuid::text AS id FROM generate_series(1, 3) i`.execute(db);
     const threadIds = [...idRows.map((r) => r.id), '00000000-0000-0000-0000-000000000000'];
     const got = await threadCosts(db, { threadIds, days: 30, timeZone: TZ, now: NOW });
     for (const id of threadIds) {
@@ -43,11 +104,11 @@ describe('cost per conversation and per customer', () => {
         WHERE thread_id = ${id}::uuid AND created_at >= ${FROM} AND created_at < ${TO}`.execute(db);
       expect(got[id]).toBe(rows[0]!.c ?? 0);
     }
-    const { rows: plan } = await sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT thread_id, sum(estimated_cost_cents) FROM api_usage
-      WHERE thread_id = ANY(${threadIds}::uuid[]) AND thread_id IS NOT NULL AND created_at >= ${FROM} AND created_at < ${TO} GROUP BY thread_id`.execute(
-      db,
-    );
-    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index Only Scan using api_usage_thread_cost_idx/);
+    expect(got[threadIds[0]!]).toBeGreaterThan(0);
+    const plan = await explain(sql`SELECT thread_id, sum(cost_cents) FROM api_usage_thread_daily
+      WHERE thread_id = ANY(${threadIds}::uuid[]) AND day >= ${BOUNDS.from}::date AND day <= ${BOUNDS.to}::date GROUP BY thread_id`);
+    expect(plan.map((n) => n['Index Name'])).toContain('api_usage_thread_daily_thread_idx');
+    expect(plan.some((n) => n['Relation Name'] === 'api_usage')).toBe(false);
   });
 
   it("customerCost is the sum over the customer's threads; a wrong id is null", async () => {
@@ -61,21 +122,82 @@ describe('cost per conversation and per customer', () => {
     expect(await customerCost(db, { customerId: 999_999, days: 30, timeZone: TZ, now: NOW })).toBeNull();
   });
 
-  it('topSpenders: the top threads and customers with their share equal independent SQL sums', async () => {
-    const r = await topSpenders(db, { days: 30, timeZone: TZ, now: NOW, limit: 5 });
-    const { rows: total } = await sql<{
-      c: number;
-    }>`SELECT sum(estimated_cost_cents) AS c FROM api_usage WHERE created_at >= ${FROM} AND created_at < ${TO}`.execute(db);
-    expect(r.totalCents).toBe(total[0]!.c);
-    const { rows: customers } = await sql<{ id: string; c: number }>`
-      SELECT t.customer_id::text AS id, sum(u.estimated_cost_cents) AS c FROM api_usage u JOIN shared_threads t ON t.id = u.thread_id
-      WHERE u.created_at >= ${FROM} AND u.created_at < ${TO} AND t.customer_id IS NOT NULL
-      GROUP BY t.customer_id ORDER BY 2 DESC, t.customer_id LIMIT 5`.execute(db);
-    expect(r.customers.map((c) => [c.id, c.costCents])).toEqual(customers.map((c) => [c.id, c.c]));
-    expect(r.customers[0]!.share).toBeCloseTo(customers[0]!.c / total[0]!.c, 12);
-    const { rows: threads } = await sql<{ id: string; c: number }>`
-      SELECT thread_id::text AS id, sum(estimated_cost_cents) AS c FROM api_usage
-      WHERE created_at >= ${FROM} AND created_at < ${TO} AND thread_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5`.execute(db);
-    expect(r.threads.map((t) => [t.id, t.costCents])).toEqual(threads.map((t) => [t.id, t.c]));
+  it('topSpenders: the top threads and customers with their share equal independent SQL sums, from the rollup', async () => {
+    const r = await expectTopExact();
+    expect(r.source).toBe('rollup');
+  });
+
+  it("topSpenders' plan: a range of the rollup's primary key, and api_usage not read at all", async () => {
+    const plan = await explain(topSpendersQuery('rollup', BOUNDS, TZ, 10));
+    expect(plan.map((n) => n['Index Name'])).toContain('api_usage_thread_daily_pkey');
+    expect(plan.filter((n) => n['Relation Name'] === 'api_usage')).toEqual([]);
+    expect(plan.filter((n) => /Seq Scan/.test(n['Node Type']) && n['Relation Name'] === 'api_usage_thread_daily')).toEqual([]);
+  });
+
+  it('stays exact after inserts, updates (cost, day, thread moved, thread cleared) and deletes of api_usage rows', async () => {
+    const t = (i: number) => sql`md5('t' || ${i})::uuid`;
+    // Single rows and a multi-row statement touching many (day, thread) keys at once.
+    await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, thread_id, created_at)
+              VALUES ('openai', '/x', 1234.5678, ${t(11)}, ${NOW}::timestamptz - interval '3 days')`.execute(db);
+    await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, thread_id, created_at)
+              SELECT 'anthropic', '/y', 0.0101 * i, md5('t' || (1 + i % 50))::uuid, ${NOW}::timestamptz - i * interval '7 hours'
+              FROM generate_series(1, 300) i`.execute(db);
+    await expectRollupExact('after inserts');
+    await expectTopExact('after inserts');
+    await sql`UPDATE api_usage SET estimated_cost_cents = estimated_cost_cents * 3 WHERE id % 97 = 0`.execute(db);
+    await sql`UPDATE api_usage SET created_at = created_at - interval '20 days' WHERE id % 89 = 0`.execute(db);
+    await sql`UPDATE api_usage SET thread_id = ${t(12)} WHERE id % 83 = 0 AND thread_id IS NOT NULL`.execute(db);
+    await sql`UPDATE api_usage SET thread_id = ${t(13)} WHERE id % 79 = 0 AND thread_id IS NULL`.execute(db);
+    await sql`UPDATE api_usage SET thread_id = NULL WHERE id % 73 = 0`.execute(db);
+    await sql`UPDATE api_usage SET endpoint = '/z' WHERE id % 71 = 0`.execute(db);
+    await expectRollupExact('after updates');
+    await expectTopExact('after updates');
+    await sql`DELETE FROM api_usage WHERE id % 67 = 0`.execute(db);
+    // Deleting a conversation sets its rows' thread_id to NULL (ON DELETE SET NULL): its rollup rows go.
+    await sql`DELETE FROM shared_threads WHERE id = ${t(14)}`.execute(db);
+    await expectRollupExact('after deletes');
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM api_usage_thread_daily WHERE thread_id = ${t(14)}`.execute(db);
+    expect(rows[0]!.n).toBe(0);
+    const zero = await sql<{ n: number }>`SELECT count(*)::int AS n FROM api_usage_thread_daily WHERE calls <= 0`.execute(db);
+    expect(zero.rows[0]!.n).toBe(0);
+    await expectTopExact('after deletes');
+    // Linking a conversation to another customer moves its whole cost with it (read through shared_threads).
+    await sql`UPDATE shared_threads SET customer_id = 3 WHERE customer_id = 4`.execute(db);
+    await expectTopExact('after relinking');
+  });
+
+  it('while the rollup is not ready, or cut in another zone, every function reads api_usage and gives the same answer', async () => {
+    const threadId = (await sql<{ id: string }>`SELECT md5('t1')::uuid::text AS id`.execute(db)).rows[0]!.id;
+    const before = {
+      top: await topSpenders(db, { days: 30, timeZone: TZ, now: NOW, limit: 5 }),
+      customer: await customerCost(db, { customerId: 7, days: 30, timeZone: TZ, now: NOW }),
+      thread: await threadCost(db, { threadId, days: 30, timeZone: TZ, now: NOW }),
+    };
+    await sql`UPDATE api_usage_thread_rollup_settings SET backfilled_at = NULL`.execute(db);
+    // Zeroed rollup rows would show if they were read.
+    await sql`ALTER TABLE api_usage DISABLE TRIGGER api_usage_thread_daily_update`.execute(db);
+    try {
+      await sql`UPDATE api_usage_thread_daily SET cost_cents = 0`.execute(db);
+      const top = await topSpenders(db, { days: 30, timeZone: TZ, now: NOW, limit: 5 });
+      expect(top.source).toBe('raw');
+      expect({ ...top, source: 'rollup' }).toEqual(before.top);
+      expect(await customerCost(db, { customerId: 7, days: 30, timeZone: TZ, now: NOW })).toEqual(before.customer);
+      expect(await threadCost(db, { threadId, days: 30, timeZone: TZ, now: NOW })).toEqual(before.thread);
+      const other = await topSpenders(db, { days: 30, timeZone: 'Europe/Paris', now: NOW, limit: 5 });
+      expect(other.source).toBe('raw');
+      // The rebuild procedure repairs the drift and marks it ready again.
+      await sql`CALL api_usage_thread_daily_rebuild()`.execute(db);
+      await expectRollupExact('after rebuild');
+      expect((await topSpenders(db, { days: 30, timeZone: TZ, now: NOW, limit: 5 })).source).toBe('rollup');
+    } finally {
+      await sql`ALTER TABLE api_usage ENABLE TRIGGER api_usage_thread_daily_update`.execute(db);
+      await sql`UPDATE api_usage_thread_rollup_settings SET backfilled_at = coalesce(backfilled_at, now())`.execute(db);
+    }
+  });
+
+  it('TRUNCATE api_usage empties the rollup too', async () => {
+    await sql`TRUNCATE api_usage`.execute(db);
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM api_usage_thread_daily`.execute(db);
+    expect(rows[0]!.n).toBe(0);
   });
 });

@@ -579,7 +579,7 @@ describe('rebuild and migration files', () => {
     await runSql(db, backfill.down!);
     await runSql(db, rollup.down!);
     const left = await sql<{ n: number }>`
-      SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'api_usage'::regclass AND NOT tgisinternal)
+      SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'api_usage'::regclass AND NOT tgisinternal AND tgname LIKE 'api\\_usage\\_daily\\_%')
            + (SELECT count(*) FROM pg_class WHERE relname IN ('api_usage_daily', 'api_usage_rollup_settings'))
            + (SELECT count(*) FROM pg_proc WHERE proname LIKE 'api_usage_daily%' OR proname = 'business_time_zone') AS n`.execute(db);
     expect(left.rows[0]!.n).toBe(0);
