@@ -75,7 +75,7 @@ function row(table: WriteTable, fx: WriteFixtures, i: number): NewSharedThreadMe
     unit_type: 'call',
     estimated_cost_cents: ((i % 97) + 3) / 10,
     // Seven rows in ten on a conversation, as the seed's AI and messaging calls are: the
-    // (day, thread) rollup's trigger (0100_api_usage_thread_daily) has its real work to do.
+    // (day, thread) rollup's trigger (0023_api_usage_thread_daily) has its real work to do.
     thread_id: i % 10 < 7 ? fx.threadIds[(i * 7) % fx.threadIds.length]! : null,
   };
 }

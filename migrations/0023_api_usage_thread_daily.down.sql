@@ -1,4 +1,4 @@
--- Rollback of 0100_api_usage_thread_daily: its triggers, functions and tables. api_usage is untouched;
+-- Rollback of 0023_api_usage_thread_daily: its triggers, functions and tables. api_usage is untouched;
 -- the app then sums the raw rows for cost per conversation and per customer.
 DROP TRIGGER IF EXISTS api_usage_thread_daily_insert ON api_usage;
 DROP TRIGGER IF EXISTS api_usage_thread_daily_update ON api_usage;

@@ -1,4 +1,4 @@
--- 0100_api_usage_thread_daily: API cost per business day and conversation, kept exact by triggers.
+-- 0023_api_usage_thread_daily: API cost per business day and conversation, kept exact by triggers.
 --
 -- The top customers and conversations by cost (issue 21) summed every thread-tagged row of
 -- api_usage in the window through api_usage_thread_cost_idx, which is led by thread_id: a scan of
@@ -19,7 +19,7 @@
 -- its BUSINESS_TIME_ZONE (slow, never wrong). After a zone change:
 --   CALL api_usage_thread_daily_rebuild('Europe/Paris');
 --
--- Backfill: 0100_api_usage_thread_daily_backfill, in its own transaction after these triggers are
+-- Backfill: 0023_api_usage_thread_daily_backfill, in its own transaction after these triggers are
 -- committed (the reason is 0005_api_usage_daily_rollup_backfill's).
 
 CREATE TABLE api_usage_thread_rollup_settings (

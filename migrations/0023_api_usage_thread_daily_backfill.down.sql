@@ -1,2 +1,2 @@
--- Rollback of 0100_api_usage_thread_daily_backfill: nothing to undo. The rollup stays exact while
--- 0100_api_usage_thread_daily's triggers run, and rolling that one back drops it.
+-- Rollback of 0023_api_usage_thread_daily_backfill: nothing to undo. The rollup stays exact while
+-- 0023_api_usage_thread_daily's triggers run, and rolling that one back drops it.

@@ -1,5 +1,5 @@
--- 0100_api_usage_thread_daily_backfill: fills api_usage_thread_daily from the rows that existed
--- before 0100_api_usage_thread_daily's triggers, and marks it ready. A separate migration for the
+-- 0023_api_usage_thread_daily_backfill: fills api_usage_thread_daily from the rows that existed
+-- before 0023_api_usage_thread_daily's triggers, and marks it ready. A separate migration for the
 -- reason 0005_api_usage_daily_rollup_backfill gives: it must start after the triggers are
 -- committed, and then holds no lock that blocks writers (ACCESS SHARE on api_usage, and the rollup
 -- rows it corrects). Oldest days first, 31 per batch, in one transaction so "ready" flips with the

@@ -88,7 +88,7 @@ async function explain(query: RawBuilder<unknown>) {
 }
 
 describe('cost per conversation and per customer', () => {
-  it('the backfill (migration 0100_api_usage_thread_daily_backfill) made the rollup exact and marked it ready', async () => {
+  it('the backfill (migration 0023_api_usage_thread_daily_backfill) made the rollup exact and marked it ready', async () => {
     await expectRollupExact();
     const { rows } = await sql<{ zone: string; at: Date | null }>`
       SELECT time_zone AS zone, backfilled_at AS at FROM api_usage_thread_rollup_settings`.execute(db);
