@@ -261,7 +261,9 @@ describe('the funnel rollup (0100_attribution_rollup_tables)', () => {
     );
     await check();
     await sql`UPDATE attribution_data SET visitor_id = 'aaaaaaaa-0000-4000-8000-000000000001'
-               WHERE visitor_id = 'aaaaaaaa-0000-4000-8000-000000000002' AND conversion_event = 'visit' AND source = 'early-test'`.execute(s.db);
+               WHERE visitor_id = 'aaaaaaaa-0000-4000-8000-000000000002' AND conversion_event = 'visit' AND source = 'early-test'`.execute(
+      s.db,
+    );
     await check();
     await sql`DELETE FROM customers WHERE id = ${b!.id}`.execute(s.db);
     await check();
