@@ -125,6 +125,23 @@ test('range switches: analytics 30 -> 90 -> 7 days, attribution 30 days -> 1 yea
   }
 });
 
+test('phone width (390 px): the charts arrive without moving the page', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext({ storageState: STORAGE.admin, viewport: { width: 390, height: 844 }, isMobile: true });
+  for (const c of COLD.filter((x) => ['analytics', 'attribution', 'database'].includes(x.page))) {
+    const page = await context.newPage();
+    await page.goto(c.url());
+    const ms = await waitForMark(page, `data-visible:${c.page}`);
+    if (c.after) await waitForMark(page, c.after);
+    await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => {});
+    const paint = await paintMetrics(page, ms);
+    await page.screenshot({ path: test.info().outputPath(`${c.page}-phone.png`), fullPage: true });
+    expect(paint.cls, `${c.page} at 390 px: layout shift`).toBeLessThan(CLS_BUDGET);
+    await page.close();
+  }
+  await context.close();
+});
+
 test('medians within budget (figures in e2e/out/render-times.json)', () => {
   // Every page and kind the tests above measure: run alone (or after a measuring test stopped
   // early) this fails instead of checking an empty list.
