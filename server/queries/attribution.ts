@@ -52,6 +52,8 @@ interface Raw {
  * ('visit', occurred_at) (source/medium/campaign come from the heap), and the later steps as an
  * Index Only Scan on (conversion_event = ANY(...), occurred_at >= from) from the INCLUDE columns;
  * threads and customers by primary key, appointments on appointments_customer_id_idx.
+ * Whole business days (what the page asks for) come from the rollup instead, in a few ms whatever
+ * the range (conversionFunnelRollupSql); other ranges from the raw events as above.
  */
 export async function conversionFunnel(db: Db, params: { from: Date; to: Date }): Promise<ConversionFunnel> {
   const { from, to } = params;
