@@ -98,6 +98,11 @@ BEGIN
      FROM (SELECT DISTINCT abs(hashtext(v::text)) % 256 AS b FROM unnest(affected) v) x
     ORDER BY b;
   SELECT time_zone INTO zone FROM attribution_funnel_settings;
+  -- A bulk statement (a seed chunk, the backfill) plans for its real array size instead: a generic
+  -- plan walks tens of thousands of visitors by nested loops. Restored when the function returns.
+  IF cardinality(affected) > 1000 THEN
+    PERFORM set_config('plan_cache_mode', 'force_custom_plan', true);
+  END IF;
 
   SELECT array_agg(ROW(j.id, j.visitor_id, j.visited_at, (j.visited_at AT TIME ZONE zone)::date,
                        j.prev_visit_at, (j.prev_visit_at AT TIME ZONE zone)::date, j.source, j.medium, j.campaign,
