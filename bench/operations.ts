@@ -12,6 +12,7 @@ import { otpRateLimitCounts } from '@/server/queries/identity';
 import { scheduleDayCounts, scheduleFacets, schedulePage, scheduleWindow } from '@/server/queries/schedule';
 import { APPOINTMENT_STATUSES } from '@/lib/contract/appointments';
 import { GUIDE } from './claims';
+import { attributionOperations } from './operations-attribution';
 import { conversationOperations } from './operations-conversations';
 import type { GuideClaim } from './types';
 import { type BenchOperation, interleave, spread } from './measure';
@@ -88,7 +89,15 @@ const otpRateLimit: BenchOp<{ destination: string; now: Date }> = {
 };
 
 export function benchOperations(): BenchOp[] {
-  return [history, bookings, ...analyticsOperations(), otpRateLimit, ...conversationOperations(), ...scheduleOperations()];
+  return [
+    history,
+    bookings,
+    ...analyticsOperations(),
+    otpRateLimit,
+    ...conversationOperations(),
+    ...scheduleOperations(),
+    ...attributionOperations(),
+  ];
 }
 
 /**

@@ -65,6 +65,9 @@ describe('npm run bench (smoke, tiny data, no HTTP)', () => {
       'scheduleDay',
       'scheduleWeekStatus',
       'scheduleWeekSummary',
+      'attribution30',
+      'attributionYear',
+      'attributionYearRaw',
     ]);
     const guideIndexes = new Set(indexesOf0002().map((i) => i.name));
     for (const o of results.operations) {
@@ -87,6 +90,16 @@ describe('npm run bench (smoke, tiny data, no HTTP)', () => {
       const scans = side.plans.flatMap((p) => p.scans);
       expect(scans.some((s) => s.includes('api_usage_daily'))).toBe(true);
       expect(scans.filter((s) => / api_usage$/.test(s) || s.includes('api_usage_analytics_idx'))).toEqual([]);
+    }
+
+    // The attribution funnel of whole days reads the rollup (0100), never the raw events.
+    for (const key of ['attribution30', 'attributionYear']) {
+      const funnel = results.operations.find((o) => o.key === key)!;
+      for (const side of [funnel.without, funnel.with]) {
+        const scans = side.plans.flatMap((p) => p.scans);
+        expect(scans.some((s) => s.includes('attribution_funnel_daily'))).toBe(true);
+        expect(scans.filter((s) => s.includes('attribution_data'))).toEqual([]);
+      }
     }
 
     const table = renderImpactTable(results.operations).split('\n').slice(2);

@@ -48,9 +48,63 @@ export async function warmNavigation(page: Page, linkName: string, mark: string)
   return visibleAt - clickedAt;
 }
 
+export interface PaintMetrics {
+  /** Largest Contentful Paint: when the page's largest text or image was painted (ms from navigation start). */
+  lcpMs: number | null;
+  /** Cumulative Layout Shift so far (shifts without recent input). */
+  cls: number;
+  /** Scripts fetched before `beforeMs` (the data-visible mark): bytes as sent (gzip) and files. */
+  firstLoadJsBytes: number;
+  firstLoadJsFiles: number;
+  /** Every script fetched so far (charts loaded after the numbers included), bytes as sent. */
+  totalJsBytes: number;
+}
+
+/**
+ * What the person saw: LCP and layout shifts from PerformanceObserver (buffered: the entries of
+ * the whole load), and the scripts from resource timing (encodedBodySize is the body as it came
+ * over the wire: gzip, since `next start` compresses; the cache is empty in a fresh context).
+ */
+export async function paintMetrics(page: Page, beforeMs: number): Promise<PaintMetrics> {
+  return page.evaluate(
+    (beforeMs) =>
+      new Promise<PaintMetrics>((resolve) => {
+        let lcpMs: number | null = null;
+        let cls = 0;
+        const lcp = new PerformanceObserver((l) => {
+          for (const e of l.getEntries()) lcpMs = e.startTime;
+        });
+        const shifts = new PerformanceObserver((l) => {
+          for (const e of l.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>)
+            if (!e.hadRecentInput) cls += e.value;
+        });
+        lcp.observe({ type: 'largest-contentful-paint', buffered: true });
+        shifts.observe({ type: 'layout-shift', buffered: true });
+        // Buffered entries arrive in a task after observe().
+        setTimeout(() => {
+          lcp.disconnect();
+          shifts.disconnect();
+          const scripts = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter(
+            (e) => e.initiatorType === 'script' || /\.js(\?|$)/.test(new URL(e.name).pathname),
+          );
+          const first = scripts.filter((e) => e.startTime <= beforeMs);
+          const bytes = (list: PerformanceResourceTiming[]) => list.reduce((n, e) => n + e.encodedBodySize, 0);
+          resolve({
+            lcpMs: lcpMs === null ? null : Math.round(lcpMs),
+            cls: Math.round(cls * 1000) / 1000,
+            firstLoadJsBytes: bytes(first),
+            firstLoadJsFiles: first.length,
+            totalJsBytes: bytes(scripts),
+          });
+        }, 100);
+      }),
+    beforeMs,
+  );
+}
+
 export interface RenderRecord {
   page: string;
-  kind: 'cold' | 'warm';
+  kind: 'cold' | 'warm' | 'lcp' | 'range';
   samplesMs: number[];
   medianMs: number;
   budgetMs: number;

@@ -2,7 +2,7 @@
 
 import type { QueryClient } from '@tanstack/react-query';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
 import superjson from 'superjson';
@@ -34,8 +34,15 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
         splitLink({
           condition: (op) => op.type === 'subscription',
           true: httpSubscriptionLink({ url: '/api/trpc', transformer: superjson }),
-          // maxItems: the server refuses bigger batches (server/http/trpc-guard.ts).
-          false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: TRPC_MAX_BATCH }),
+          // A batch answers when its slowest call does: a query marked `context: { skipBatch: true }`
+          // (a slow secondary section, such as the analytics page's top spenders) goes alone, so a
+          // range switch's numbers never wait for it. maxItems: the server refuses bigger batches
+          // (server/http/trpc-guard.ts).
+          false: splitLink({
+            condition: (op) => op.context.skipBatch === true,
+            true: httpLink({ url: '/api/trpc', transformer: superjson }),
+            false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: TRPC_MAX_BATCH }),
+          }),
         }),
       ],
     }),

@@ -10,7 +10,16 @@ import { deriveOtpKey } from '../identity/codes';
 import { parseDestination } from '../identity/destination';
 import { requestCode, verifyCode } from '../identity/otp';
 import { ConsoleOtpSender } from '../identity/sender';
-import { conversionFunnel, conversionFunnelSql, type FunnelCounts } from './attribution';
+import { addDays, businessDay, startOfBusinessDay } from '@/lib/business-day';
+import { DEFAULT_TIME_ZONE } from '@/db/seed';
+import {
+  conversionFunnel,
+  conversionFunnelRollupSql,
+  conversionFunnelSql,
+  type ConversionFunnel,
+  type FunnelCounts,
+  rollupDays,
+} from './attribution';
 
 const ANCHOR = new Date('2026-11-01T12:00:00Z');
 const DAY = 86_400_000;
@@ -170,5 +179,113 @@ describe('conversionFunnel on seeded data', () => {
     const row = after.rows.find((r) => r.source === 'test-source')!;
     expect(row).toMatchObject({ visitors: 1, firstMessage: 1, identityLinked: 1, bookingMade: 0 });
     expect(after.totals.identityLinked).toBe(before.totals.identityLinked + 1);
+  });
+});
+
+/** [from, to) as whole business days ending with the anchor's day, in the rollup's zone. */
+function wholeDays(days: number) {
+  const last = businessDay(DEFAULT_TIME_ZONE, ANCHOR);
+  const fromDay = addDays(last, -(days - 1));
+  return { fromDay, from: startOfBusinessDay(fromDay, DEFAULT_TIME_ZONE), to: startOfBusinessDay(last, DEFAULT_TIME_ZONE, 1) };
+}
+
+function expectEqualsDirect(funnel: ConversionFunnel, direct: Map<string, FunnelCounts>) {
+  const got = new Map(funnel.rows.map((r) => [`${r.source}|${r.medium}|${r.campaign}`, r]));
+  expect([...got.keys()].sort()).toEqual([...direct.keys()].sort());
+  for (const [k, want] of direct)
+    expect({ k, ...got.get(k)!, rates: undefined, source: undefined, medium: undefined, campaign: undefined }).toEqual({ k, ...want });
+  const sum = (f: keyof FunnelCounts) => [...direct.values()].reduce((n, r) => n + r[f], 0);
+  for (const f of ['visitors', 'firstMessage', 'identityLinked', 'bookingMade', 'jobCompleted', 'revenueCents'] as const)
+    expect(funnel.totals[f], f).toBe(sum(f));
+}
+
+describe('the funnel rollup (0024_attribution_rollup_tables)', () => {
+  it.each([7, 30, 365])('whole business days (%i) come from the rollup and equal a direct SQL count over the raw events', async (days) => {
+    const { from, to, fromDay } = wholeDays(days);
+    expect(await rollupDays(s.db, { from, to })).toEqual({ fromDay, toDay: addDays(fromDay, days) });
+    const funnel = await conversionFunnel(s.db, { from, to });
+    expect(funnel.totals.visitors).toBeGreaterThan(days === 7 ? 10 : 100);
+    expectEqualsDirect(funnel, await directCounts(from, to));
+  });
+
+  it('a range not on the rollup zone’s midnights is read from the raw events', async () => {
+    expect(await rollupDays(s.db, { from: new Date(ANCHOR.getTime() - 30 * DAY), to: ANCHOR })).toBeNull();
+    // Midnight UTC is not midnight in Chicago.
+    expect(await rollupDays(s.db, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-31T00:00:00Z') })).toBeNull();
+  });
+
+  it('stays exact through writes: new visitors, repeat visits, completed jobs, deleted customers and events', async () => {
+    const year = wholeDays(365);
+    const month = wholeDays(30);
+    const check = async () => {
+      for (const r of [year, month]) expectEqualsDirect(await conversionFunnel(s.db, r), await directCounts(r.from, r.to));
+    };
+    const { rows: cust } = await sql<{ id: number; thread: string }>`
+      SELECT c.id::int AS id, t.id AS thread FROM customers c JOIN shared_threads t ON t.customer_id = c.id
+       WHERE EXISTS (SELECT 1 FROM appointments a WHERE a.customer_id = c.id) ORDER BY c.id LIMIT 2`.execute(s.db);
+    const [a, b] = cust;
+    const day = (n: number) => `('${month.from.toISOString()}'::timestamptz + interval '${n} days')`;
+    // A visitor through every step, who visits again later in the month (counted once, from the
+    // first visit), and one who visited before the month too (counted in the year, and in the
+    // month from the visit inside it).
+    await sql
+      .raw(
+        `INSERT INTO attribution_data (visitor_id, thread_id, customer_id, source, medium, campaign, conversion_event, occurred_at) VALUES
+      ('aaaaaaaa-0000-4000-8000-000000000001', NULL, NULL, 'rollup-test', NULL, NULL, 'visit', ${day(2)}),
+      ('aaaaaaaa-0000-4000-8000-000000000001', '${a!.thread}', NULL, 'rollup-test', NULL, NULL, 'first_message', ${day(2)} + interval '1 minute'),
+      ('aaaaaaaa-0000-4000-8000-000000000001', '${a!.thread}', ${a!.id}, 'rollup-test', NULL, NULL, 'identity_linked', ${day(2)} + interval '2 minutes'),
+      ('aaaaaaaa-0000-4000-8000-000000000001', '${a!.thread}', ${a!.id}, 'rollup-test', NULL, NULL, 'booking_made', ${day(2)} + interval '3 minutes'),
+      ('aaaaaaaa-0000-4000-8000-000000000001', '${a!.thread}', ${a!.id}, 'rollup-test', NULL, NULL, 'job_completed', ${day(5)}),
+      ('aaaaaaaa-0000-4000-8000-000000000001', NULL, NULL, 'other-test', 'email', 'x', 'visit', ${day(9)}),
+      ('aaaaaaaa-0000-4000-8000-000000000002', NULL, NULL, 'early-test', NULL, NULL, 'visit', ${day(-40)}),
+      ('aaaaaaaa-0000-4000-8000-000000000002', NULL, NULL, 'late-test', 'cpc', NULL, 'visit', ${day(3)}),
+      ('aaaaaaaa-0000-4000-8000-000000000002', '${b!.thread}', NULL, 'late-test', 'cpc', NULL, 'first_message', ${day(3)} + interval '5 minutes')`,
+      )
+      .execute(s.db);
+    await check();
+    const inMonth = (await conversionFunnel(s.db, month)).rows;
+    expect(inMonth.find((r) => r.source === 'rollup-test')).toMatchObject({ visitors: 1, jobCompleted: 1 });
+    expect(inMonth.find((r) => r.source === 'other-test')).toBeUndefined();
+    expect(inMonth.find((r) => r.source === 'late-test')).toMatchObject({ visitors: 1, firstMessage: 1 });
+    expect((await conversionFunnel(s.db, year)).rows.find((r) => r.source === 'late-test')).toBeUndefined();
+
+    // Revenue: a completed appointment of the customer after the visit, then it is cancelled.
+    await sql`UPDATE appointments SET status = 'completed', amount_cents = 12345, date = ${month.from}::timestamptz + interval '6 days'
+               WHERE id = (SELECT min(id) FROM appointments WHERE customer_id = ${a!.id})`.execute(s.db);
+    await check();
+    await sql`UPDATE appointments SET status = 'cancelled' WHERE customer_id = ${a!.id} AND amount_cents = 12345`.execute(s.db);
+    await check();
+    // A step event removed, an event moved to another visitor, a customer deleted (SET NULL).
+    await sql`DELETE FROM attribution_data WHERE visitor_id = 'aaaaaaaa-0000-4000-8000-000000000001' AND conversion_event = 'booking_made'`.execute(
+      s.db,
+    );
+    await check();
+    await sql`UPDATE attribution_data SET visitor_id = 'aaaaaaaa-0000-4000-8000-000000000001'
+               WHERE visitor_id = 'aaaaaaaa-0000-4000-8000-000000000002' AND conversion_event = 'visit' AND source = 'early-test'`.execute(
+      s.db,
+    );
+    await check();
+    await sql`DELETE FROM customers WHERE id = ${b!.id}`.execute(s.db);
+    await check();
+
+    // What the triggers keep is what a rebuild from scratch gives.
+    const before = await sql`SELECT * FROM attribution_funnel_daily ORDER BY 1, 2, 3, 4, 5`.execute(s.db);
+    await sql`CALL attribution_funnel_rebuild(${DEFAULT_TIME_ZONE})`.execute(s.db);
+    expect((await sql`SELECT * FROM attribution_funnel_daily ORDER BY 1, 2, 3, 4, 5`.execute(s.db)).rows).toEqual(before.rows);
+  });
+
+  it('reads only the daily rollup, a small fraction of the visits, for a year', async () => {
+    const { from, to } = wholeDays(365);
+    const days = (await rollupDays(s.db, { from, to }))!;
+    const { rows } = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) ${conversionFunnelRollupSql(days)}`.execute(s.db);
+    const nodes = planNodes(parsePlanDocument(rows[0]!['QUERY PLAN']).Plan);
+    const relations = nodes.map((n) => n['Relation Name']).filter(Boolean);
+    expect(relations).toEqual(['attribution_funnel_daily']);
+    const scan = nodes.find((n) => n['Relation Name'] === 'attribution_funnel_daily')!;
+    const read = Number(scan['Actual Rows']) + Number(scan['Rows Removed by Filter'] ?? 0);
+    const { visitors } = (await conversionFunnel(s.db, { from, to })).totals;
+    // One row per (day, source, medium, campaign) however many visitors: at 20k rows about two
+    // visitors a row, at 1M rows about fifty (the bench's growth table has the time).
+    expect(read).toBeLessThan(visitors * 0.75);
   });
 });

@@ -1,12 +1,19 @@
 'use client';
 
-import { Funnel, FunnelChart, Tooltip } from 'recharts';
+import dynamic from 'next/dynamic';
 import styles from './attribution.module.css';
 import { percent } from './funnel-table';
 import { type FunnelTotals, STEPS } from './types';
 
 const COLORS = ['var(--c1)', 'var(--c6)', 'var(--c2)', 'var(--c3)', 'var(--c4)'];
 const ROW = 48;
+
+// recharts loads after the numbers (the labels beside the shapes, the cards, the table), into a
+// box of the chart's own height, so nothing moves when it arrives.
+const FunnelPlot = dynamic(() => import('./funnel-plot').then((m) => m.FunnelPlot), {
+  ssr: false,
+  loading: () => <div style={{ width: '100%', height: ROW * STEPS.length }} aria-hidden="true" />,
+});
 
 /**
  * The cohort's five steps as a funnel. Labels are an HTML list beside the chart, one row per
@@ -20,10 +27,7 @@ export function FunnelChartCard({ totals }: { totals: FunnelTotals }) {
     <div className="card">
       <h2>Funnel</h2>
       <figure className={styles.funnel} role="img" aria-label={`Conversion funnel. ${summary}.`}>
-        <FunnelChart responsive style={{ width: '100%', height: ROW * STEPS.length }} margin={{ top: 0, right: 0, bottom: 0, left: 0 }}>
-          <Tooltip formatter={(v) => Number(v).toLocaleString('en-US')} />
-          <Funnel dataKey="value" nameKey="name" data={data} isAnimationActive={false} lastShapeType="rectangle" stroke="var(--surface)" />
-        </FunnelChart>
+        <FunnelPlot data={data} height={ROW * STEPS.length} />
         <ol className={styles.funnelLabels} aria-hidden="true">
           {STEPS.map((s, i) => (
             <li key={s.key} style={{ height: ROW }}>

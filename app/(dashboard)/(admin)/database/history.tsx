@@ -1,9 +1,8 @@
 'use client';
 
 import { useSuspenseQuery } from '@tanstack/react-query';
-import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import dynamic from 'next/dynamic';
 import { useTRPC } from '@/app/_trpc/client';
-import { formatBytes } from '@/lib/format-bytes';
 import styles from './database.module.css';
 import { formatUtc } from './format';
 import { Problems } from './problems';
@@ -17,6 +16,12 @@ function pivot<T extends { day: string }>(items: Array<{ key: string; days: T[] 
   for (const it of items) for (const p of it.days ?? []) rows.set(p.day, { ...(rows.get(p.day) ?? { day: p.day }), [it.key]: value(p) });
   return [...rows.values()].sort((a, b) => String(a.day).localeCompare(String(b.day)));
 }
+
+// recharts loads after the figures, into a box of the chart's own height (nothing moves).
+const HistoryLines = dynamic(() => import('./history-chart').then((m) => m.HistoryLines), {
+  ssr: false,
+  loading: () => <div style={{ width: '100%', height: 220 }} aria-hidden="true" />,
+});
 
 const NO_HISTORY = 'npm run db:snapshot   # one capture now; npm run worker captures every 5 minutes';
 
@@ -59,22 +64,11 @@ export function QueryHistory() {
       {chart.length > 1 && (
         <>
           <h3 style={{ margin: 0, fontSize: '0.95rem' }}>Mean time per day, the 5 statements that took the most time (ms)</h3>
-          <LineChart data={chart} responsive style={{ width: '100%', height: 220 }} margin={{ top: 8, right: 8, bottom: 0, left: 4 }}>
-            <CartesianGrid stroke="var(--border)" vertical={false} />
-            <XAxis dataKey="day" tick={{ fontSize: 12, fill: 'var(--muted)' }} stroke="var(--border)" />
-            <YAxis width={48} tick={{ fontSize: 12, fill: 'var(--muted)' }} stroke="var(--border)" />
-            <Tooltip />
-            {series.map((s, i) => (
-              <Line
-                key={s.queryId}
-                dataKey={`q${i}`}
-                name={s.query.slice(0, 60)}
-                stroke={COLORS[i]}
-                dot={false}
-                isAnimationActive={false}
-              />
-            ))}
-          </LineChart>
+          <HistoryLines
+            data={chart}
+            lines={series.map((q, i) => ({ key: `q${i}`, name: q.query.slice(0, 60), color: COLORS[i] }))}
+            yWidth={48}
+          />
         </>
       )}
     </section>
@@ -100,20 +94,7 @@ export function TableGrowth() {
           day.
         </p>
       ) : (
-        <LineChart data={chart} responsive style={{ width: '100%', height: 220 }} margin={{ top: 8, right: 8, bottom: 0, left: 4 }}>
-          <CartesianGrid stroke="var(--border)" vertical={false} />
-          <XAxis dataKey="day" tick={{ fontSize: 12, fill: 'var(--muted)' }} stroke="var(--border)" />
-          <YAxis
-            width={64}
-            tickFormatter={(v: number) => formatBytes(v)}
-            tick={{ fontSize: 12, fill: 'var(--muted)' }}
-            stroke="var(--border)"
-          />
-          <Tooltip formatter={(v) => formatBytes(Number(v))} />
-          {growth.map((g, i) => (
-            <Line key={g.table} dataKey={g.table} stroke={COLORS[i]} dot={false} isAnimationActive={false} />
-          ))}
-        </LineChart>
+        <HistoryLines data={chart} lines={growth.map((g, i) => ({ key: g.table, name: g.table, color: COLORS[i] }))} yWidth={64} bytes />
       )}
     </section>
   );

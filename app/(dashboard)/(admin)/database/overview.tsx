@@ -1,6 +1,7 @@
 'use client';
 
 import { useSuspenseQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTRPC } from '@/app/_trpc/client';
 import styles from './database.module.css';
 import { CHECK_STATUS, type OverviewCheck } from './format';
@@ -11,6 +12,10 @@ import { SqlBlock } from './sql-block';
 export function Overview() {
   const trpc = useTRPC();
   const { data, refetch, isFetching } = useSuspenseQuery(trpc.database.overview.queryOptions());
+  // The overview is on screen: the render-budget e2e test measures navigation to this mark.
+  useEffect(() => {
+    performance.mark('data-visible:database');
+  }, []);
   if (!data.ok) {
     return (
       <section className={`card ${styles.section}`} aria-labelledby="overview-h">
