@@ -23,8 +23,8 @@ export function calendarSql(ctx: SeedContext, days: number, total: number, weigh
     ), cum AS (
       SELECT *, sum(w) OVER (ORDER BY d) AS cw FROM days
     ), calendar AS (
-      SELECT d, day, floor(${total} * lag(cw, 1, 0::float8) OVER (ORDER BY d) / max(cw) OVER ())::int8 AS lo,
-             floor(${total} * cw / max(cw) OVER ())::int8 AS hi
+      SELECT d, day, floor(${total} * (lag(cw, 1, 0::float8) OVER (ORDER BY d) / max(cw) OVER ()))::int8 AS lo,
+             floor(${total} * (cw / max(cw) OVER ()))::int8 AS hi
       FROM cum
     )`;
 }
