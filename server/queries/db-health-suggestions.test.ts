@@ -34,6 +34,15 @@ beforeAll(async () => {
   await sql`insert into probe_orders (customer_ref, placed_at, note)
             select g % 5000, now() - make_interval(mins => g), md5(g::text) from generate_series(1, 60000) g`.execute(db);
   await sql`VACUUM (ANALYZE)`.execute(db);
+  // PostgreSQL 15 flushes a backend's table counts when it goes idle, at most once a second: wait
+  // until the 60,000 inserts reach pg_stat_user_tables (the write-cost estimate reads them).
+  for (let waited = 0; ; waited += 250) {
+    const { rows } = await sql<{ n: number }>`select coalesce(sum(n_tup_ins), 0)::int as n
+                                              from pg_stat_user_tables where relname = 'probe_orders'`.execute(db);
+    if (rows[0]!.n >= 60_000) break;
+    if (waited > 15_000) throw new Error(`pg_stat_user_tables shows ${rows[0]!.n} of 60,000 inserts into probe_orders after 15 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   await sql`select pg_stat_statements_reset(0, (select oid from pg_database where datname = current_database()), 0)`.execute(db);
   // The query without its index, as the app would send it: pg_stat_statements records it.
   for (let i = 0; i < 3; i++) await sql.raw(PROBE).execute(db);
