@@ -17,11 +17,14 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
   void qc.prefetchInfiniteQuery(
     trpc.webhooks.list.infiniteQueryOptions(listInput(params), { getNextPageParam: (page) => page.nextCursor }),
   );
-  void qc.prefetchQuery(trpc.webhooks.rejections.queryOptions({ limit: 20 }));
+  // Awaited (one indexed read of a capped table): the bad-signature warning at the top of the page
+  // is then in the first HTML, instead of streaming in and pushing the whole page down.
+  const rejections = qc.prefetchQuery(trpc.webhooks.rejections.queryOptions({ limit: 20 }));
   void qc.prefetchQuery(trpc.webhooks.replayJobs.queryOptions());
   // Awaited, and read with useQuery (not suspense): an id that does not exist fails here, is not
   // dehydrated, and the panel shows "not found" from the client's own fetch, instead of a
   // rejected promise streaming into a suspended render.
+  await rejections;
   if (params.event) await qc.prefetchQuery(trpc.webhooks.byId.queryOptions({ id: params.event }));
   return (
     <HydrateClient>
