@@ -160,13 +160,24 @@ export async function seedDatabase(db: Db, options: SeedOptions = {}): Promise<S
       return seedThreads(a);
     };
     let threadsDone: Promise<unknown> = Promise.resolve();
+    // Attribution is loaded after appointments: the funnel rollup's triggers (migration
+    // attribution_rollup_tables) recompute the revenue of every visit of a customer whose completed
+    // jobs change, so appointments loaded after attribution re-walk the visits chunk by chunk (a
+    // single 1M-row chunk ran for minutes); loaded before, each visit's revenue is computed once.
+    let appointmentsLoaded!: () => void;
+    const appointmentsDone = new Promise<void>((resolve) => (appointmentsLoaded = resolve));
     const laneA = async () => {
       await step('shared_thread_messages', () => seedMessages(a));
       await step('api_usage', () => seedApiUsage(a));
+      await appointmentsDone;
       await step('attribution_data', () => seedAttribution(a));
     };
     const laneB = async (b: SeedContext) => {
-      await step('appointments', () => seedAppointments(b));
+      try {
+        await step('appointments', () => seedAppointments(b));
+      } finally {
+        appointmentsLoaded();
+      }
       await step('webhook_events', () => seedWebhookEvents(b));
       await threadsDone;
       await step('shared_thread_pending_links', () => seedPendingLinks(b));
@@ -183,8 +194,8 @@ export async function seedDatabase(db: Db, options: SeedOptions = {}): Promise<S
       await step('shared_threads', threads);
       if (concurrency === 2) await db.connection().execute((connB) => settled([laneA(), laneB(contextOn(connB))]));
       else {
-        await laneA();
         await laneB(a);
+        await laneA();
       }
     }
     await syncIdentitySequences(conn);
