@@ -1,24 +1,42 @@
 'use client';
 
-import { useEffect, useMemo, useRef } from 'react';
-import { Bar, BarChart, CartesianGrid, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
+import { memo, useDeferredValue, useEffect, useMemo, useRef } from 'react';
+import { Bar, BarChart, type BarShapeProps, CartesianGrid, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
 import styles from './analytics.module.css';
 import { serviceColor } from '@/lib/contract/analytics';
 import { type ChartRow, toChartRows } from './chart-data';
 import { formatDayLong, formatMoney, formatMoneyCompact } from './format';
 import type { CostReport } from './types';
 
-/** The bars of CostChart: loaded on its own (next/dynamic), after the page's numbers. */
+/**
+ * The bars of CostChart: loaded on its own (next/dynamic), after the page's numbers.
+ *
+ * A range switch commits the new numbers first and redraws the bars in a render of their own
+ * (useDeferredValue), dimmed until they match: drawing 90 days x 8 services took longer than the
+ * rest of the page together (profiled: up to a second of recharts work on this machine), and the
+ * numbers no longer wait for it.
+ */
 export function CostPlot({ report, hidden }: { report: CostReport; hidden: ReadonlySet<string> }) {
+  const shownReport = useDeferredValue(report);
+  const shownHidden = useDeferredValue(hidden);
+  const stale = shownReport !== report || shownHidden !== hidden;
+  return <PlotBody report={shownReport} hidden={shownHidden} stale={stale} />;
+}
+
+/**
+ * Memoized: a render of the page that leaves the figures alone (the "Updating…" state of a range
+ * switch, a table toggle) does not redraw the chart.
+ */
+const PlotBody = memo(function PlotBody({ report, hidden, stale }: { report: CostReport; hidden: ReadonlySet<string>; stale: boolean }) {
   const rows = useMemo(() => toChartRows(report.days, report.services, hidden), [report, hidden]);
   // One stable accessor per series: recharts re-registers a Bar whose dataKey changes identity.
   const accessors = useMemo(() => report.services.map((_, i) => (row: ChartRow) => row.values[i] ?? 0), [report.services]);
   const ref = useRef<HTMLDivElement>(null);
-  useChartVisibleMark(ref, report.total.costCents > 0);
+  useChartVisibleMark(ref, report.total.costCents > 0, report, stale);
   const names = report.services.map((s) => s.service);
 
   return (
-    <div ref={ref}>
+    <div ref={ref} className={stale ? styles.plotStale : undefined} aria-busy={stale}>
       <BarChart data={rows} responsive className={styles.plot} margin={{ top: 8, right: 8, bottom: 0, left: 4 }}>
         <CartesianGrid vertical={false} strokeDasharray="3 3" stroke="var(--border)" />
         <XAxis
@@ -47,11 +65,23 @@ export function CostPlot({ report, hidden }: { report: CostReport; hidden: Reado
             fill={serviceColor(s.service)}
             hide={hidden.has(s.service)}
             isAnimationActive={false}
+            shape={BarShape}
           />
         ))}
       </BarChart>
     </div>
   );
+});
+
+/**
+ * A bar as a plain rect. recharts' default shape (Rectangle) measures its path on mount
+ * (getTotalLength: a forced layout) and sets state from it, once per bar, and a new range
+ * remounts every bar: 720 of them at 90 days. The bars are square and never animated, so none of
+ * that is needed.
+ */
+function BarShape({ x, y, width, height, fill }: BarShapeProps) {
+  if (!(width > 0) || !height) return null;
+  return <rect x={x} y={height < 0 ? y + height : y} width={width} height={Math.abs(height)} fill={fill} />;
 }
 
 function DayTooltip({
@@ -92,21 +122,21 @@ function DayTooltip({
 /**
  * performance.mark('chart-visible:analytics') once the chart has drawn (its bars, or its empty
  * plot when nothing was spent): the render-budget e2e test reports navigation to this mark
- * (the numbers' own mark, data-visible:analytics, comes first: cost-summary.tsx).
+ * (the numbers' own mark, data-visible:analytics, comes first: cost-report.tsx), and a range
+ * switch to it once the bars show the new range.
  * recharts lays out after measuring its container, so this waits for the SVG, a frame at a time.
  */
-function useChartVisibleMark(ref: React.RefObject<HTMLDivElement | null>, expectBars: boolean) {
+function useChartVisibleMark(ref: React.RefObject<HTMLDivElement | null>, expectBars: boolean, report: CostReport, stale: boolean) {
   useEffect(() => {
+    if (stale) return;
     let frame = 0;
     let raf = 0;
     const check = () => {
-      const drawn = ref.current?.querySelector(expectBars ? '.recharts-bar-rectangle' : '.recharts-surface');
+      const drawn = ref.current?.querySelector(expectBars ? '.recharts-bar-rectangle rect' : '.recharts-surface');
       if (drawn || frame++ > 120) performance.mark('chart-visible:analytics');
       else raf = requestAnimationFrame(check);
     };
     check();
     return () => cancelAnimationFrame(raf);
-    // Once per mount: range changes are not page loads.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, [ref, expectBars, report, stale]);
 }
