@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, useDeferredValue, useEffect, useMemo, useRef } from 'react';
+import { memo, startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import { Bar, BarChart, type BarShapeProps, CartesianGrid, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
 import styles from './analytics.module.css';
 import { serviceColor } from '@/lib/contract/analytics';
@@ -11,32 +11,41 @@ import type { CostReport } from './types';
 /**
  * The bars of CostChart: loaded on its own (next/dynamic), after the page's numbers.
  *
- * A range switch commits the new numbers first and redraws the bars in a render of their own
- * (useDeferredValue), dimmed until they match: drawing 90 days x 8 services took longer than the
- * rest of the page together (profiled: up to a second of recharts work on this machine), and the
- * numbers no longer wait for it.
+ * A range switch commits the new numbers first and redraws the bars in a render of their own (a
+ * transition started once that commit is on screen), dimmed until they match: drawing 90 days x 8
+ * services took longer than the rest of the page together (profiled: up to a second of recharts
+ * work on this machine), and the numbers no longer wait for it. (useDeferredValue would not split
+ * them: the new range's render is itself non-urgent, and there a deferred value is not deferred.)
  */
 export function CostPlot({ report, hidden }: { report: CostReport; hidden: ReadonlySet<string> }) {
-  const shownReport = useDeferredValue(report);
-  const shownHidden = useDeferredValue(hidden);
-  const stale = shownReport !== report || shownHidden !== hidden;
-  return <PlotBody report={shownReport} hidden={shownHidden} stale={stale} />;
+  const [shown, setShown] = useState({ report, hidden });
+  useEffect(() => {
+    if (shown.report !== report || shown.hidden !== hidden) startTransition(() => setShown({ report, hidden }));
+  }, [report, hidden, shown]);
+  const stale = shown.report !== report || shown.hidden !== hidden;
+  return (
+    <div className={stale ? styles.plotStale : undefined} aria-busy={stale}>
+      <PlotBody report={shown.report} hidden={shown.hidden} />
+    </div>
+  );
 }
 
 /**
- * Memoized: a render of the page that leaves the figures alone (the "Updating…" state of a range
- * switch, a table toggle) does not redraw the chart.
+ * Memoized: a render that leaves the figures alone (the "Updating…" state of a range switch, the
+ * dimming while the bars catch up) does not redraw the chart.
  */
-const PlotBody = memo(function PlotBody({ report, hidden, stale }: { report: CostReport; hidden: ReadonlySet<string>; stale: boolean }) {
+const PlotBody = memo(function PlotBody({ report, hidden }: { report: CostReport; hidden: ReadonlySet<string> }) {
   const rows = useMemo(() => toChartRows(report.days, report.services, hidden), [report, hidden]);
   // One stable accessor per series: recharts re-registers a Bar whose dataKey changes identity.
   const accessors = useMemo(() => report.services.map((_, i) => (row: ChartRow) => row.values[i] ?? 0), [report.services]);
   const ref = useRef<HTMLDivElement>(null);
-  useChartVisibleMark(ref, report.total.costCents > 0, report, stale);
+  // One rect per visible service's non-zero day (BarShape draws nothing for a zero).
+  const bars = useMemo(() => rows.reduce((n, r) => n + r.values.filter((v) => v > 0).length, 0), [rows]);
+  useChartVisibleMark(ref, bars, rows);
   const names = report.services.map((s) => s.service);
 
   return (
-    <div ref={ref} className={stale ? styles.plotStale : undefined} aria-busy={stale}>
+    <div ref={ref}>
       <BarChart data={rows} responsive className={styles.plot} margin={{ top: 8, right: 8, bottom: 0, left: 4 }}>
         <CartesianGrid vertical={false} strokeDasharray="3 3" stroke="var(--border)" />
         <XAxis
@@ -126,17 +135,21 @@ function DayTooltip({
  * switch to it once the bars show the new range.
  * recharts lays out after measuring its container, so this waits for the SVG, a frame at a time.
  */
-function useChartVisibleMark(ref: React.RefObject<HTMLDivElement | null>, expectBars: boolean, report: CostReport, stale: boolean) {
+function useChartVisibleMark(ref: React.RefObject<HTMLDivElement | null>, bars: number, rows: ChartRow[]) {
   useEffect(() => {
-    if (stale) return;
     let frame = 0;
     let raf = 0;
     const check = () => {
-      const drawn = ref.current?.querySelector(expectBars ? '.recharts-bar-rectangle rect' : '.recharts-surface');
+      // recharts draws from its own store, a frame or more after our commit: until then the
+      // previous range's bars are on screen, so count the new range's.
+      const drawn =
+        bars > 0
+          ? ref.current?.querySelectorAll('.recharts-bar-rectangle rect').length === bars
+          : ref.current?.querySelector('.recharts-surface');
       if (drawn || frame++ > 120) performance.mark('chart-visible:analytics');
       else raf = requestAnimationFrame(check);
     };
     check();
     return () => cancelAnimationFrame(raf);
-  }, [ref, expectBars, report, stale]);
+  }, [ref, bars, rows]);
 }
