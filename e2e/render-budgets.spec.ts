@@ -54,7 +54,6 @@ test.beforeAll(async () => {
  * layout shift is reported in render-times.json but not enforced. Every other page: below 0.1.
  */
 const CLS_RECORDED_ONLY = new Set(['webhooks']);
-const PHONE_CLS_RECORDED_ONLY = new Set(['database']);
 
 const COLD: Array<{ page: BudgetPage; url: () => string; after?: string }> = [
   { page: 'conversations', url: () => '/conversations' },
@@ -111,11 +110,18 @@ test('warm client-side navigations', async ({ browser }) => {
   }
 });
 
-/** Click a range preset; ms until the page marks the new range's numbers as visible. */
-async function switchRange(page: Page, group: string, button: string, mark: string): Promise<number> {
+/** Analytics range switches: click to the bars of the new range (after its numbers). */
+const rangeChartMs: number[] = [];
+
+/**
+ * Click a range preset; ms until the page marks the new range's numbers as visible. With `chart`,
+ * also the ms until that mark (the analytics bars redraw after the numbers), recorded apart.
+ */
+async function switchRange(page: Page, group: string, button: string, mark: string, chart?: string): Promise<number> {
   const clickedAt = await page.evaluate(() => performance.now());
   await page.getByRole('group', { name: group }).getByRole('button', { name: button, exact: true }).click();
   const at = await waitForMark(page, mark, clickedAt);
+  if (chart) rangeChartMs.push((await waitForMark(page, chart, clickedAt)) - clickedAt);
   await expect(page.getByRole('group', { name: group }).getByRole('button', { name: button, exact: true })).toHaveAttribute(
     'aria-pressed',
     'true',
@@ -130,8 +136,11 @@ test('range switches: analytics 30 -> 90 -> 7 days, attribution 30 days -> 1 yea
     const page = await context.newPage();
     await page.goto('/analytics');
     await waitForMark(page, 'data-visible:analytics');
-    add('analytics/range', await switchRange(page, 'Range', '90 days', 'data-visible:analytics'));
-    add('analytics/range', await switchRange(page, 'Range', '7 days', 'data-visible:analytics'));
+    // Switch once the page is drawn: a click while the first bars are still being drawn timed that
+    // drawing too, and took its mark for the new range's bars (a 1 M run read 1 ms click-to-bars).
+    await waitForMark(page, 'chart-visible:analytics');
+    add('analytics/range', await switchRange(page, 'Range', '90 days', 'data-visible:analytics', 'chart-visible:analytics'));
+    add('analytics/range', await switchRange(page, 'Range', '7 days', 'data-visible:analytics', 'chart-visible:analytics'));
     await page.goto('/attribution');
     await waitForMark(page, 'data-visible:attribution');
     add('attribution/range', await switchRange(page, 'Quick ranges', '1 year', 'data-visible:attribution'));
@@ -152,9 +161,9 @@ test('phone width (390 px): the charts arrive without moving the page', async ({
     const paint = await paintMetrics(page, ms);
     await page.screenshot({ path: test.info().outputPath(`${c.page}-phone.png`), fullPage: true });
     console.log(`${c.page} at 390 px: layout shift ${paint.cls}`);
-    // The Database page shifted by 0.15 at 390 px in one run of two at 1M rows (cause not found yet: the
-    // read-replica panel and the index suggestions arrive after first paint): recorded, not enforced.
-    if (!PHONE_CLS_RECORDED_ONLY.has(c.page)) expect(paint.cls, `${c.page} at 390 px: layout shift`).toBeLessThan(CLS_BUDGET);
+    // The Database page shifted by 0.152 here while its read-replica panel could appear before the
+    // overview above it (it answered first; the overview then pushed it down): now enforced.
+    expect(paint.cls, `${c.page} at 390 px: layout shift`).toBeLessThan(CLS_BUDGET);
     await page.close();
   }
   await context.close();
@@ -189,7 +198,14 @@ test('medians within budget (figures in e2e/out/render-times.json)', () => {
       },
     ]),
   );
-  const table = writeRenderReport(records, { scale: serverState().scale, coldPhases: phases, coldPaint: paints, javascript: js });
+  const rangeChart = { samplesMs: rangeChartMs.map(Math.round), medianMs: median(rangeChartMs), budgetMs: RANGE_SWITCH_BUDGET_MS };
+  const table = writeRenderReport(records, {
+    scale: serverState().scale,
+    coldPhases: phases,
+    coldPaint: paints,
+    javascript: js,
+    analyticsRangeChart: rangeChart,
+  });
   console.log(
     `\nRender times (ms; cold/lcp from navigation start, warm from the click, range from the preset's click), scale ${serverState().scale}:\n${table}\n`,
   );
@@ -213,6 +229,13 @@ test('medians within budget (figures in e2e/out/render-times.json)', () => {
         .join('\n'),
   );
 
+  console.log(
+    `Analytics range switch, click to the new range's bars: median ${rangeChart.medianMs.toFixed(0)} ms (${rangeChart.samplesMs.join(', ')})`,
+  );
+  expect(rangeChartMs.length, 'analytics range switches: chart samples').toBeGreaterThanOrEqual(2 * SAMPLES);
+  expect(rangeChart.medianMs, `analytics range switch to the new bars: median within ${RANGE_SWITCH_BUDGET_MS} ms`).toBeLessThanOrEqual(
+    RANGE_SWITCH_BUDGET_MS,
+  );
   for (const r of records) {
     expect(r.medianMs, `${r.page} ${r.kind} median ${r.medianMs.toFixed(0)} ms within budget ${r.budgetMs} ms`).toBeLessThanOrEqual(
       r.budgetMs,
