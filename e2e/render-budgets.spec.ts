@@ -49,11 +49,10 @@ test.beforeAll(async () => {
 });
 
 /**
- * Webhooks shifted by 0.615 in two of three cold loads when first measured (100k rows, 0.026 in the
- * third); none of its parts changed with the lazy charts and the cause is not yet found, so its
- * layout shift is reported in render-times.json but not enforced. Every other page: below 0.1.
+ * Every page, webhooks included: a cold load shifts by less than 0.1. (Webhooks shifted by 0.615 in
+ * one of three 1M cold loads, the one painted while its queries streamed: the queue cards' skeleton
+ * was 54 px shorter than the cards, the events list's 8 bars about 1,650 px shorter than its 50 rows.)
  */
-const CLS_RECORDED_ONLY = new Set(['webhooks']);
 
 const COLD: Array<{ page: BudgetPage; url: () => string; after?: string }> = [
   { page: 'conversations', url: () => '/conversations' },
@@ -245,7 +244,6 @@ test('medians within budget (figures in e2e/out/render-times.json)', () => {
     // Zero would mean resource timing saw no script: the measurement, not the page, is broken.
     expect(v.firstLoadJsBytes, `${p}: scripts measured`).toBeGreaterThan(10_000);
     expect(v.firstLoadJsBytes, `${p}: JavaScript before data visible ${kB(v.firstLoadJsBytes)}`).toBeLessThan(FIRST_LOAD_JS_BUDGET_BYTES);
-    if (CLS_RECORDED_ONLY.has(p)) continue;
     expect(v.clsMax, `${p}: layout shift of a cold load`).toBeLessThan(CLS_BUDGET);
   }
 });

@@ -1,7 +1,7 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import { Suspense, useState } from 'react';
 import { useTRPC } from '@/app/_trpc/client';
 import { type BulkFilter, REPLAYABLE_STATUSES, type ReplayableStatus } from '@/lib/contract/webhooks';
 import { formatDateTime, fromZonedInput } from './format';
@@ -49,7 +49,6 @@ export function BulkReplay({ timeZone }: { timeZone: string }) {
     setDraft((d) => ({ ...d, ...patch }));
     setCounted(null);
   };
-  const types = useQuery(trpc.webhooks.eventTypes.queryOptions());
   const dryRun = useQuery({ ...trpc.webhooks.bulkReplayDryRun.queryOptions(counted!), enabled: counted !== null, staleTime: 0 });
   const start = useMutation(
     trpc.webhooks.bulkReplayStart.mutationOptions({
@@ -104,17 +103,11 @@ export function BulkReplay({ timeZone }: { timeZone: string }) {
               </label>
             ))}
           </fieldset>
-          <label className={styles.field}>
-            Event type
-            <select className="input" value={draft.eventType} onChange={(e) => edit({ eventType: e.target.value })}>
-              <option value="">All types</option>
-              {(types.data ?? []).map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </label>
+          {/* Suspense, not useQuery: the types may land between the server's HTML and hydration, and
+              options the server did not render were a hydration mismatch (the page re-rendered). */}
+          <Suspense fallback={<TypeField value={draft.eventType} types={[]} onChange={(eventType) => edit({ eventType })} />}>
+            <TypeFieldLoaded value={draft.eventType} onChange={(eventType) => edit({ eventType })} />
+          </Suspense>
           <label className={styles.field}>
             Error contains
             <input
@@ -230,5 +223,27 @@ export function BulkReplay({ timeZone }: { timeZone: string }) {
         )}
       </details>
     </section>
+  );
+}
+
+function TypeFieldLoaded(props: { value: string; onChange: (type: string) => void }) {
+  const trpc = useTRPC();
+  const { data } = useSuspenseQuery(trpc.webhooks.eventTypes.queryOptions());
+  return <TypeField {...props} types={data} />;
+}
+
+function TypeField({ value, types, onChange }: { value: string; types: string[]; onChange: (type: string) => void }) {
+  return (
+    <label className={styles.field}>
+      Event type
+      <select className={`input ${styles.typeSelect}`} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">All types</option>
+        {types.map((t) => (
+          <option key={t} value={t}>
+            {t}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -4,7 +4,7 @@ import { useSuspenseInfiniteQuery } from '@tanstack/react-query';
 import type { MouseEvent } from 'react';
 import { EmptyState } from '@/app/_components/states';
 import { useTRPC } from '@/app/_trpc/client';
-import { listInput, type WebhookStatus } from '@/lib/contract/webhooks';
+import { listInput, PAGE_SIZE, type WebhookStatus } from '@/lib/contract/webhooks';
 import { formatDateTime, STATUS_BADGE, STATUS_ICON } from './format';
 import styles from './webhooks.module.css';
 import { TableScroll } from '@/app/_components/table-scroll';
@@ -117,6 +117,87 @@ export function EventTable(props: {
             {events.length} event{events.length === 1 ? '' : 's'}, all shown
           </span>
         )}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * A first page of the list while it loads: the table's own markup and classes, PAGE_SIZE rows of
+ * transparent sample text on skeleton bars, and the "load older" line under them. It is as tall as
+ * the full page of rows that replaces it, at every width (the phone's two-line rows included), so
+ * the cards below the list do not jump when the rows stream in (a cold load's layout shift).
+ */
+export function EventTableSkeleton() {
+  const bar = { color: 'transparent', display: 'inline-block', minHeight: 0 } as const;
+  return (
+    <div role="status" aria-live="polite">
+      <span className="sr-only">Loading events…</span>
+      <div aria-hidden="true">
+        <div className="table-wrap">
+          <table className={`table ${styles.table}`}>
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col">Type</th>
+                <th scope="col">Status</th>
+                <th scope="col" className={`num ${styles.optional}`}>
+                  Attempts
+                </th>
+                <th scope="col" className={styles.wide}>
+                  Received
+                </th>
+                <th scope="col" className={styles.optional}>
+                  Last error
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {Array.from({ length: PAGE_SIZE }, (_, i) => (
+                <tr key={i}>
+                  <td>
+                    <span className="skeleton" style={bar}>
+                      #000000
+                    </span>
+                  </td>
+                  <td>
+                    <span className="mono skeleton" style={bar}>
+                      job.completed
+                    </span>
+                    <span className={styles.subline}>
+                      <span className="skeleton" style={bar}>
+                        Dec 31, 23:59:59
+                      </span>
+                    </span>
+                  </td>
+                  <td>
+                    <span className={`${STATUS_BADGE.processed} skeleton`} style={bar}>
+                      {STATUS_ICON.processed} processed
+                    </span>
+                  </td>
+                  <td className={`num ${styles.optional}`}>
+                    <span className="skeleton" style={bar}>
+                      0
+                    </span>
+                  </td>
+                  <td className={styles.wide} style={{ whiteSpace: 'nowrap' }}>
+                    <span className="skeleton" style={bar}>
+                      Dec 31, 23:59:59
+                    </span>
+                  </td>
+                  <td className={`${styles.optional} ${styles.error}`}>
+                    <span className="muted">—</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div className="row" style={{ justifyContent: 'center', marginTop: '0.75rem' }}>
+          <button className="btn" type="button" disabled tabIndex={-1} style={{ visibility: 'hidden' }}>
+            Load older events
+          </button>
+        </div>
       </div>
     </div>
   );

@@ -3,13 +3,13 @@
 import { useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { useQueryStates } from 'nuqs';
 import { type FormEvent, Suspense, useDeferredValue, useEffect } from 'react';
-import { QueryBoundary, Skeleton, SkeletonCard } from '@/app/_components/states';
+import { QueryBoundary, Skeleton } from '@/app/_components/states';
 import { WEBHOOKS_DESCRIPTION } from './header';
 import { useTRPC } from '@/app/_trpc/client';
 import { WEBHOOK_STATUSES, type WebhookStatus, webhooksSearchParams } from '@/lib/contract/webhooks';
 import { BulkReplay } from './bulk-replay';
 import { EventDetail } from './event-detail';
-import { EventTable, type ListFilter } from './event-table';
+import { EventTable, EventTableSkeleton, type ListFilter } from './event-table';
 import { formatDuration } from '@/lib/format-duration';
 import { fromZonedInput, STATUS_ICON, toZonedInput } from './format';
 import { Rejections, SecretWarning } from './rejections';
@@ -139,7 +139,7 @@ export function WebhooksView({ timeZone }: { timeZone: string }) {
             )}
           </form>
           <QueryBoundary>
-            <Suspense fallback={<Skeleton rows={8} height={30} label="Loading events" />}>
+            <Suspense fallback={<EventTableSkeleton />}>
               <EventTable
                 filter={deferred}
                 stale={stale}
@@ -212,7 +212,7 @@ function QueueStats({ active, onPick }: { active: Status | null; onPick: (s: Sta
           Queue age
         </span>
         <span className="stat-value">{age === null ? '—' : formatDuration({ ms: age }, { coarse: true })}</span>
-        <span className="muted" style={{ fontSize: '0.8rem' }}>
+        <span className={`muted ${styles.statNote}`}>
           {due === null
             ? 'Queue empty'
             : due <= 0
@@ -237,7 +237,7 @@ function TypeSelect(props: { value: string | null; types: string[]; disabled?: b
     <label className={styles.field}>
       Event type
       <select
-        className="input"
+        className={`input ${styles.typeSelect}`}
         value={props.value ?? ''}
         disabled={props.disabled}
         onChange={(e) => props.onChange(e.target.value || null)}
@@ -253,13 +253,39 @@ function TypeSelect(props: { value: string | null; types: string[]; disabled?: b
   );
 }
 
-/** The queue status cards while they load; loading.tsx shows the same. */
+/**
+ * The queue status cards while they load (loading.tsx shows the same): the cards' own markup and
+ * labels, with skeleton bars of the values' line heights, so the row is exactly as tall as the
+ * counts that replace it. A generic two-bar card was 54 px shorter at 1280 px (the queue-age card
+ * has three lines), and the events list under it jumped down when the counts streamed in: a cold
+ * load's layout shift of 0.615.
+ */
 export function StatsSkeleton() {
+  const bar = { color: 'transparent', display: 'inline-block', minHeight: 0 } as const;
   return (
-    <div className={styles.stats}>
-      {Array.from({ length: 6 }, (_, i) => (
-        <SkeletonCard key={i} className={styles.stat} rows={2} height={18} label={i === 0 ? 'Loading queue status' : 'Loading'} />
+    <div className={styles.stats} role="status" aria-live="polite">
+      <span className="sr-only">Loading queue status…</span>
+      {STATUSES.map((s) => (
+        <div key={s} className={`card ${styles.stat}`} aria-hidden="true">
+          <span className="stat-label">
+            {STATUS_ICON[s]} {STATUS_LABEL[s]}
+          </span>
+          <span className="stat-value skeleton" style={bar}>
+            0,000
+          </span>
+        </div>
       ))}
+      <div className={`card ${styles.stat}`} aria-hidden="true">
+        <span className="stat-label">Queue age</span>
+        <span className="stat-value skeleton" style={bar}>
+          0 min
+        </span>
+        <span className={`muted ${styles.statNote}`}>
+          <span className="skeleton" style={bar}>
+            Next retry in 0 min
+          </span>
+        </span>
+      </div>
     </div>
   );
 }
