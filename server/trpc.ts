@@ -1,10 +1,10 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { z, ZodError } from 'zod';
 import type { Db } from '@/db/client';
 import { findNul, NUL_MESSAGE } from '@/lib/contract/hardening';
 import type { Role } from '@/db/schema';
 import { type Auth, sessionOf } from './auth';
+import { wireTransformer } from './http/wire-format';
 import { clientAddress } from './security/client-address';
 import { BulkheadFull, busyError, busyReason, bulkheadFor } from './runtime/busy';
 import { type DbNode, isConnectionError } from './runtime/replica';
@@ -77,7 +77,9 @@ export async function createContext(opts: { headers: Headers; services?: Service
 }
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  // superjson on the wire; outputs are encoded without superjson's general walk when they are plain
+  // JSON plus Dates, the same format (server/http/wire-format.ts).
+  transformer: wireTransformer,
   // Server-sent events (live conversations): a ping every 15 s keeps proxies from closing an idle
   // stream, and a browser that hears nothing for 30 s reconnects (a dropped network).
   sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
