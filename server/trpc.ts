@@ -166,8 +166,11 @@ export const onReplica = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
-// Read-your-writes: user id -> time of the last mutation this process served for them.
-const lastWrite = new Map<string, number>();
+// Read-your-writes: user id -> time of the last mutation this process served for them. On
+// globalThis, like the bulkheads: Next bundles this file once for the tRPC route and once for the
+// pages, and a page rendered after a mutation must see it too (a module-level map is per copy).
+const globalForWrites = globalThis as unknown as { __lastWrite?: Map<string, number> };
+const lastWrite = (globalForWrites.__lastWrite ??= new Map<string, number>());
 function wroteRecently(userId: string, windowMs: number): boolean {
   const at = lastWrite.get(userId);
   if (at === undefined) return false;
