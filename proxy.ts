@@ -1,19 +1,22 @@
 import { getSessionCookie } from 'better-auth/cookies';
 import { type NextRequest, NextResponse } from 'next/server';
 import { safeNext } from '@/lib/safe-next';
-import { API_CSP, contentSecurityPolicy, HSTS, newNonce, STATIC_SECURITY_HEADERS } from '@/server/http/security-headers';
+import { API_CSP, cameOverHttps, contentSecurityPolicy, HSTS, newNonce, STATIC_SECURITY_HEADERS } from '@/server/http/security-headers';
 
 /**
- * Runs on every request but static files:
+ * Runs on every request but static files and the tRPC endpoint:
  * 1. security headers, with a fresh CSP nonce per request (Next reads it from the request's CSP
  *    header and puts it on its scripts; the pages render dynamically, see app/layout.tsx);
  *    JSON endpoints under /api/ get a static CSP instead and their request is not rewritten;
  * 2. a cheap first gate for pages: no session cookie at all means sign in first, remembering
  *    where the visitor was going. The real check (valid session, role) is in the dashboard layout
  *    and in every tRPC procedure; the APIs answer 401 themselves.
+ * /api/trpc/ is left out (the matcher below): the dashboard's hot path, where invoking the proxy
+ * cost a share of every request (issue 23), and its route sets the same API headers itself
+ * (server/http/trpc-guard.ts, setApiSecurityHeaders).
  */
 export function proxy(request: NextRequest) {
-  const https = isHttps(request);
+  const https = cameOverHttps(request.headers, request.nextUrl.href);
   const { pathname, search } = request.nextUrl;
   // JSON endpoints: a static CSP, the request passed on untouched (no nonce: no page renders here).
   if (pathname.startsWith('/api/')) return withHeaders(NextResponse.next(), API_CSP, https);
@@ -46,13 +49,8 @@ function needsSessionCookie(pathname: string): boolean {
   return !(pathname === '/login' || pathname.startsWith('/login/') || pathname.startsWith('/api/'));
 }
 
-/** Next's server fills x-forwarded-proto from the socket (TLS or not) unless a proxy set it. */
-function isHttps(request: NextRequest): boolean {
-  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
-  return proto ? proto === 'https' : request.nextUrl.protocol === 'https:';
-}
-
 export const config = {
-  // Everything but Next's static files (they get the static headers from next.config.mjs).
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|txt)$).*)'],
+  // Everything but Next's static files (they get the static headers from next.config.mjs) and the
+  // tRPC endpoint (its route sets the API headers).
+  matcher: ['/((?!_next/static|_next/image|api/trpc/|favicon.ico|.*\\.(?:png|svg|ico|txt)$).*)'],
 };

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { sql } from 'kysely';
 import superjson from 'superjson';
 import type { Db } from '@/db/client';
 import { DEMO_USERS, seedDemoUsers } from '@/db/seed/users';
@@ -42,6 +43,7 @@ export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<Ht
   const base = `http://${HOST}:${port}`;
   const password = randomBytes(12).toString('base64url');
   await seedDemoUsers(o.db, password);
+  await setLimitDefaults(o);
   const server = await startServer(o, port, base);
   o.onCleanup(() => server.stop());
   const baselinePort = await freePort(BASELINE_PORTS[0], BASELINE_PORTS[1]);
@@ -100,6 +102,24 @@ export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<Ht
   } finally {
     await Promise.all([server.stop(), baseline.stop()]);
   }
+}
+
+/**
+ * The app's time limits (server/env.ts defaults) as the bench database's own defaults, as README's
+ * Deploying section recommends: the app then runs a lone query without begin / set local / commit
+ * around it (db/client.ts, defaultsCover), with the same limits in force. BENCH_DB_DEFAULTS=off
+ * measures the app without them (every lone query wrapped).
+ */
+async function setLimitDefaults(o: HttpOptions): Promise<void> {
+  if (process.env.BENCH_DB_DEFAULTS === 'off') {
+    o.log('    database defaults for the time limits: off (BENCH_DB_DEFAULTS=off)');
+    return;
+  }
+  const e = { statement: Number(process.env.DB_STATEMENT_TIMEOUT_MS || 10_000), lock: Number(process.env.DB_LOCK_TIMEOUT_MS || 3_000) };
+  const name = (await sql<{ name: string }>`select current_database() as name`.execute(o.db)).rows[0]!.name;
+  await sql.raw(`alter database "${name}" set statement_timeout = ${Math.trunc(e.statement)}`).execute(o.db);
+  await sql.raw(`alter database "${name}" set lock_timeout = ${Math.trunc(e.lock)}`).execute(o.db);
+  o.log(`    database defaults: statement_timeout ${e.statement} ms, lock_timeout ${e.lock} ms (the app's limits; lone queries unwrapped)`);
 }
 
 /** Ports for the bare baseline server (bench/baseline-server.ts). */

@@ -28,7 +28,9 @@ export function renderBaselineTable(r: BenchResults): string | null {
     table +
     `\n\nSame requests, ${measured[0]!.connections} connections × ${measured[0]!.durationS} s each, the baseline run right after the app's: ` +
     '`bench/baseline.ts` answers `/api/trpc/<procedure>?input=...` from a bare Node `http` server calling the same query function ' +
-    'with the same parameters over a `pg` pool of the same size (no Next.js, tRPC, session check, zod, transaction or superjson). ' +
+    'with the same parameters over a `pg` pool of the same size (no Next.js, tRPC, session check, zod or superjson). ' +
+    "The bench database carries the app's time limits as its own defaults (`ALTER DATABASE ... SET statement_timeout`, " +
+    '`lock_timeout`; BENCH_DB_DEFAULTS=off leaves them out), so the app, like the baseline, runs a lone query without a transaction around it. ' +
     `Target (issue 23): the app at ${(100 * BASELINE_TARGET).toFixed(0)}% of the baseline's throughput or more.`
   );
 }

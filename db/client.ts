@@ -64,14 +64,45 @@ export type Db = Kysely<Database>;
  * `set local ...` statements for the limits, or null when there are none. Integers only, so the
  * string is safe to send as one simple-protocol query together with BEGIN.
  */
-function limitStatements(options: DbOptions): string | null {
+function limitStatements(options: DbOptions): Limits | null {
   const parts: string[] = [];
   const st = Math.max(0, Math.trunc(options.statementTimeoutMs ?? 0));
   const lt = Math.max(0, Math.trunc(options.lockTimeoutMs ?? 0));
   if (st > 0) parts.push(`set local statement_timeout = ${st}`);
   if (lt > 0) parts.push(`set local lock_timeout = ${lt}`);
-  return parts.length ? parts.join('; ') : null;
+  return parts.length ? { sql: parts.join('; '), statementTimeoutMs: st, lockTimeoutMs: lt } : null;
 }
+
+interface Limits {
+  /** `set local ...` for both limits, one simple-protocol string. */
+  sql: string;
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+}
+
+/**
+ * Whether the server already applies exactly these limits to every statement of this connection
+ * without our help: the role's, database's or server's defaults (`ALTER ROLE app SET
+ * statement_timeout = '10s'`, as README's Deploying section suggests), not a session's own SET
+ * (a pooler may hand the next transaction another backend, which has the same role and database
+ * defaults but not this session's SETs). Then a lone query needs no begin / set local / commit
+ * around it: one round trip instead of three (issue 23), with the same limits in force. Equal
+ * values only, so a lone query's limits never differ from a transaction's.
+ */
+const DEFAULTS_QUERY = CompiledQuery.raw(
+  `select name, setting, source from pg_settings where name in ('statement_timeout', 'lock_timeout')`,
+);
+async function defaultsCover(conn: DatabaseConnection, limits: Limits): Promise<boolean> {
+  const { rows } = await conn.executeQuery<{ name: string; setting: string; source: string }>(DEFAULTS_QUERY);
+  const covered = (name: string, ms: number) => {
+    if (ms === 0) return true;
+    const row = rows.find((r) => r.name === name);
+    return !!row && Number(row.setting) === ms && !SESSION_SOURCES.has(row.source);
+  };
+  return covered('statement_timeout', limits.statementTimeoutMs) && covered('lock_timeout', limits.lockTimeoutMs);
+}
+/** pg_settings.source values that belong to this session alone, not to every backend of the role. */
+const SESSION_SOURCES = new Set(['session', 'client', 'override']);
 
 /**
  * PostgreSQL with time limits that live only as long as a transaction, so nothing depends on the
@@ -79,13 +110,15 @@ function limitStatements(options: DbOptions): string | null {
  *  - a Kysely transaction opens with `begin; set local ...` in ONE round trip (simple protocol);
  *  - a lone query runs as `begin; set local ...` / the query / `commit`: two extra round trips,
  *    measured in the README (Deploying). A plain `SET` would leak to the pooler's next client.
+ *    Unless the role or database defaults already are these limits (defaultsCover, checked once
+ *    per connection): then the lone query runs as it is.
  * A caller's own `set_config(..., true)` later in the transaction (the Database page's 0.5 s guard)
  * overrides these for its transaction only.
  */
 class LimitedPostgresDialect extends PostgresDialect {
   constructor(
     config: ConstructorParameters<typeof PostgresDialect>[0],
-    private readonly limits: string,
+    private readonly limits: Limits,
   ) {
     super(config);
   }
@@ -97,14 +130,16 @@ class LimitedPostgresDialect extends PostgresDialect {
 
 class LimitedConnection implements DatabaseConnection {
   inTransaction = false;
+  /** The server's defaults are these limits (defaultsCover): lone queries need no transaction. */
+  covered = false;
   constructor(
     readonly inner: DatabaseConnection,
-    private readonly limits: string,
+    private readonly limits: Limits,
   ) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.inTransaction) return this.inner.executeQuery<R>(compiled);
-    await this.inner.executeQuery(CompiledQuery.raw(`begin; ${this.limits}`));
+    if (this.inTransaction || this.covered) return this.inner.executeQuery<R>(compiled);
+    await this.inner.executeQuery(CompiledQuery.raw(`begin; ${this.limits.sql}`));
     let result: QueryResult<R>;
     try {
       result = await this.inner.executeQuery<R>(compiled);
@@ -117,11 +152,11 @@ class LimitedConnection implements DatabaseConnection {
   }
 
   async *streamQuery<R>(compiled: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    if (this.inTransaction) {
+    if (this.inTransaction || this.covered) {
       yield* this.inner.streamQuery<R>(compiled, chunkSize);
       return;
     }
-    await this.inner.executeQuery(CompiledQuery.raw(`begin; ${this.limits}`));
+    await this.inner.executeQuery(CompiledQuery.raw(`begin; ${this.limits.sql}`));
     try {
       yield* this.inner.streamQuery<R>(compiled, chunkSize);
     } catch (err) {
@@ -136,7 +171,7 @@ class LimitedDriver implements Driver {
   private readonly wrappers = new WeakMap<DatabaseConnection, LimitedConnection>();
   constructor(
     private readonly inner: Driver,
-    private readonly limits: string,
+    private readonly limits: Limits,
   ) {}
 
   init() {
@@ -148,6 +183,8 @@ class LimitedDriver implements Driver {
     let wrapped = this.wrappers.get(conn);
     if (!wrapped) {
       wrapped = new LimitedConnection(conn, this.limits);
+      // Once per connection: a failure here (a dead connection) is the first query's to report.
+      wrapped.covered = await defaultsCover(conn, this.limits).catch(() => false);
       this.wrappers.set(conn, wrapped);
     }
     wrapped.inTransaction = false;
@@ -159,7 +196,7 @@ class LimitedDriver implements Driver {
     let begin = 'start transaction';
     if (settings.isolationLevel) begin += ` isolation level ${settings.isolationLevel}`;
     if (settings.accessMode) begin += ` ${settings.accessMode}`;
-    await c.inner.executeQuery(CompiledQuery.raw(`${begin}; ${this.limits}`));
+    await c.inner.executeQuery(CompiledQuery.raw(`${begin}; ${this.limits.sql}`));
     c.inTransaction = true;
   }
 

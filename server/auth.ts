@@ -105,14 +105,23 @@ export function createAuth(db: Db, options: AuthOptions) {
     },
     plugins: [admin({ defaultRole: 'staff', adminRoles: ['admin'] }), nextCookies()],
   });
-  sessionCaches.set(auth, sessions);
+  (auth as unknown as Record<symbol, SessionCache<SessionAnswer>>)[SESSION_CACHE] = sessions;
   return auth;
 }
 
 export type Auth = ReturnType<typeof createAuth>;
 type SessionAnswer = Awaited<ReturnType<Auth['api']['getSession']>>;
 
-const sessionCaches = new WeakMap<object, SessionCache<SessionAnswer>>();
+/**
+ * The cache rides on the auth instance under a registry symbol, not in a module-level map: Next
+ * bundles this file once per entry (instrumentation's boot, which creates the instance kept on
+ * globalThis by server/services.ts; the tRPC route; the pages), and each copy has its own module
+ * state. With a WeakMap here the tRPC route's copy never found the cache that instrumentation's
+ * copy had registered, so under `next start` every request read the session table (issue 23,
+ * found in a CPU profile: better-auth's endpoint code 3% of self time, on every request).
+ */
+const SESSION_CACHE = Symbol.for('home-services-dashboard.session-cache');
+const cacheOf = (auth: Auth) => (auth as unknown as Record<symbol, SessionCache<SessionAnswer> | undefined>)[SESSION_CACHE];
 
 /**
  * The session of a request, as better-auth's getSession answers it, through the auth instance's
@@ -120,11 +129,11 @@ const sessionCaches = new WeakMap<object, SessionCache<SessionAnswer>>();
  */
 export function sessionOf(auth: Auth, headers: Headers): Promise<SessionAnswer> {
   const lookup = () => auth.api.getSession({ headers });
-  const cache = sessionCaches.get(auth);
+  const cache = cacheOf(auth);
   return cache ? cache.get(headers, lookup) : lookup();
 }
 
 /** The cache behind sessionOf (tests, and whoever changes users outside better-auth's endpoints). */
 export function sessionCacheOf(auth: Auth): SessionCache<SessionAnswer> | undefined {
-  return sessionCaches.get(auth);
+  return cacheOf(auth);
 }

@@ -1,10 +1,10 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { z, ZodError } from 'zod';
 import type { Db } from '@/db/client';
 import { findNul, NUL_MESSAGE } from '@/lib/contract/hardening';
 import type { Role } from '@/db/schema';
 import { type Auth, sessionOf } from './auth';
+import { wireTransformer } from './http/wire-format';
 import { clientAddress } from './security/client-address';
 import { BulkheadFull, busyError, busyReason, bulkheadFor } from './runtime/busy';
 import { type DbNode, isConnectionError } from './runtime/replica';
@@ -77,7 +77,9 @@ export async function createContext(opts: { headers: Headers; services?: Service
 }
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  // superjson on the wire; outputs are encoded without superjson's general walk when they are plain
+  // JSON plus Dates, the same format (server/http/wire-format.ts).
+  transformer: wireTransformer,
   // Server-sent events (live conversations): a ping every 15 s keeps proxies from closing an idle
   // stream, and a browser that hears nothing for 30 s reconnects (a dropped network).
   sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
@@ -164,8 +166,11 @@ export const onReplica = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
-// Read-your-writes: user id -> time of the last mutation this process served for them.
-const lastWrite = new Map<string, number>();
+// Read-your-writes: user id -> time of the last mutation this process served for them. On
+// globalThis, like the bulkheads: Next bundles this file once for the tRPC route and once for the
+// pages, and a page rendered after a mutation must see it too (a module-level map is per copy).
+const globalForWrites = globalThis as unknown as { __lastWrite?: Map<string, number> };
+const lastWrite = (globalForWrites.__lastWrite ??= new Map<string, number>());
 function wroteRecently(userId: string, windowMs: number): boolean {
   const at = lastWrite.get(userId);
   if (at === undefined) return false;

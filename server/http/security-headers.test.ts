@@ -1,6 +1,6 @@
 import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
-import { proxy } from '@/proxy';
+import { config, proxy } from '@/proxy';
 
 const req = (url: string, headers: Record<string, string> = {}) => new NextRequest(url, { headers });
 
@@ -27,7 +27,7 @@ describe('proxy.ts: headers on every response', () => {
   });
 
   it('API and auth answers get the headers too, and are not redirected to sign in', () => {
-    for (const path of ['/api/trpc/session.me', '/api/auth/get-session', '/api/webhooks/housecallpro']) {
+    for (const path of ['/api/auth/get-session', '/api/webhooks/housecallpro', '/api/ready']) {
       const res = proxy(req(`http://localhost:3000${path}`));
       expect(res.headers.get('location'), path).toBeNull();
       expect(res.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
@@ -36,19 +36,43 @@ describe('proxy.ts: headers on every response', () => {
   });
 
   it('API answers: a static CSP that allows nothing, no nonce, the request passed on unchanged', () => {
-    const a = proxy(req('http://localhost:3000/api/trpc/conversations.history', { cookie: 'better-auth.session_token=x' }));
-    const b = proxy(req('http://localhost:3000/api/trpc/conversations.history', { cookie: 'better-auth.session_token=x' }));
+    const a = proxy(req('http://localhost:3000/api/auth/get-session', { cookie: 'better-auth.session_token=x' }));
+    const b = proxy(req('http://localhost:3000/api/auth/get-session', { cookie: 'better-auth.session_token=x' }));
     expect(a.headers.get('content-security-policy')).toBe(
       "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     );
     expect(a.headers.get('content-security-policy')).toBe(b.headers.get('content-security-policy'));
     expect(a.headers.get('x-middleware-override-headers')).toBeNull();
     expect(a.headers.get('x-frame-options')).toBe('DENY');
-    const https = proxy(req('http://localhost:3000/api/trpc/session.me', { 'x-forwarded-proto': 'https' }));
+    const https = proxy(req('http://localhost:3000/api/auth/get-session', { 'x-forwarded-proto': 'https' }));
     expect(https.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
     // A page still gets its nonce and the rewritten request headers Next reads it from.
     const page = proxy(req('http://localhost:3000/conversations', { cookie: 'better-auth.session_token=x' }));
     expect(page.headers.get('x-middleware-override-headers')).toContain('x-nonce');
+  });
+
+  it('runs on pages and every /api/ route but tRPC, whose route sets the same API headers (trpc-guard.test.ts)', () => {
+    // The matcher as Next applies it: the whole path against the pattern.
+    const runs = (path: string) => config.matcher.some((m) => new RegExp(`^${m}$`).test(path));
+    for (const path of [
+      '/',
+      '/conversations',
+      '/login',
+      '/api/auth/get-session',
+      '/api/ready',
+      '/api/webhooks/housecallpro',
+      '/api/trpcx',
+    ]) {
+      expect(runs(path), path).toBe(true);
+    }
+    for (const path of [
+      '/api/trpc/session.me',
+      '/api/trpc/conversations.history,bookings.byCustomer',
+      '/_next/static/x.js',
+      '/favicon.ico',
+    ]) {
+      expect(runs(path), path).toBe(false);
+    }
   });
 
   it('a page without a session cookie goes to sign in, remembering a safe path only', () => {

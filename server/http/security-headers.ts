@@ -41,6 +41,23 @@ export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 /** One year, as the HSTS preload list asks; sent only on https (browsers ignore it over http anyway). */
 export const HSTS = 'max-age=31536000; includeSubDomains';
 
+/**
+ * Every JSON answer of the tRPC endpoint, set by its route (server/http/trpc-guard.ts) because the
+ * proxy does not run on /api/trpc/ (proxy.ts): the static API CSP, the static headers, and HSTS
+ * when the request came over https.
+ */
+export function setApiSecurityHeaders(headers: Headers, https: boolean): void {
+  headers.set('content-security-policy', API_CSP);
+  for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) headers.set(name, value);
+  if (https) headers.set('strict-transport-security', HSTS);
+}
+
+/** Next's server fills x-forwarded-proto from the socket (TLS or not) unless a proxy set it. */
+export function cameOverHttps(headers: Headers, url: string): boolean {
+  const proto = headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+  return proto ? proto === 'https' : url.startsWith('https:');
+}
+
 export function newNonce(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../root';
 import { createHarness, type Harness } from '../testing/harness';
 import { createContext } from '../trpc';
+import { API_CSP } from './security-headers';
 import { guardTrpc, TRPC_MAX_BATCH } from './trpc-guard';
 
 // The route's own composition (app/api/trpc/[trpc]/route.ts) over the test database.
@@ -59,6 +60,31 @@ describe('tRPC mutations need the dashboard Origin', () => {
     const headers = new Headers({ cookie: await h.cookieFor('staff') });
     const res = await handler(new Request('http://localhost/api/trpc/session.me', { headers }));
     expect(res.status).toBe(200);
+  });
+});
+
+describe('every answer carries the API security headers (proxy.ts does not run on /api/trpc/)', () => {
+  const expectApiHeaders = (res: Response, https: boolean) => {
+    expect(res.headers.get('content-security-policy')).toBe(API_CSP);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    expect(res.headers.get('permissions-policy')).toContain('camera=()');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('strict-transport-security')).toBe(https ? 'max-age=31536000; includeSubDomains' : null);
+  };
+
+  it('an answer, an error and a refusal; HSTS only over https', async () => {
+    const cookie = await h.cookieFor('staff');
+    const ok = await handler(new Request('http://localhost/api/trpc/session.me', { headers: { cookie } }));
+    expect(ok.status).toBe(200);
+    expectApiHeaders(ok, false);
+    const anonymous = await handler(new Request('http://localhost/api/trpc/session.me', { headers: { 'x-forwarded-proto': 'https' } }));
+    expect(anonymous.status).toBe(401);
+    expectApiHeaders(anonymous, true);
+    const refused = (await explainAs('http://evil.example')).res;
+    expect(refused.status).toBe(403);
+    expectApiHeaders(refused, false);
   });
 });
 

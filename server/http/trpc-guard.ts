@@ -1,5 +1,6 @@
 import { TRPC_MAX_BATCH } from '@/lib/contract/trpc-limits';
 import { env } from '../env';
+import { cameOverHttps, setApiSecurityHeaders } from './security-headers';
 
 /**
  * The checks the tRPC HTTP endpoint makes before any procedure runs, kept apart from the route so
@@ -11,6 +12,7 @@ import { env } from '../env';
  * - A batch carries at most TRPC_MAX_BATCH calls: one request must not fan out into hundreds of
  *   database transactions (the client link is capped to the same number).
  * - Authenticated JSON is never stored by a browser or shared cache.
+ * - Every answer carries the API's security headers: proxy.ts does not run on this path.
  */
 export { TRPC_MAX_BATCH };
 
@@ -47,16 +49,23 @@ export function refuseTrpcRequest(req: Request, options: TrpcGuardOptions): Resp
 }
 
 /**
- * Wraps the route's handler: refusals first, then `no-store` on whatever the handler answers.
- * Options are resolved per request so `next build` needs no environment.
+ * Wraps the route's handler: refusals first, then `no-store` and the security headers on whatever
+ * is answered. Options are resolved per request so `next build` needs no environment.
  */
 export function guardTrpc(handler: (req: Request) => Promise<Response>, options: () => TrpcGuardOptions) {
-  return async (req: Request): Promise<Response> => refuseTrpcRequest(req, options()) ?? withNoStore(await handler(req));
+  return async (req: Request): Promise<Response> => {
+    const res = refuseTrpcRequest(req, options()) ?? (await handler(req));
+    return withApiHeaders(res, cameOverHttps(req.headers, req.url));
+  };
 }
 
-/** `no-store` on every answer: they carry a signed-in user's data (or errors about it). */
-export function withNoStore(res: Response): Response {
+/**
+ * `no-store` on every answer (they carry a signed-in user's data, or errors about it), and the
+ * API's security headers (server/http/security-headers.ts).
+ */
+export function withApiHeaders(res: Response, https: boolean): Response {
   res.headers.set('cache-control', 'no-store');
+  setApiSecurityHeaders(res.headers, https);
   return res;
 }
 

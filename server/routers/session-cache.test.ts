@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionCacheOf } from '../auth';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sessionCacheOf, sessionOf } from '../auth';
 import { createCaller } from '../root';
 import { createHarness, type Harness } from '../testing/harness';
 import { createContext } from '../trpc';
@@ -89,5 +89,27 @@ describe('the session cache', () => {
     await h.db.updateTable('auth_user').set({ role: 'staff' }).where('id', '=', staffId).execute();
     const demoted = Date.now();
     expect(await afterTheBound(demoted, async () => rejectsWith((await callerWith(cookie)).analytics.budgets(), 'FORBIDDEN'))).toBe(true);
+  });
+
+  it('is found by every bundled copy of server/auth.ts: Next bundles it once per entry, and the instance comes from instrumentation', async () => {
+    const cookie = await h.cookieFor('admin');
+    const auth = h.services.auth;
+    // A second module instance of server/auth.ts, as the tRPC route's bundle has beside boot's.
+    vi.resetModules();
+    const copy = await import('../auth');
+    expect(copy.sessionOf).not.toBe(sessionOf);
+    expect(copy.sessionCacheOf(auth)).toBe(sessionCacheOf(auth));
+    sessionCacheOf(auth)!.clear();
+    const lookups = vi.spyOn(auth.api, 'getSession');
+    try {
+      const headers = new Headers({ cookie });
+      expect((await copy.sessionOf(auth, headers))?.user.email).toBe('admin@example.com');
+      await copy.sessionOf(auth, headers);
+      await sessionOf(auth, headers);
+      // One read of the session table for the three checks (with a per-copy cache: two or three).
+      expect(lookups).toHaveBeenCalledTimes(1);
+    } finally {
+      lookups.mockRestore();
+    }
   });
 });
