@@ -34,8 +34,14 @@ const funnel = (key: string, label: string, days: number): BenchOperation<Range>
   run: (db, i) => conversionFunnel(db, i),
 });
 
-/** The same year from the raw events: every visitor of the range, one journey lookup each. */
-const funnelYearRaw: BenchOperation<Range> = {
+/**
+ * The same year from the raw events: every visitor of the range, one journey lookup each. Not in
+ * the bench's list: the bench measures every operation with 0002 rolled back too, and without
+ * 0002's appointments (customer_id) index this statement sums each converted visitor's jobs by
+ * reading every appointment (a single call ran past 18 minutes at 1M rows). Kept for a side-by-side
+ * run with the indexes in place (2,372 ms at 1M when issue 23 was first measured, against 4.8 ms from the rollup).
+ */
+export const funnelYearRaw: BenchOperation<Range> = {
   key: 'attributionYearRaw',
   label: 'Attribution funnel: one year from the raw events (before the rollup)',
   queryFunction: 'server/queries/attribution.ts#conversionFunnelSql',
@@ -52,6 +58,5 @@ export function attributionOperations(): BenchOperation<Range>[] {
   return [
     funnel('attribution30', 'Attribution funnel: 30 business days (rollup)', 30),
     funnel('attributionYear', 'Attribution funnel: one year, 365 business days (rollup)', 365),
-    funnelYearRaw,
   ];
 }

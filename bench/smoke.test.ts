@@ -67,7 +67,6 @@ describe('npm run bench (smoke, tiny data, no HTTP)', () => {
       'scheduleWeekSummary',
       'attribution30',
       'attributionYear',
-      'attributionYearRaw',
     ]);
     const guideIndexes = new Set(indexesOf0002().map((i) => i.name));
     for (const o of results.operations) {
