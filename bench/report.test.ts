@@ -229,8 +229,8 @@ describe('spendersFindings', () => {
       { rows: 1_000_000, counts: {}, operations: { topSpenders: g(0.5, 0.5, 0.4, 0.4), topSpendersCompute: g(300, 300, 280, 280) } },
     ];
     const [f] = spendersFindings({ growth: points });
-    expect(f).toContain('takes 0.400 ms at 1M (met).');
-    expect(f).toContain('computes it from the (day, thread) rollup: 280 ms at 1M');
+    expect(f).toContain('takes 0.500 ms at 1M (met).');
+    expect(f).toContain('computes it from the (day, thread) rollup: 300 ms at 1M');
   });
 });
 
