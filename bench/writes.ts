@@ -117,7 +117,7 @@ async function setDependent(db: Db, ts: { table: string; name: string }[], enabl
 }
 
 /** The dependent group's name in the report. */
-export const CACHE_GROUP = 'api_usage_top_spenders_cache';
+export const CACHE_GROUP = 'api_usage_top_spenders_cache on the rollups';
 
 /** User triggers grouped by the feature that made them: the name without its event suffix. */
 export function triggerGroups(names: string[]): TriggerGroup[] {

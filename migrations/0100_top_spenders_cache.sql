@@ -10,14 +10,19 @@
 --
 -- Exact, not time-based: every change that can alter a stored answer deletes it in the changing
 -- statement's own transaction, from triggers:
---   * a write to api_usage_thread_daily or api_usage_daily (0005's: the total) on a day inside a
---     stored window: late api_usage rows, updates, deletes, reconcile, rebuild (statement-level,
---     the days from the transition tables); TRUNCATE of either deletes everything;
+--   * a write to api_usage on a day inside a stored window (late rows, updates, deletes; the days
+--     from the first to the last row of the statement's transition tables, cut in both rollups'
+--     zones); TRUNCATE: everything;
+--   * a write made directly to api_usage_thread_daily or api_usage_daily (0005's: the total) on
+--     such a day: reconcile, rebuild, backfill. The rollups' own triggers skip the writes that
+--     api_usage's triggers make (pg_trigger_depth() > 0), already counted above: one trigger call
+--     per api_usage statement instead of four (an upsert fires both INSERT and UPDATE triggers);
 --   * shared_threads.customer_id changing for a thread with cost in the window (its customer's
 --     total moves), or a listed thread's contact name or phone (its label);
 --   * a listed customer's name;
 --   * either rollup's settings (zone, readiness): everything.
--- Writes for today, which no stored window holds, delete nothing.
+-- Writes for today, which no stored window holds, delete nothing: on that path (every insert of
+-- the day) the api_usage trigger runs one query over the transition table and takes one lock.
 --
 -- The race between a reader that computes and a writer that commits meanwhile. A writer's
 -- trigger deletes only rows it can see; a reader's snapshot misses writes not yet committed. So
@@ -68,7 +73,75 @@ BEGIN
 END
 $$;
 
--- One function for both rollups (both are keyed by `day`) and every event.
+-- api_usage's writes: the business days from the first to the last row written, in the zones of
+-- both rollups (a range: one pass over the transition table without a per-row conversion; a
+-- statement writing two far-apart days also clears the answers of the days between). The hot
+-- path, every insert of the day, is that one query and a lock: writes of today only skip the
+-- DELETE, since no stored window can hold today (answers are stored for closed days only, and a
+-- window closing later is reserved under these locks).
+CREATE FUNCTION api_usage_top_spenders_cache_on_usage() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  z1 text;
+  z2 text;
+  lo timestamptz;
+  hi timestamptz;
+  first_day date;
+  last_day date;
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    PERFORM api_usage_top_spenders_cache_invalidate(NULL);
+    RETURN NULL;
+  END IF;
+  -- The zones in the same query: one statement on the hot path before the lock.
+  IF TG_OP = 'INSERT' THEN
+    SELECT min(created_at), max(created_at), (SELECT time_zone FROM api_usage_thread_rollup_settings),
+           (SELECT time_zone FROM api_usage_rollup_settings)
+      INTO lo, hi, z1, z2 FROM new_rows;
+  ELSIF TG_OP = 'DELETE' THEN
+    SELECT min(created_at), max(created_at), (SELECT time_zone FROM api_usage_thread_rollup_settings),
+           (SELECT time_zone FROM api_usage_rollup_settings)
+      INTO lo, hi, z1, z2 FROM old_rows;
+  ELSE
+    SELECT min(created_at), max(created_at), (SELECT time_zone FROM api_usage_thread_rollup_settings),
+           (SELECT time_zone FROM api_usage_rollup_settings)
+      INTO lo, hi, z1, z2 FROM (SELECT created_at FROM new_rows UNION ALL SELECT created_at FROM old_rows) r;
+  END IF;
+  IF lo IS NULL THEN
+    RETURN NULL;
+  END IF;
+  first_day := least((lo AT TIME ZONE z1)::date, (lo AT TIME ZONE z2)::date);
+  last_day := greatest((hi AT TIME ZONE z1)::date, (hi AT TIME ZONE z2)::date);
+  IF last_day - first_day < 31 THEN
+    PERFORM pg_advisory_xact_lock_shared(21021, k)
+       FROM generate_series(first_day - date '2000-01-01', last_day - date '2000-01-01') k;
+  ELSE
+    PERFORM pg_advisory_xact_lock_shared(21021, -2147483648);
+  END IF;
+  IF first_day < least((clock_timestamp() AT TIME ZONE z1)::date, (clock_timestamp() AT TIME ZONE z2)::date) THEN
+    DELETE FROM api_usage_top_spenders_cache WHERE from_day <= last_day AND to_day >= first_day;
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER api_usage_top_spenders_cache_insert AFTER INSERT ON api_usage
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION api_usage_top_spenders_cache_on_usage();
+CREATE TRIGGER api_usage_top_spenders_cache_update AFTER UPDATE ON api_usage
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION api_usage_top_spenders_cache_on_usage();
+CREATE TRIGGER api_usage_top_spenders_cache_delete AFTER DELETE ON api_usage
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION api_usage_top_spenders_cache_on_usage();
+CREATE TRIGGER api_usage_top_spenders_cache_truncate AFTER TRUNCATE ON api_usage
+  FOR EACH STATEMENT EXECUTE FUNCTION api_usage_top_spenders_cache_on_usage();
+
+-- Direct writes to the rollups (reconcile, rebuild, backfill): the days of the rows written. One
+-- function for both (both are keyed by `day`). WHEN (pg_trigger_depth() < 1): not the writes of
+-- api_usage's own triggers, which the triggers above have counted. (So a rollup written from some
+-- other trigger would go unseen: none is; reconcile and rebuild run at top level.)
 CREATE FUNCTION api_usage_top_spenders_cache_on_rollup() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
@@ -94,27 +167,27 @@ $$;
 
 CREATE TRIGGER api_usage_top_spenders_cache_insert AFTER INSERT ON api_usage_thread_daily
   REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
+  FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
 CREATE TRIGGER api_usage_top_spenders_cache_update AFTER UPDATE ON api_usage_thread_daily
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
+  FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
 CREATE TRIGGER api_usage_top_spenders_cache_delete AFTER DELETE ON api_usage_thread_daily
   REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
+  FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
 CREATE TRIGGER api_usage_top_spenders_cache_truncate AFTER TRUNCATE ON api_usage_thread_daily
-  FOR EACH STATEMENT EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
+  FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
 
 CREATE TRIGGER api_usage_top_spenders_cache_insert AFTER INSERT ON api_usage_daily
   REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
+  FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
 CREATE TRIGGER api_usage_top_spenders_cache_update AFTER UPDATE ON api_usage_daily
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
+  FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
 CREATE TRIGGER api_usage_top_spenders_cache_delete AFTER DELETE ON api_usage_daily
   REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
+  FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
 CREATE TRIGGER api_usage_top_spenders_cache_truncate AFTER TRUNCATE ON api_usage_daily
-  FOR EACH STATEMENT EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
+  FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION api_usage_top_spenders_cache_on_rollup();
 
 -- Zone or readiness of either rollup: everything (a zone change re-cuts every day).
 CREATE FUNCTION api_usage_top_spenders_cache_on_settings() RETURNS trigger

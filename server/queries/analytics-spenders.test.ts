@@ -298,6 +298,20 @@ describe('cost per conversation and per customer', () => {
             await sql`UPDATE shared_threads SET contact_name = 'Renamed contact' WHERE id = ${top.threads[2]!.id}::uuid`.execute(db);
           },
         ],
+        [
+          'a drifted rollup day corrected by reconcile (a direct write to the rollup)',
+          async () => {
+            // Drift the rollup without telling the cache, as a lost write would, then repair it.
+            await sql`ALTER TABLE api_usage_thread_daily DISABLE TRIGGER api_usage_top_spenders_cache_update`.execute(db);
+            await sql`UPDATE api_usage_thread_daily SET cost_cents = cost_cents + 1
+                      WHERE (day, thread_id) = (SELECT day, thread_id FROM api_usage_thread_daily WHERE day = ${BOUNDS.to}::date LIMIT 1)`.execute(
+              db,
+            );
+            await sql`ALTER TABLE api_usage_thread_daily ENABLE TRIGGER api_usage_top_spenders_cache_update`.execute(db);
+            expect(await stored()).toBe(1);
+            await sql`SELECT api_usage_thread_daily_reconcile(${BOUNDS.from}::date, ${BOUNDS.to}::date)`.execute(db);
+          },
+        ],
         ['rollup rebuilt', () => sql`CALL api_usage_thread_daily_rebuild()`.execute(db)],
       ];
       for (const [label, change] of changes) {
@@ -313,10 +327,11 @@ describe('cost per conversation and per customer', () => {
 
     it("today's writes, writes before the window and changes to threads outside the lists leave the answer", async () => {
       await warm('unrelated changes');
+      // (Two statements: one statement's days are taken as a range, first to last.)
       await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, thread_id, created_at)
-                VALUES ('openai', '/today', 777, ${t(31)}, ${NOW}), ('openai', '/old', 777, ${t(31)}, ${NOW}::timestamptz - interval '60 days')`.execute(
-        db,
-      );
+                VALUES ('openai', '/today', 777, ${t(31)}, ${NOW})`.execute(db);
+      await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, thread_id, created_at)
+                VALUES ('openai', '/old', 777, ${t(31)}, ${NOW}::timestamptz - interval '60 days')`.execute(db);
       // A thread without cost in the window, relinked and relabelled; a thread with cost but not
       // among the stored 50, relabelled.
       await sql`INSERT INTO shared_threads (id, contact_name) VALUES (md5('quiet')::uuid, 'Quiet')`.execute(db);
