@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
 import { addDays, businessDay } from '@/lib/business-day';
+import { TOP_SPENDERS_MAX } from '@/lib/contract/analytics';
 
 /**
  * API cost per conversation and per customer. A row of api_usage belongs to a thread
@@ -13,6 +14,10 @@ import { addDays, businessDay } from '@/lib/business-day';
  * today, so every day it reads is closed. While that rollup is being rebuilt, or is cut in another
  * zone than the app's, each function reads api_usage instead (exact, slower): the first row of each
  * query says which, from the same snapshot as the data.
+ *
+ * topSpenders serves each window's answer from api_usage_top_spenders_cache (migration
+ * top_spenders_cache), computed on the first request and deleted by triggers, in the writing
+ * transaction, when a change could alter it.
  */
 
 interface Window {
@@ -162,7 +167,7 @@ interface TopLists {
 }
 
 /** The most any caller asks for (topSpendersInput's limit): the cache keeps this many, smaller lists are cut from it. */
-export const CACHED_TOP = 50;
+export const CACHED_TOP = TOP_SPENDERS_MAX;
 
 /**
  * Computes the lists from the rollups (or the raw rows while they are not ready): a range scan of
