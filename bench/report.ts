@@ -421,8 +421,8 @@ export function spendersFindings(r: Pick<BenchResults, 'growth'>): string[] {
     : '';
   return [
     `Issue 21 (top customers and conversations by cost over 30 days, ≤ ${SPENDERS_TARGET_MS} ms median at 1M and 10M rows): ` +
-      `\`analytics.topSpenders\` takes ${at.join(', ')} ${verdict} It reads the window's stored answer (one primary-key lookup of ` +
-      `\`api_usage_top_spenders_cache\`, kept exact by triggers).${miss}`,
+      `\`analytics.topSpenders\` takes ${at.join(', ')} ${verdict} It reads the window's stored answer (one lookup in ` +
+      `\`api_usage_top_spenders_cache\`, a table of a few rows kept exact by triggers).${miss}`,
   ];
 }
 

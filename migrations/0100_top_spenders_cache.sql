@@ -5,7 +5,8 @@
 -- (0023): 380-630 ms at 1M rows under load, growing with the active threads. Its window is
 -- complete business days only ([today - days, today - 1]), so its inputs rarely change after the
 -- day closes. This table holds the computed answer per (zone, first day, last day); a read is one
--- primary-key lookup, flat at any size. The app stores the top 50 of each list (the most the
+-- lookup in a table of a few rows (one per window asked for, pruned after two days), flat at any
+-- size of api_usage. The app stores the top 50 of each list (the most the
 -- procedure serves) and cuts the smaller lists from it.
 --
 -- Exact, not time-based: every change that can alter a stored answer deletes it in the changing

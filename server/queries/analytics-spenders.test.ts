@@ -220,7 +220,7 @@ describe('cost per conversation and per customer', () => {
       expect(r.cached, label).toBe(true);
     }
 
-    it('a miss stores the answer; then one primary-key lookup gives what a recompute gives, for every limit up to 50', async () => {
+    it('a miss stores the answer; then one lookup of the cache gives what a recompute gives, for every limit up to 50', async () => {
       await clear();
       const miss = await expectTopExact('miss');
       expect(miss.cached).toBe(false);
@@ -237,7 +237,8 @@ describe('cost per conversation and per customer', () => {
       }
       const plan = await explain(cachedTopQuery(TZ, BOUNDS));
       expect(plan.flatMap((n) => (n['Relation Name'] ? [n['Relation Name']] : []))).toEqual(['api_usage_top_spenders_cache']);
-      expect(plan.map((n) => n['Index Name'])).toContain('api_usage_top_spenders_cache_pkey');
+      // Its primary key, or a Seq Scan once ANALYZE has seen how few rows it keeps (one per window, pruned after two days).
+      expect(plan.every((n) => !n['Index Name'] || n['Index Name'] === 'api_usage_top_spenders_cache_pkey')).toBe(true);
     });
 
     it('each kind of change inside the window deletes the answer in its own transaction; the next call recomputes it exactly', async () => {

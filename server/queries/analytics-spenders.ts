@@ -211,7 +211,7 @@ const LOCK_CLASS = 21021;
 const EVERY_DAY = -2147483648;
 
 /** The cache's answer for the window (NULL if none or pending), and whether this server is a hot standby. */
-// api_usage_top_spenders_cache_pkey: one Index Scan.
+// api_usage_top_spenders_cache_pkey, or a Seq Scan: the table keeps a row per window asked for in the last two days.
 export function cachedTopQuery(tz: string, b: Bounds): RawBuilder<{ result: TopLists | null; standby: boolean }> {
   return sql<{ result: TopLists | null; standby: boolean }>`
     SELECT (SELECT result FROM api_usage_top_spenders_cache
@@ -222,8 +222,8 @@ export function cachedTopQuery(tz: string, b: Bounds): RawBuilder<{ result: TopL
 /**
  * The threads and the customers that cost most over the window, with their share of all spend.
  *
- * A hit is one primary-key lookup of api_usage_top_spenders_cache (migration top_spenders_cache:
- * flat at any size; bench: topSpenders). A miss computes the top CACHED_TOP (computeTopSpenders)
+ * A hit is one lookup of api_usage_top_spenders_cache (migration top_spenders_cache: a table of a
+ * few rows, flat at any size of api_usage; bench: topSpenders). A miss computes the top CACHED_TOP (computeTopSpenders)
  * and stores it under that migration's protocol: reserve a pending row only if no writer holds a
  * lock on the window's days (tried, never waited for), compute in a later snapshot, fill the row
  * only if no invalidation deleted it meanwhile. Only closed days, and only answers from the
