@@ -224,6 +224,14 @@ describe('spendersFindings', () => {
     expect(spendersFindings({ growth: points.slice(0, 1) })[0]).toContain('(not measured at 1M or 10M).');
     expect(spendersFindings({ growth: [{ rows: 1, counts: {}, operations: {} }] })).toEqual([]);
   });
+  it('reports the cache miss (the compute) beside the hit', () => {
+    const points = [
+      { rows: 1_000_000, counts: {}, operations: { topSpenders: g(0.5, 0.5, 0.4, 0.4), topSpendersCompute: g(300, 300, 280, 280) } },
+    ];
+    const [f] = spendersFindings({ growth: points });
+    expect(f).toContain('takes 0.500 ms at 1M (met).');
+    expect(f).toContain('computes it from the (day, thread) rollup: 300 ms at 1M');
+  });
 });
 
 describe('renderGrowthTable', () => {

@@ -49,6 +49,7 @@ describe('npm run bench (smoke, tiny data, no HTTP)', () => {
       'costByServiceRaw',
       'costTodayRaw',
       'topSpenders',
+      'topSpendersCompute',
       'customerCost',
       'budgetEvaluation',
       'otpRateLimit',

@@ -16,7 +16,9 @@ import { deliveryConfigFromEnv } from '../server/alerts/deliver';
 import { runAlertPass } from '../server/alerts/job';
 import { alertMailer } from '../server/alerts/mailer';
 import { businessTimeZone } from '../server/env';
+import { topSpenders } from '../server/queries/analytics-spenders';
 import { captureSnapshot, SNAPSHOT_INTERVAL_MS } from '../server/queries/db-health-history';
+import { DEFAULT_DAYS } from '../lib/contract/analytics';
 import { resumeStaleReplayJobs } from '../server/queries/webhooks-replay';
 import { pruneRejections } from '../server/webhooks/rejections';
 import { DEFAULTS, drain, runWorker, type WorkerOptions } from '../server/webhooks/worker';
@@ -57,9 +59,15 @@ if (process.argv.includes('--once')) {
   );
   await opened.close();
 } else {
-  // Once a minute: finish bulk replays whose request ended half-way, and prune old rejections.
+  // Once a minute: finish bulk replays whose request ended half-way, prune old rejections, and
+  // make sure the cost page's default top-spenders window is stored (a lookup when it is; after
+  // midnight or a late write, the compute runs here instead of in an admin's request).
   const maintenance = setInterval(() => {
-    Promise.all([resumeStaleReplayJobs(opened.db), pruneRejections(opened.db)])
+    Promise.all([
+      resumeStaleReplayJobs(opened.db),
+      pruneRejections(opened.db),
+      topSpenders(opened.db, { days: DEFAULT_DAYS, limit: 1, timeZone: businessTimeZone() }),
+    ])
       .then(([resumed, pruned]) => {
         if (resumed || pruned) options.log!(`[worker] resumed ${resumed} bulk replays, pruned ${pruned} old rejections`);
       })

@@ -128,6 +128,9 @@ export function serviceUnit(service: string): string {
   return SERVICE_UNITS[service] ?? 'units';
 }
 
+/** The longest top-spenders list served (the server stores this many per window and cuts shorter lists from it). */
+export const TOP_SPENDERS_MAX = 50;
+
 export const topSpendersInput = z
   .strictObject({
     days: z
@@ -137,10 +140,10 @@ export const topSpendersInput = z
       .max(MAX_DAYS, `days can be at most ${MAX_DAYS}`)
       .default(DEFAULT_DAYS),
     limit: z
-      .number({ message: 'limit must be a whole number from 1 to 50' })
+      .number({ message: `limit must be a whole number from 1 to ${TOP_SPENDERS_MAX}` })
       .int('limit must be a whole number')
       .min(1)
-      .max(50)
+      .max(TOP_SPENDERS_MAX)
       .default(10),
   })
   .prefault({});

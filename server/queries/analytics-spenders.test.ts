@@ -4,7 +4,17 @@ import type { Db } from '@/db/client';
 import { loadMigrationFiles, runMigrations } from '@/db/migrator';
 import { parsePlanDocument, planNodes } from '@/db/plan';
 import { createScratchDatabase, type ScratchDatabase } from '@/db/testing/database';
-import { customerCost, threadCost, threadCosts, topSpenders, topSpendersQuery } from './analytics-spenders';
+import { createDb } from '@/db/client';
+import {
+  CACHED_TOP,
+  cachedTopQuery,
+  computeTopSpenders,
+  customerCost,
+  threadCost,
+  threadCosts,
+  topSpenders,
+  topSpendersQuery,
+} from './analytics-spenders';
 
 const TZ = 'America/Chicago';
 const NOW = new Date('2025-11-20T18:00:00Z');
@@ -82,8 +92,8 @@ async function expectTopExact(label = '') {
   return r;
 }
 
-async function explain(query: RawBuilder<unknown>) {
-  const { rows } = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (FORMAT JSON) ${query}`.execute(db);
+async function explain(query: RawBuilder<unknown>, analyze = false) {
+  const { rows } = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (FORMAT JSON, ANALYZE ${sql.raw(String(analyze))}) ${query}`.execute(db);
   return planNodes(parsePlanDocument(rows[0]!['QUERY PLAN']).Plan);
 }
 
@@ -127,10 +137,11 @@ describe('cost per conversation and per customer', () => {
     expect(r.source).toBe('rollup');
   });
 
-  it("topSpenders' plan: a range of the rollup's primary key, and api_usage not read at all", async () => {
-    const plan = await explain(topSpendersQuery('rollup', BOUNDS, TZ, 10));
+  it("topSpenders' compute plan: a range of the rollup's primary key, and api_usage never run", async () => {
+    const plan = await explain(topSpendersQuery('rollup', BOUNDS, TZ, 10), true);
     expect(plan.map((n) => n['Index Name'])).toContain('api_usage_thread_daily_pkey');
-    expect(plan.filter((n) => n['Relation Name'] === 'api_usage')).toEqual([]);
+    // The total's raw branch (used while 0005's rollup is not ready) is planned but never executed.
+    expect(plan.filter((n) => n['Relation Name'] === 'api_usage' && (n as { 'Actual Loops'?: number })['Actual Loops'] !== 0)).toEqual([]);
     expect(plan.filter((n) => /Seq Scan/.test(n['Node Type']) && n['Relation Name'] === 'api_usage_thread_daily')).toEqual([]);
   });
 
@@ -180,7 +191,7 @@ describe('cost per conversation and per customer', () => {
       await sql`UPDATE api_usage_thread_daily SET cost_cents = 0`.execute(db);
       const top = await topSpenders(db, { days: 30, timeZone: TZ, now: NOW, limit: 5 });
       expect(top.source).toBe('raw');
-      expect({ ...top, source: 'rollup' }).toEqual(before.top);
+      expect({ ...top, source: 'rollup', cached: before.top.cached }).toEqual(before.top);
       expect(await customerCost(db, { customerId: 7, days: 30, timeZone: TZ, now: NOW })).toEqual(before.customer);
       expect(await threadCost(db, { threadId, days: 30, timeZone: TZ, now: NOW })).toEqual(before.thread);
       const other = await topSpenders(db, { days: 30, timeZone: 'Europe/Paris', now: NOW, limit: 5 });
@@ -193,6 +204,241 @@ describe('cost per conversation and per customer', () => {
       await sql`ALTER TABLE api_usage ENABLE TRIGGER api_usage_thread_daily_update`.execute(db);
       await sql`UPDATE api_usage_thread_rollup_settings SET backfilled_at = coalesce(backfilled_at, now())`.execute(db);
     }
+  });
+
+  describe('the cache of answers (migration top_spenders_cache)', () => {
+    const params = { days: 30, timeZone: TZ, now: NOW, limit: 5 };
+    const t = (i: number) => sql`md5('t' || ${i})::uuid`;
+    const clear = () => sql`DELETE FROM api_usage_top_spenders_cache`.execute(db);
+    const stored = async () =>
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM api_usage_top_spenders_cache WHERE result IS NOT NULL`.execute(db)).rows[0]!
+        .n;
+    /** Makes sure the window's answer is stored: the second call is a hit, and exact. */
+    async function warm(label: string) {
+      await topSpenders(db, params);
+      const r = await expectTopExact(`${label}: hit before the write`);
+      expect(r.cached, label).toBe(true);
+    }
+
+    it('a miss stores the answer; then one lookup of the cache gives what a recompute gives, for every limit up to 50', async () => {
+      await clear();
+      const miss = await expectTopExact('miss');
+      expect(miss.cached).toBe(false);
+      const hit = await expectTopExact('hit');
+      expect(hit.cached).toBe(true);
+      expect({ ...hit, cached: false }).toEqual(miss);
+      for (const limit of [1, 3, 10, CACHED_TOP]) {
+        const cut = await topSpenders(db, { ...params, limit });
+        const fresh = await computeTopSpenders(db, { ...params, limit });
+        expect(cut.cached).toBe(true);
+        expect(cut.threads.map(({ share: _, ...r }) => r)).toEqual(fresh.lists.threads);
+        expect(cut.customers.map(({ share: _, ...r }) => r)).toEqual(fresh.lists.customers);
+        expect(cut.totalCents).toBe(fresh.lists.totalCents);
+      }
+      const plan = await explain(cachedTopQuery(TZ, BOUNDS));
+      expect(plan.flatMap((n) => (n['Relation Name'] ? [n['Relation Name']] : []))).toEqual(['api_usage_top_spenders_cache']);
+      // Its primary key, or a Seq Scan once ANALYZE has seen how few rows it keeps (one per window, pruned after two days).
+      expect(plan.every((n) => !n['Index Name'] || n['Index Name'] === 'api_usage_top_spenders_cache_pkey')).toBe(true);
+    });
+
+    it('each kind of change inside the window deletes the answer in its own transaction; the next call recomputes it exactly', async () => {
+      const late = sql`${NOW}::timestamptz - interval '3 days'`;
+      const changes: Array<[string, () => Promise<unknown>]> = [
+        [
+          'late row on a thread',
+          () =>
+            sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, thread_id, created_at)
+                    VALUES ('openai', '/late', 4321.1234, ${t(21)}, ${late})`.execute(db),
+        ],
+        [
+          'late row without a thread (the total)',
+          () =>
+            sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at)
+                    VALUES ('google_maps', '/late', 99.5, ${late})`.execute(db),
+        ],
+        [
+          'cost of a past row updated',
+          () =>
+            sql`UPDATE api_usage SET estimated_cost_cents = estimated_cost_cents + 500
+                    WHERE id = (SELECT min(id) FROM api_usage WHERE thread_id IS NOT NULL AND created_at >= ${FROM} AND created_at < ${TO})`.execute(
+              db,
+            ),
+        ],
+        [
+          'past row moved to another thread',
+          () =>
+            sql`UPDATE api_usage SET thread_id = ${t(22)}
+                    WHERE id = (SELECT max(id) FROM api_usage WHERE thread_id IS NOT NULL AND created_at >= ${FROM} AND created_at < ${TO})`.execute(
+              db,
+            ),
+        ],
+        [
+          'past row deleted',
+          () =>
+            sql`DELETE FROM api_usage
+                    WHERE id = (SELECT min(id) FROM api_usage WHERE created_at >= ${FROM} AND created_at < ${TO})`.execute(db),
+        ],
+        [
+          'top thread relinked to another customer',
+          async () => {
+            const top = await topSpenders(db, params);
+            await sql`UPDATE shared_threads SET customer_id = 199 WHERE id = ${top.threads[0]!.id}::uuid`.execute(db);
+          },
+        ],
+        [
+          'listed customer renamed',
+          async () => {
+            const top = await topSpenders(db, params);
+            await sql`UPDATE customers SET name = 'Renamed customer' WHERE id = ${top.customers[1]!.id}::bigint`.execute(db);
+          },
+        ],
+        [
+          'listed thread relabelled',
+          async () => {
+            const top = await topSpenders(db, params);
+            await sql`UPDATE shared_threads SET contact_name = 'Renamed contact' WHERE id = ${top.threads[2]!.id}::uuid`.execute(db);
+          },
+        ],
+        [
+          'a drifted rollup day corrected by reconcile (a direct write to the rollup)',
+          async () => {
+            // Drift the rollup without telling the cache, as a lost write would, then repair it.
+            await sql`ALTER TABLE api_usage_thread_daily DISABLE TRIGGER api_usage_top_spenders_cache_update`.execute(db);
+            await sql`UPDATE api_usage_thread_daily SET cost_cents = cost_cents + 1
+                      WHERE (day, thread_id) = (SELECT day, thread_id FROM api_usage_thread_daily WHERE day = ${BOUNDS.to}::date LIMIT 1)`.execute(
+              db,
+            );
+            await sql`ALTER TABLE api_usage_thread_daily ENABLE TRIGGER api_usage_top_spenders_cache_update`.execute(db);
+            expect(await stored()).toBe(1);
+            await sql`SELECT api_usage_thread_daily_reconcile(${BOUNDS.from}::date, ${BOUNDS.to}::date)`.execute(db);
+          },
+        ],
+        ['rollup rebuilt', () => sql`CALL api_usage_thread_daily_rebuild()`.execute(db)],
+      ];
+      for (const [label, change] of changes) {
+        await warm(label);
+        await change();
+        expect(await stored(), label).toBe(0);
+        const r = await expectTopExact(`${label}: after`);
+        expect(r.cached, label).toBe(false);
+        if (label === 'listed customer renamed') expect(r.customers[1]!.label).toBe('Renamed customer');
+        if (label === 'listed thread relabelled') expect(r.threads[2]!.label).toBe('Renamed contact');
+      }
+    });
+
+    it("today's writes, writes before the window and changes to threads outside the lists leave the answer", async () => {
+      await warm('unrelated changes');
+      // (Two statements: one statement's days are taken as a range, first to last.)
+      await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, thread_id, created_at)
+                VALUES ('openai', '/today', 777, ${t(31)}, ${NOW})`.execute(db);
+      await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, thread_id, created_at)
+                VALUES ('openai', '/old', 777, ${t(31)}, ${NOW}::timestamptz - interval '60 days')`.execute(db);
+      // A thread without cost in the window, relinked and relabelled; a thread with cost but not
+      // among the stored 50, relabelled.
+      await sql`INSERT INTO shared_threads (id, contact_name) VALUES (md5('quiet')::uuid, 'Quiet')`.execute(db);
+      await sql`UPDATE shared_threads SET customer_id = 5, contact_name = 'Still quiet' WHERE id = md5('quiet')::uuid`.execute(db);
+      const listed = (await topSpenders(db, { ...params, limit: CACHED_TOP })).threads.map((x) => x.id);
+      await sql`UPDATE shared_threads SET contact_name = 'Unlisted' WHERE id = (
+                  SELECT thread_id FROM api_usage_thread_daily WHERE day >= ${BOUNDS.from}::date AND day <= ${BOUNDS.to}::date
+                     AND NOT thread_id = ANY(${listed}::uuid[]) LIMIT 1)`.execute(db);
+      const r = await expectTopExact('after unrelated changes');
+      expect(r.cached).toBe(true);
+    });
+
+    it('a writer still open on a day of the window keeps the answer from being stored, without waiting; after it commits the answer includes it', async () => {
+      await clear();
+      await db.transaction().execute(async (trx) => {
+        await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, thread_id, created_at)
+                  VALUES ('openai', '/open', 2222, ${t(41)}, ${NOW}::timestamptz - interval '5 days')`.execute(trx);
+        for (let i = 0; i < 2; i++) expect((await topSpenders(db, params)).cached).toBe(false);
+        expect(await stored()).toBe(0);
+      });
+      expect((await expectTopExact('after the open writer committed')).cached).toBe(false);
+      expect((await expectTopExact('stored now')).cached).toBe(true);
+    });
+
+    it('a pending answer (being computed) is deleted by a write to its window, by a rename and by a relink', async () => {
+      const pending = () =>
+        sql`INSERT INTO api_usage_top_spenders_cache (time_zone, from_day, to_day, token)
+        VALUES (${TZ}, ${BOUNDS.from}, ${BOUNDS.to}, gen_random_uuid())
+        ON CONFLICT (time_zone, from_day, to_day) DO UPDATE SET result = NULL, token = excluded.token`.execute(db);
+      const count = async () =>
+        (await sql<{ n: number }>`SELECT count(*)::int AS n FROM api_usage_top_spenders_cache`.execute(db)).rows[0]!.n;
+      await clear();
+      await pending();
+      await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, created_at) VALUES ('openai', '/p', 1, ${BOUNDS.to}::date + time '12:00')`.execute(
+        db,
+      );
+      expect(await count()).toBe(0);
+      await pending();
+      await sql`UPDATE customers SET name = name || '.' WHERE id = 200`.execute(db);
+      expect(await count()).toBe(0);
+      await pending();
+      await sql`UPDATE shared_threads SET contact_phone = '+15550100' WHERE id = ${t(999)}`.execute(db);
+      expect(await count()).toBe(0);
+    });
+
+    it('readers and late writers at once never leave a stale answer stored', { timeout: 60_000 }, async () => {
+      const all = { ...params, limit: CACHED_TOP };
+      const norm = (y: { id: string; label: string; costCents: number; calls: number }) => [y.id, y.label, y.costCents, y.calls];
+      let hits = 0;
+      let storedAfter = 0;
+      for (let round = 0; round < 4; round++) {
+        let stop = false;
+        const writer = async (w: number) => {
+          while (!stop) {
+            // Late rows and relinks inside open transactions that linger, as a slow worker's would.
+            await db.transaction().execute(async (trx) => {
+              await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, thread_id, created_at)
+                        VALUES ('openai', '/race', ${1000 + Math.random() * 5000}, md5('t' || ${1 + Math.floor(Math.random() * 1000)})::uuid,
+                                ${NOW}::timestamptz - ${1 + Math.floor(Math.random() * 29)} * interval '1 day')`.execute(trx);
+              if (Math.random() < 0.3)
+                await sql`UPDATE shared_threads SET customer_id = ${1 + Math.floor(Math.random() * 200)} WHERE id = ${t(500 + w)}`.execute(
+                  trx,
+                );
+              await new Promise((r) => setTimeout(r, Math.random() * 30));
+            });
+          }
+        };
+        const reader = async () => {
+          while (!stop) if ((await topSpenders(db, all)).cached) hits++;
+        };
+        const running = [writer(0), writer(1), reader(), reader(), reader()];
+        await new Promise((r) => setTimeout(r, 800));
+        stop = true;
+        await Promise.all(running);
+        // Quiet: whatever is stored now must be what a recompute gives, and equal to SQL sums.
+        for (let i = 0; i < 2; i++) {
+          const r = await topSpenders(db, all);
+          const fresh = (await computeTopSpenders(db, all)).lists;
+          if (r.cached) storedAfter++;
+          expect({ t: r.totalCents, th: r.threads.map(norm), c: r.customers.map(norm) }, `round ${round}`).toEqual({
+            t: fresh.totalCents,
+            th: fresh.threads.map(norm),
+            c: fresh.customers.map(norm),
+          });
+        }
+      }
+      await expectTopExact('after the race');
+      // The cache was in use throughout, not bypassed.
+      expect(hits).toBeGreaterThan(0);
+      expect(storedAfter).toBeGreaterThan(0);
+    });
+
+    it('a read-only session (like a replica) computes the same answer and stores nothing', async () => {
+      await clear();
+      const url = new URL(s.url);
+      url.searchParams.set('options', '-c default_transaction_read_only=on');
+      const ro = createDb(url.toString());
+      try {
+        const r = await topSpenders(ro, params);
+        expect(r.cached).toBe(false);
+        expect(await stored()).toBe(0);
+        expect({ ...r }).toEqual(await topSpenders(db, params));
+      } finally {
+        await ro.destroy();
+      }
+    });
   });
 
   it('TRUNCATE api_usage empties the rollup too', async () => {

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '@/db/client';
 import { addDays, businessDay } from '@/lib/business-day';
+import { TOP_SPENDERS_MAX } from '@/lib/contract/analytics';
 
 /**
  * API cost per conversation and per customer. A row of api_usage belongs to a thread
@@ -13,6 +14,10 @@ import { addDays, businessDay } from '@/lib/business-day';
  * today, so every day it reads is closed. While that rollup is being rebuilt, or is cut in another
  * zone than the app's, each function reads api_usage instead (exact, slower): the first row of each
  * query says which, from the same snapshot as the data.
+ *
+ * topSpenders serves each window's answer from api_usage_top_spenders_cache (migration
+ * top_spenders_cache), computed on the first request and deleted by triggers, in the writing
+ * transaction, when a change could alter it.
  */
 
 interface Window {
@@ -107,7 +112,8 @@ export interface Spender {
   share: number;
 }
 
-const bySpend = (a: Spender, b: Spender) => b.costCents - a.costCents || (a.id < b.id ? -1 : 1);
+const bySpend = (a: Pick<Spender, 'id' | 'costCents'>, b: Pick<Spender, 'id' | 'costCents'>) =>
+  b.costCents - a.costCents || (a.id < b.id ? -1 : 1);
 
 type SpenderRow = {
   kind: 'thread' | 'customer' | 'all';
@@ -118,12 +124,23 @@ type SpenderRow = {
   ready: boolean | null;
 };
 
+/** True when 0005's (day, service) rollup is backfilled and cut in `timeZone`: it then gives the total. */
+const dailyReady = (tz: string) => sql`(SELECT backfilled_at IS NOT NULL AND time_zone = ${tz} FROM api_usage_rollup_settings)`;
+
 /** The top lists in one statement; the 'all' row carries the total and the rollup's readiness. */
 export function topSpendersQuery(source: CostSource, b: Bounds, timeZone: string, limit: number): RawBuilder<SpenderRow> {
   return sql<SpenderRow>`
     WITH per_thread AS MATERIALIZED (${perThread(source, b, timeZone)}),
     all_spend AS (
-      SELECT sum(cost_cents) AS cost, sum(calls)::int AS calls FROM api_usage_daily WHERE day >= ${b.from}::date AND day <= ${b.to}::date
+      -- 0005's rollup when it is ready in this zone, else the raw rows (each side's filter is an
+      -- InitPlan: the other side is never run).
+      SELECT sum(cost) AS cost, sum(calls)::int AS calls FROM (
+        SELECT sum(cost_cents) AS cost, sum(calls) AS calls FROM api_usage_daily
+         WHERE day >= ${b.from}::date AND day <= ${b.to}::date AND ${dailyReady(timeZone)}
+        UNION ALL
+        SELECT sum(estimated_cost_cents), count(*) FROM api_usage
+         WHERE created_at >= ${start(b.from, timeZone)} AND created_at < ${start(b.today, timeZone)} AND NOT ${dailyReady(timeZone)}
+      ) s
     )
     (SELECT 'all' AS kind, NULL AS id, NULL AS label, coalesce(cost, 0) AS cost, coalesce(calls, 0) AS calls, ${ready(timeZone)} AS ready
        FROM all_spend)
@@ -141,14 +158,24 @@ export function topSpendersQuery(source: CostSource, b: Bounds, timeZone: string
       ORDER BY p.cost DESC, c.id)`;
 }
 
+type Ranked = Omit<Spender, 'share'>;
+/** What the cache stores: the top CACHED_TOP of each list, before shares. */
+interface TopLists {
+  totalCents: number;
+  threads: Ranked[];
+  customers: Ranked[];
+}
+
+/** The most any caller asks for (topSpendersInput's limit): the cache keeps this many, smaller lists are cut from it. */
+export const CACHED_TOP = TOP_SPENDERS_MAX;
+
 /**
- * The threads and the customers that cost most over the window, with their share of all spend.
- * Range scan of api_usage_thread_daily's primary key over the window's days (one row per thread
- * and day with usage), aggregated per thread, then joined to shared_threads and customers; the
- * total comes from api_usage_daily. Grows with the threads active in the window, not with the rows
- * of api_usage (bench: topSpenders).
+ * Computes the lists from the rollups (or the raw rows while they are not ready): a range scan of
+ * api_usage_thread_daily's primary key over the window's days, aggregated per thread, joined to
+ * shared_threads and customers; the total from api_usage_daily. Grows with the threads active in
+ * the window, not with the rows of api_usage (bench: topSpendersCompute). No cache.
  */
-export async function topSpenders(db: Db, params: Window & { limit: number }) {
+export async function computeTopSpenders(db: Db, params: Window & { limit: number }) {
   const b = bounds(params);
   let { rows } = await topSpendersQuery('rollup', b, params.timeZone, params.limit).execute(db);
   let source: CostSource = 'rollup';
@@ -156,27 +183,124 @@ export async function topSpenders(db: Db, params: Window & { limit: number }) {
     source = 'raw';
     rows = (await topSpendersQuery('raw', b, params.timeZone, params.limit).execute(db)).rows;
   }
-  const all = rows.find((r) => r.kind === 'all')!;
-  const shape = (r: SpenderRow): Spender => ({
-    id: r.id!,
-    label: r.label!,
-    costCents: r.cost,
-    calls: r.calls,
-    share: all.cost > 0 ? r.cost / all.cost : 0,
-  });
-  const of = (kind: SpenderRow['kind']) =>
+  const of = (kind: SpenderRow['kind']): Ranked[] =>
     rows
       .filter((r) => r.kind === kind)
-      .map(shape)
+      .map((r) => ({ id: r.id!, label: r.label!, costCents: r.cost, calls: r.calls }))
+      // UNION ALL keeps no order of its own: sorted again here.
       .sort(bySpend);
+  const lists: TopLists = { totalCents: rows.find((r) => r.kind === 'all')!.cost, threads: of('thread'), customers: of('customer') };
+  return { bounds: b, source, lists };
+}
+
+function served(params: Window & { limit: number }, b: Bounds, source: CostSource, cached: boolean, lists: TopLists) {
+  const withShare = (r: Ranked): Spender => ({ ...r, share: lists.totalCents > 0 ? r.costCents / lists.totalCents : 0 });
   return {
     period: { from: b.from, to: b.to, days: params.days },
-    totalCents: all.cost,
+    totalCents: lists.totalCents,
     source,
-    // UNION ALL keeps no order of its own: sorted again here.
-    threads: of('thread'),
-    customers: of('customer'),
+    /** Served from api_usage_top_spenders_cache (computed earlier, still exact). */
+    cached,
+    threads: lists.threads.slice(0, params.limit).map(withShare),
+    customers: lists.customers.slice(0, params.limit).map(withShare),
   };
+}
+
+const isPgError = (e: unknown, code: string) => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === code;
+const LOCK_CLASS = 21021;
+const EVERY_DAY = -2147483648;
+
+/** The cache's answer for the window (NULL if none or pending), and whether this server is a hot standby. */
+// api_usage_top_spenders_cache_pkey, or a Seq Scan: the table keeps a row per window asked for in the last two days.
+export function cachedTopQuery(tz: string, b: Bounds): RawBuilder<{ result: TopLists | null; standby: boolean }> {
+  return sql<{ result: TopLists | null; standby: boolean }>`
+    SELECT (SELECT result FROM api_usage_top_spenders_cache
+             WHERE time_zone = ${tz} AND from_day = ${b.from}::date AND to_day = ${b.to}::date AND result IS NOT NULL) AS result,
+           pg_is_in_recovery() AS standby`;
+}
+
+/**
+ * The threads and the customers that cost most over the window, with their share of all spend.
+ *
+ * A hit is one lookup of api_usage_top_spenders_cache (migration top_spenders_cache: a table of a
+ * few rows, flat at any size of api_usage; bench: topSpenders). A miss computes the top CACHED_TOP (computeTopSpenders)
+ * and stores it under that migration's protocol: reserve a pending row only if no writer holds a
+ * lock on the window's days (tried, never waited for), compute in a later snapshot, fill the row
+ * only if no invalidation deleted it meanwhile. Only closed days, and only answers from the
+ * rollups, are stored. On a hot standby (a replica) a miss computes without storing: the replica
+ * serves what the primary stored, and a miss there costs the compute each time.
+ * Must run outside a transaction (each statement commits on its own).
+ */
+export async function topSpenders(db: Db, params: Window & { limit: number }) {
+  const b = bounds(params);
+  const tz = params.timeZone;
+  const limit = Math.min(params.limit, CACHED_TOP);
+  let hit: { result: TopLists | null; standby: boolean } | undefined;
+  try {
+    hit = (await cachedTopQuery(tz, b).execute(db)).rows[0];
+  } catch (e) {
+    // Migration top_spenders_cache rolled back: compute every time.
+    if (!isPgError(e, '42P01')) throw e;
+  }
+  if (hit?.result) return served({ ...params, limit }, b, 'rollup', true, hit.result);
+
+  const token = hit && !hit.standby ? await reserve(db, tz, b) : null;
+  const { source, lists } = await computeTopSpenders(db, { ...params, limit: CACHED_TOP });
+  if (token) {
+    if (source === 'rollup') await fill(db, tz, b, token, lists);
+    else
+      await sql`DELETE FROM api_usage_top_spenders_cache WHERE time_zone = ${tz} AND from_day = ${b.from}::date AND to_day = ${b.to}::date AND token = ${token}::uuid`.execute(
+        db,
+      );
+  }
+  return served({ ...params, limit }, b, source, false, lists);
+}
+
+/**
+ * Tries the exclusive locks of every day of the window and of "every day" (released when this
+ * statement commits), and only if all were free and both rollups are ready in this zone, inserts
+ * a pending row (or takes over one left pending for over a minute). Returns its token, or null.
+ */
+async function reserve(db: Db, tz: string, b: Bounds): Promise<string | null> {
+  try {
+    return (await reserveQuery(tz, b).execute(db)).rows[0]?.token ?? null;
+  } catch (e) {
+    // A read-only session that is not a standby (default_transaction_read_only, a read-only
+    // pooler): compute without storing, as on a replica.
+    if (isPgError(e, '25006')) return null;
+    throw e;
+  }
+}
+
+function reserveQuery(tz: string, b: Bounds) {
+  return sql<{ token: string }>`
+    WITH free AS (
+      SELECT pg_try_advisory_xact_lock(${LOCK_CLASS}, ${EVERY_DAY})
+             AND (SELECT bool_and(pg_try_advisory_xact_lock(${LOCK_CLASS}, k))
+                    FROM generate_series(${b.from}::date - date '2000-01-01', ${b.to}::date - date '2000-01-01') k) AS ok
+    )
+    INSERT INTO api_usage_top_spenders_cache AS c (time_zone, from_day, to_day, token)
+    SELECT ${tz}, ${b.from}::date, ${b.to}::date, gen_random_uuid() FROM free
+     WHERE ok
+       AND ${b.to}::date < (now() AT TIME ZONE ${tz})::date
+       AND ${ready(tz)} AND ${dailyReady(tz)}
+    ON CONFLICT (time_zone, from_day, to_day) DO UPDATE SET token = excluded.token, computed_at = now()
+     WHERE c.result IS NULL AND c.computed_at < now() - interval '1 minute'
+    RETURNING token::text`;
+}
+
+/** Fills the pending row if it is still ours; prunes answers no live page can ask for any more. */
+async function fill(db: Db, tz: string, b: Bounds, token: string, lists: TopLists) {
+  // A window of closed days is computed on the day after it at the earliest: after two days no
+  // request for "the last N days" can name it again.
+  await sql`
+    WITH pruned AS (
+      DELETE FROM api_usage_top_spenders_cache WHERE computed_at < now() - interval '2 days' AND token <> ${token}::uuid
+    )
+    UPDATE api_usage_top_spenders_cache
+       SET result = ${JSON.stringify(lists)}::jsonb, computed_at = now(),
+           thread_ids = ${lists.threads.map((t) => t.id)}::uuid[], customer_ids = ${lists.customers.map((c) => c.id)}::bigint[]
+     WHERE time_zone = ${tz} AND from_day = ${b.from}::date AND to_day = ${b.to}::date AND token = ${token}::uuid`.execute(db);
 }
 
 /** One conversation's cost over the window; null when there is no such thread. */
