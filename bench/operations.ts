@@ -155,7 +155,7 @@ const costTodayRawOp: BenchOp<{ now: Date }> = {
 /**
  * Issue 21: the customers and conversations that cost most over 30 complete days (target: median
  * at most 5 ms at 1M and 10M rows), as served: the window's answer from
- * api_usage_top_spenders_cache (0100_top_spenders_cache), one lookup in a table of a few rows. The warm-up
+ * api_usage_top_spenders_cache (0025_top_spenders_cache), one lookup in a table of a few rows. The warm-up
  * calls store each window's answer; a write inside a window (none in this phase) would delete it.
  * The report shows its plan at every size of the growth table.
  */

@@ -100,7 +100,7 @@ export interface TriggerGroup {
 
 /**
  * Triggers that an insert into `table` fires on other tables, through its own triggers' writes:
- * 0100_top_spenders_cache's on the two rollups that api_usage's triggers upsert. Measured as one
+ * 0025_top_spenders_cache's on the two rollups that api_usage's triggers upsert. Measured as one
  * more group: all of the table's triggers on, against the same with these off.
  */
 export async function dependentTriggers(db: Db, table: WriteTable): Promise<{ table: string; name: string }[]> {

@@ -1,4 +1,4 @@
--- 0100_top_spenders_cache: the top customers and conversations by cost over a window of closed
+-- 0025_top_spenders_cache: the top customers and conversations by cost over a window of closed
 -- business days, computed once per window and kept until a change could alter it (issue 21).
 --
 -- analytics.topSpenders aggregates every thread active in the window from api_usage_thread_daily

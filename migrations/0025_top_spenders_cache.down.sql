@@ -1,4 +1,4 @@
--- Rollback of 0100_top_spenders_cache: its triggers, functions and table. The app then computes
+-- Rollback of 0025_top_spenders_cache: its triggers, functions and table. The app then computes
 -- the top spenders on every request (it reads the cache only when the table exists).
 DROP TRIGGER IF EXISTS api_usage_top_spenders_cache_customer ON customers;
 DROP TRIGGER IF EXISTS api_usage_top_spenders_cache_thread ON shared_threads;
