@@ -387,10 +387,11 @@ describe('cost per conversation and per customer', () => {
         let stop = false;
         const writer = async (w: number) => {
           while (!stop) {
-            // Late rows and relinks inside open transactions that linger, as a slow worker's would.
+            // Late rows and relinks inside open transactions that linger, as a slow worker's would. Threads
+            // 101-1000: an earlier test deletes thread 14, and a row for it would break the foreign key.
             await db.transaction().execute(async (trx) => {
               await sql`INSERT INTO api_usage (service, endpoint, estimated_cost_cents, thread_id, created_at)
-                        VALUES ('openai', '/race', ${1000 + Math.random() * 5000}, md5('t' || ${1 + Math.floor(Math.random() * 1000)})::uuid,
+                        VALUES ('openai', '/race', ${1000 + Math.random() * 5000}, md5('t' || ${101 + Math.floor(Math.random() * 900)})::uuid,
                                 ${NOW}::timestamptz - ${1 + Math.floor(Math.random() * 29)} * interval '1 day')`.execute(trx);
               if (Math.random() < 0.3)
                 await sql`UPDATE shared_threads SET customer_id = ${1 + Math.floor(Math.random() * 200)} WHERE id = ${t(500 + w)}`.execute(
