@@ -52,15 +52,30 @@ export interface MessageSearchResult {
 }
 
 /**
- * The messages that match, filtered: one definition for the candidates and their count. Message
- * filters are columns of the row the index gives (channel; created_at, an Index Cond when walking
- * shared_thread_messages_created_idx newest first). Thread filters are a semi-join to the threads
- * they keep, so the planner sees how few they are: a customer's (shared_threads_customer_id_idx),
- * the waiting ones (shared_threads_waiting_idx), the open ones (shared_threads_open_idx, 0100),
- * hashed for a rare word, probed by primary key per candidate for a common one; closed threads
- * (most of them) as "not an open one".
+ * How many of the newest messages (within the date filters) the first part of a search looks at:
+ * the newest CANDIDATES matches among them, by whichever plan the planner picks for that slice
+ * (walking shared_thread_messages_created_idx newest first, or the full-text index ANDed with the
+ * slice's range of created_idx). Only when the slice holds fewer than CANDIDATES matches does the
+ * search read the older matches, all of them, by the plan that is cheapest for all of them (see
+ * messageSearchQuery). Measured at 1M messages (bench/RESULTS.md): a common word with a filter
+ * that none or few of its matches pass (calls only, closed, a narrow range) walked the whole
+ * index newest first, 0.9 s, because the planner cannot know the filter and the word are
+ * correlated; bounded, the worst walk is this many rows.
  */
-function matching(db: Db, p: MessageSearchParams) {
+export const WINDOW = 10_000;
+
+type Slice = { since: Date } | { before: Date } | null;
+
+/**
+ * The messages that match, filtered: one definition for both parts of the search. Message filters
+ * are columns of the row the index gives: channel is the second column of
+ * shared_thread_messages_search_channel_idx (0100, btree_gin), so "calls only" is matched inside
+ * the full-text index; created_at is an Index Cond of shared_thread_messages_created_idx. Thread
+ * filters are a semi-join to the threads they keep, so the planner sees how few they are: a
+ * customer's (shared_threads_customer_id_idx), the waiting ones (shared_threads_waiting_idx), the
+ * open ones (shared_threads_open_idx, 0022); closed threads (most of them) as "not an open one".
+ */
+function matching(db: Db, p: MessageSearchParams, slice: Slice) {
   const tz = p.timeZone ?? 'UTC';
   const byThread = !!p.customerId || !!p.status || !!p.waiting;
   const closedOnly = p.status === 'closed' && !p.customerId && !p.waiting;
@@ -71,6 +86,8 @@ function matching(db: Db, p: MessageSearchParams) {
       .$if(!!p.channel, (qb) => qb.where('m.channel', '=', p.channel!))
       .$if(!!p.from, (qb) => qb.where('m.created_at', '>=', dayStartSql(p.from!, tz)))
       .$if(!!p.to, (qb) => qb.where('m.created_at', '<', sql<Date>`${dayStartSql(p.to!, tz)} + interval '1 day'`))
+      .$if(!!slice && 'since' in slice, (qb) => qb.where('m.created_at', '>=', (slice as { since: Date }).since))
+      .$if(!!slice && 'before' in slice, (qb) => qb.where('m.created_at', '<', (slice as { before: Date }).before))
       // Closed threads are most of them: "not one of the open ones", one hashed list of the open
       // threads from shared_threads_open_idx (hashing the closed ones read the whole table).
       .$if(closedOnly, (qb) =>
@@ -90,24 +107,90 @@ function matching(db: Db, p: MessageSearchParams) {
   );
 }
 
-/** The statement messageSearch runs; exported so tests and the bench EXPLAIN exactly what is served. */
-export function messageSearchQuery(db: Db, p: MessageSearchParams) {
-  const tsq = sql`websearch_to_tsquery('english', ${p.q})`;
-  // The newest matches: for a common word an Index Scan of shared_thread_messages_created_idx
-  // that stops after CANDIDATES hits; for a rare one a Bitmap Index Scan of
-  // shared_thread_messages_search_idx and a top-N sort. The planner picks by the word's frequency.
-  const candidates = matching(db, p)
-    .select(['m.id', 'm.thread_id', 'm.created_at', 'm.search_vector'])
+/**
+ * Where the newest WINDOW messages within the date filters begin (the created_at of the
+ * WINDOW-th), or null when there are fewer, or when the search is a customer's: their threads are
+ * few, and the planner drives the search from them. An Index Only Scan of
+ * shared_thread_messages_created_idx, WINDOW entries.
+ */
+export async function searchWindowStart(db: Db, p: MessageSearchParams): Promise<Date | null> {
+  if (p.customerId) return null;
+  const tz = p.timeZone ?? 'UTC';
+  const row = await db
+    .selectFrom('shared_thread_messages as m')
+    .select('m.created_at')
+    .$if(!!p.from, (qb) => qb.where('m.created_at', '>=', dayStartSql(p.from!, tz)))
+    .$if(!!p.to, (qb) => qb.where('m.created_at', '<', sql<Date>`${dayStartSql(p.to!, tz)} + interval '1 day'`))
     .orderBy('m.created_at', 'desc')
     .orderBy('m.id', 'desc')
+    .offset(WINDOW - 1)
+    .limit(1)
+    .executeTakeFirst();
+  return row?.created_at ?? null;
+}
+
+/**
+ * The statement messageSearch runs, given searchWindowStart's answer; exported so tests and the
+ * bench EXPLAIN exactly what is served.
+ *
+ * `recent`: the newest CANDIDATES matches among the newest WINDOW messages (all of them when
+ * `windowStart` is null). For a common word an Index Scan of shared_thread_messages_created_idx
+ * that stops after CANDIDATES hits, and at worst after WINDOW rows; for a rarer one a Bitmap Index
+ * Scan of the full-text index (channel inside it) and a top-N sort.
+ * `older`: read only when `recent` has fewer than CANDIDATES (a One-Time Filter): every older match,
+ * planned without a LIMIT, so the planner costs it by how many there are (the full-text index
+ * with its channel, ANDed with the date range, joined to the filter's threads) instead of betting
+ * on a walk that would stop early. The newest matches overall are `recent`'s, then `older`'s.
+ */
+export function messageSearchQuery(db: Db, p: MessageSearchParams, windowStart: Date | null) {
+  const tsq = sql`websearch_to_tsquery('english', ${p.q})`;
+  const cols = ['m.id', 'm.thread_id', 'm.created_at'] as const;
+  const newestFirst = db
+    .with(
+      (cte) => cte('recent').materialized(),
+      () =>
+        matching(db, p, windowStart ? { since: windowStart } : null)
+          .select(cols)
+          .orderBy('m.created_at', 'desc')
+          .orderBy('m.id', 'desc')
+          .limit(CANDIDATES),
+    )
+    .with(
+      (cte) => cte('older').materialized(),
+      // Never read without a window: `created_at < NULL` plans as an empty result.
+      () => matching(db, p, { before: windowStart! }).select(cols),
+    )
+    .selectFrom('recent')
+    .select(['recent.id', 'recent.thread_id', 'recent.created_at'])
+    .unionAll((eb) =>
+      eb
+        .selectFrom((sub) =>
+          sub
+            .selectFrom('older')
+            .select(['older.id', 'older.thread_id', 'older.created_at'])
+            .where(sql<boolean>`${windowStart !== null}`)
+            .where(sql<boolean>`(SELECT count(*) FROM recent) < ${CANDIDATES}`)
+            .orderBy('older.created_at', 'desc')
+            .orderBy('older.id', 'desc')
+            .limit(CANDIDATES)
+            .as('o'),
+        )
+        .select(['o.id', 'o.thread_id', 'o.created_at']),
+    );
+  const candidates = db
+    .selectFrom(newestFirst.as('n'))
+    .select(['n.id', 'n.thread_id', 'n.created_at'])
+    .orderBy('n.created_at', 'desc')
+    .orderBy('n.id', 'desc')
     .limit(CANDIDATES);
   const ranked = db
     .selectFrom(candidates.as('c'))
+    .innerJoin('shared_thread_messages as cm', 'cm.id', 'c.id')
     .select([
       'c.id',
       'c.thread_id',
       'c.created_at',
-      sql<number>`ts_rank(c.search_vector, ${tsq})`.as('rank'),
+      sql<number>`ts_rank(cm.search_vector, ${tsq})`.as('rank'),
       // How many candidates there were (at most CANDIDATES), counted before the page's LIMIT: says
       // whether the search was capped without a second walk.
       sql<string>`count(*) OVER ()`.as('candidates'),
@@ -142,7 +225,7 @@ export function messageSearchQuery(db: Db, p: MessageSearchParams) {
 }
 
 export async function messageSearch(db: Db, p: MessageSearchParams): Promise<MessageSearchResult> {
-  const rows = await messageSearchQuery(db, p).execute();
+  const rows = await messageSearchQuery(db, p, await searchWindowStart(db, p)).execute();
   const capped = rows.length > 0 && Number(rows[0]!.candidates) >= CANDIDATES;
   return { hits: rows.map(({ candidates: _n, ...hit }) => hit), capped };
 }

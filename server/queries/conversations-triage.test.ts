@@ -8,7 +8,7 @@ import { threadHistory, threadHistoryAround } from './conversations';
 import { decodeMessageCursor } from './conversations-cursors';
 import { countThreadsQuery, listThreads, listThreadsQuery, type ListThreadsParams } from './conversations-list';
 import { MARK_END, MARK_START } from '@/lib/contract/conversations';
-import { CANDIDATES, messageSearch, messageSearchQuery } from './conversations-search';
+import { CANDIDATES, messageSearch, messageSearchQuery, searchWindowStart } from './conversations-search';
 
 let scratch: ScratchDatabase;
 let db: Db;
@@ -124,12 +124,14 @@ describe('messageSearch', () => {
   });
 
   it('plans: no Seq Scan of the messages, a common word stops early, a rare one takes the GIN index', async () => {
-    const common = await planOf(messageSearchQuery(db, { q: 'call', limit: 20 }));
+    const common = await planOf(messageSearchQuery(db, { q: 'call', limit: 20 }, await searchWindowStart(db, { q: 'call', limit: 20 })));
     expect(seqScans(common)).toEqual([]);
     expect(indexesUsed(common)).toContain('shared_thread_messages_created_idx');
-    const rare = await planOf(messageSearchQuery(db, { q: 'zyzzyva', limit: 20 }));
+    const rare = await planOf(
+      messageSearchQuery(db, { q: 'zyzzyva', limit: 20 }, await searchWindowStart(db, { q: 'zyzzyva', limit: 20 })),
+    );
     expect(seqScans(rare)).toEqual([]);
-    expect(indexesUsed(rare)).toContain('shared_thread_messages_search_idx');
+    expect(indexesUsed(rare)).toContain('shared_thread_messages_search_channel_idx');
   });
 });
 
