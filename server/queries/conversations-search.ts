@@ -75,7 +75,8 @@ export const WINDOW = 10_000;
  */
 export const DENSE_AT_1M = 90;
 
-type Slice = { since: Date } | { before: Date } | null;
+/** The newest WINDOW messages (from the WINDOW-th, by created_at then id) or the older ones. */
+type Slice = { since: SearchWindow } | { before: SearchWindow } | null;
 
 /**
  * The messages that match, filtered: one definition for both parts of the search. Message filters
@@ -86,20 +87,45 @@ type Slice = { since: Date } | { before: Date } | null;
  * customer's (shared_threads_customer_id_idx), the waiting ones (shared_threads_waiting_idx), the
  * open ones (shared_threads_open_idx, 0022); closed threads (most of them) as "not an open one".
  */
-function matching(db: Db, p: MessageSearchParams, slice: Slice, threads: 'filter' | 'select') {
+function matching(db: Db, p: MessageSearchParams, slice: Slice, threads = true, walk = false) {
   const tz = p.timeZone ?? 'UTC';
-  const q = db
-    .selectFrom('shared_thread_messages as m')
-    .where(sql<boolean>`m.search_vector @@ websearch_to_tsquery('english', ${p.q})`)
-    .$if(!!p.channel, (qb) => qb.where('m.channel', '=', p.channel!))
-    .$if(!!p.from, (qb) => qb.where('m.created_at', '>=', dayStartSql(p.from!, tz)))
-    .$if(!!p.to, (qb) => qb.where('m.created_at', '<', sql<Date>`${dayStartSql(p.to!, tz)} + interval '1 day'`))
-    .$if(!!slice && 'since' in slice, (qb) => qb.where('m.created_at', '>=', (slice as { since: Date }).since))
-    .$if(!!slice && 'before' in slice, (qb) => qb.where('m.created_at', '<', (slice as { before: Date }).before));
-  const kept = threadFilter(p);
-  return threads === 'filter'
-    ? q.$if(!!kept, (qb) => qb.where(kept!)).select(sql<boolean>`true`.as('kept'))
-    : q.select(kept ? kept.as('kept') : sql<boolean>`true`.as('kept'));
+  const kept = threads ? threadFilter(p) : null;
+  const table = db.selectFrom('shared_thread_messages as m');
+  // The window's WINDOW rows in order, a subquery with a LIMIT (no condition is pushed into it):
+  // walked newest first (see messageSearchQuery's `recent`), exactly the rows searchWindow counted.
+  const walked = () =>
+    db.selectFrom(
+      db
+        .selectFrom('shared_thread_messages as w')
+        .select(['w.id', 'w.thread_id', 'w.created_at', 'w.search_vector', 'w.channel'])
+        .$if(!!p.from, (qb) => qb.where('w.created_at', '>=', dayStartSql(p.from!, tz)))
+        .$if(!!p.to, (qb) => qb.where('w.created_at', '<', sql<Date>`${dayStartSql(p.to!, tz)} + interval '1 day'`))
+        .orderBy('w.created_at', 'desc')
+        .orderBy('w.id', 'desc')
+        .limit(WINDOW)
+        .as('m'),
+    ) as unknown as typeof table;
+  return (
+    (walk && slice && 'since' in slice ? walked() : table)
+      .where(sql<boolean>`m.search_vector @@ websearch_to_tsquery('english', ${p.q})`)
+      .$if(!!p.channel, (qb) => qb.where('m.channel', '=', p.channel!))
+      .$if(!!p.from, (qb) => qb.where('m.created_at', '>=', dayStartSql(p.from!, tz)))
+      .$if(!!p.to, (qb) => qb.where('m.created_at', '<', sql<Date>`${dayStartSql(p.to!, tz)} + interval '1 day'`))
+      // (created_at, id) >= / < the window's first row, spelt out so created_at is an Index Cond.
+      .$if(!!slice && 'since' in slice, (qb) => {
+        const w = (slice as { since: SearchWindow }).since;
+        return qb
+          .where('m.created_at', '>=', w.start)
+          .where((eb) => eb.or([eb('m.created_at', '>', w.start), eb('m.id', '>=', w.startId)]));
+      })
+      .$if(!!slice && 'before' in slice, (qb) => {
+        const w = (slice as { before: SearchWindow }).before;
+        return qb.where('m.created_at', '<=', w.start).where((eb) => eb.or([eb('m.created_at', '<', w.start), eb('m.id', '<', w.startId)]));
+      })
+      // Walked: a hashed SubPlan per row (IS TRUE keeps it from becoming a join), streaming, so the
+      // walk stops at CANDIDATES; as a join it was planned as a loop over the filter's threads.
+      .$if(!!kept, (qb) => qb.where(walk ? sql<boolean>`(${kept!}) IS TRUE` : kept!))
+  );
 }
 
 /**
@@ -128,18 +154,29 @@ function threadFilter(p: MessageSearchParams) {
   );
 }
 
+export interface SearchWindow {
+  /** created_at and id of the WINDOW-th newest message within the date filters. */
+  start: Date;
+  startId: number;
+  /** DENSE_AT_1M scaled to the table's size (pg_class.reltuples, the planner's own count). */
+  denseAt: number;
+}
+
 /**
- * Where the newest WINDOW messages within the date filters begin (the created_at of the
- * WINDOW-th), or null when there are fewer, or when the search is a customer's: their threads are
- * few, and the planner drives the search from them. An Index Only Scan of
- * shared_thread_messages_created_idx, WINDOW entries.
+ * The newest WINDOW messages within the date filters, or null when there are fewer, or when the
+ * search is a customer's: their threads are few, and the planner drives the search from them. An
+ * Index Only Scan of shared_thread_messages_created_idx, WINDOW entries.
  */
-export async function searchWindowStart(db: Db, p: MessageSearchParams): Promise<Date | null> {
+export async function searchWindow(db: Db, p: MessageSearchParams): Promise<SearchWindow | null> {
   if (p.customerId) return null;
   const tz = p.timeZone ?? 'UTC';
   const row = await db
     .selectFrom('shared_thread_messages as m')
-    .select('m.created_at')
+    .select([
+      'm.created_at',
+      'm.id',
+      sql<number>`(SELECT reltuples FROM pg_class WHERE oid = 'shared_thread_messages'::regclass)::float8`.as('rows'),
+    ])
     .$if(!!p.from, (qb) => qb.where('m.created_at', '>=', dayStartSql(p.from!, tz)))
     .$if(!!p.to, (qb) => qb.where('m.created_at', '<', sql<Date>`${dayStartSql(p.to!, tz)} + interval '1 day'`))
     .orderBy('m.created_at', 'desc')
@@ -147,66 +184,63 @@ export async function searchWindowStart(db: Db, p: MessageSearchParams): Promise
     .offset(WINDOW - 1)
     .limit(1)
     .executeTakeFirst();
-  return row?.created_at ?? null;
+  if (!row) return null;
+  // reltuples is -1 before the first ANALYZE: then the table counts as small (read older matches from the index).
+  return {
+    start: row.created_at,
+    startId: Number(row.id),
+    denseAt: Math.ceil(DENSE_AT_1M * Math.sqrt(1e6 / Math.max(WINDOW, Number(row.rows)))),
+  };
 }
 
 /**
- * The statement messageSearch runs, given searchWindowStart's answer; exported so tests and the
- * bench EXPLAIN exactly what is served. Three parts, the later ones read only when the earlier
- * ones found fewer than CANDIDATES (One-Time Filters on their counts):
+ * The statement messageSearch runs, given searchWindow's answer; exported so tests and the bench
+ * EXPLAIN exactly what is served. The older parts are read only when `recent` found fewer than
+ * CANDIDATES (One-Time Filters on its count, evaluated first):
  *
- * `window`: the matches among the newest WINDOW messages (all of them when `windowStart` is null),
- * by the planner's choice for that bounded slice: walking shared_thread_messages_created_idx, or
- * the full-text index (channel inside it) ANDed with the slice's range of created_idx. Without a
- * thread filter it stops at CANDIDATES; with one, every word-and-channel match of the slice is
- * kept with a flag for the thread filter, to count how common the word is apart from it.
- * `older` (sparse): when the word (in its channel) is rare in the window (see DENSE_AT_1M), every
- * older match, planned without a LIMIT: the full-text index, so a word a channel never holds
- * reads nothing ("furnace" in calls), a rare one only its matches.
- * `older` (dense): when the word is common but too few of the window's matches passed (the thread
- * filter's threads lie further back: the newest messages are in open threads, so "closed" finds
- * none there), newest first again, stopping at CANDIDATES, as the planner picks.
- * A customer's search has no window (searchWindowStart): `window` is then the whole search.
+ * `recent`: the newest CANDIDATES matches among the newest WINDOW messages (all messages without a
+ * window), by the planner's choice for that bounded slice: walking
+ * shared_thread_messages_created_idx newest first, or the full-text index (channel inside it)
+ * ANDed with the slice's range of created_idx. With a thread filter the slice is always walked:
+ * the planner, taking the filter's share of threads for its share of matches, chose the index
+ * AND, whose bitmap of a common word ("appoint", 150,000 matches at 1M) alone took 15-55 ms,
+ * where the walk stops after CANDIDATES matches or WINDOW rows.
+ * Then, by how common the word (in its channel, whatever the thread filter) is in the window:
+ * counted up to `denseAt` matches (see DENSE_AT_1M), so at most that many are read.
+ * `older_sparse`, when it is rare there: every older match, planned without a LIMIT, from the
+ * full-text index; a word a channel never holds reads nothing ("furnace" in calls).
+ * `older_dense`, when it is common but too few of its matches passed the thread filter (closed:
+ * the newest messages are all in open threads): newest first again, stopping at CANDIDATES, as
+ * the planner picks.
  */
-export function messageSearchQuery(db: Db, p: MessageSearchParams, windowStart: Date | null) {
+export function messageSearchQuery(db: Db, p: MessageSearchParams, window: SearchWindow | null) {
   const tsq = sql`websearch_to_tsquery('english', ${p.q})`;
-  // With a thread filter and a window, the window keeps every word-and-channel match, flagged.
-  const flagged = !!threadFilter(p) && windowStart !== null;
-  const newest = <T extends { orderBy: (c: 'm.created_at' | 'm.id', d: 'desc') => T }>(qb: T) =>
-    qb.orderBy('m.created_at', 'desc').orderBy('m.id', 'desc');
-  const cols = ['m.id', 'm.thread_id', 'm.created_at'] as const;
-  // Common: at least DENSE_AT_1M matches in the window at 1M messages, scaled by sqrt(1M / rows)
-  // (reltuples, the planner's own count): where walking to CANDIDATES matches reads fewer rows
-  // than fetching every older match would, if the word is as common further back.
-  const dense = sql<boolean>`(SELECT count(*) FROM "window") >= ${DENSE_AT_1M}::float8 * sqrt(1e6 / greatest(1, (SELECT reltuples FROM pg_class WHERE oid = 'shared_thread_messages'::regclass)))`;
-  const enough = (cte: string) => sql<boolean>`(SELECT count(*) FROM ${sql.table(cte)}) < ${CANDIDATES}`;
+  const since = window ? { since: window } : null;
+  // Never read without a window (a One-Time Filter false): `created_at <= NULL` plans as empty.
+  const before = { before: window ?? { start: null as unknown as Date, startId: 0, denseAt: 1 } };
+  const cols = ['m.id', 'm.thread_id', 'm.created_at', 'm.search_vector'] as const;
+  const denseAt = window?.denseAt ?? 1;
+  const fewer = sql<boolean>`${window !== null} AND (SELECT count(*) FROM recent) < ${CANDIDATES}`;
+  const dense = sql<boolean>`(SELECT count(*) FROM (${matching(db, p, since, false)
+    .select(sql`1`.as('one'))
+    .limit(denseAt)}) AS d) >= ${denseAt}`;
   const newestFirst = db
     .with(
-      (cte) => cte('window').materialized(),
-      () =>
-        matching(db, p, windowStart ? { since: windowStart } : null, flagged ? 'select' : 'filter')
-          .select([...cols, 'm.search_vector'])
-          .$if(!flagged, (qb) => newest(qb).limit(CANDIDATES)),
-    )
-    .with(
       (cte) => cte('recent').materialized(),
-      (wb) =>
-        wb
-          .selectFrom('window as w')
-          .select(['w.id', 'w.thread_id', 'w.created_at', 'w.search_vector'])
-          .where('w.kept', '=', true)
-          .orderBy('w.created_at', 'desc')
-          .orderBy('w.id', 'desc')
+      () =>
+        matching(db, p, since, true, !!window && !!threadFilter(p))
+          .select(cols)
+          .orderBy('m.created_at', 'desc')
+          .orderBy('m.id', 'desc')
           .limit(CANDIDATES),
     )
-    // Never read without a window: `created_at < NULL` plans as an empty result.
     .with(
       (cte) => cte('older_sparse').materialized(),
-      () => matching(db, p, { before: windowStart! }, 'filter').select(cols),
+      () => matching(db, p, before).select(['m.id', 'm.thread_id', 'm.created_at']),
     )
     .with(
       (cte) => cte('older_dense').materialized(),
-      () => newest(matching(db, p, { before: windowStart! }, 'filter').select([...cols, 'm.search_vector'])).limit(CANDIDATES),
+      () => matching(db, p, before).select(cols).orderBy('m.created_at', 'desc').orderBy('m.id', 'desc').limit(CANDIDATES),
     )
     .selectFrom('recent')
     .select(['recent.id', 'recent.thread_id', 'recent.created_at', 'recent.search_vector'])
@@ -216,9 +250,7 @@ export function messageSearchQuery(db: Db, p: MessageSearchParams, windowStart: 
           sub
             .selectFrom('older_sparse as o')
             .select(['o.id', 'o.thread_id', 'o.created_at'])
-            .where(sql<boolean>`${windowStart !== null}`)
-            .where(enough('recent'))
-            .where(sql<boolean>`NOT ${dense}`)
+            .where(sql<boolean>`${fewer} AND NOT ${dense}`)
             .orderBy('o.created_at', 'desc')
             .orderBy('o.id', 'desc')
             .limit(CANDIDATES)
@@ -232,9 +264,7 @@ export function messageSearchQuery(db: Db, p: MessageSearchParams, windowStart: 
       eb
         .selectFrom('older_dense as d')
         .select(['d.id', 'd.thread_id', 'd.created_at', 'd.search_vector'])
-        .where(sql<boolean>`${windowStart !== null}`)
-        .where(enough('recent'))
-        .where(dense),
+        .where(sql<boolean>`${fewer} AND ${dense}`),
     );
   const candidates = db
     .selectFrom(newestFirst.as('n'))
@@ -283,7 +313,7 @@ export function messageSearchQuery(db: Db, p: MessageSearchParams, windowStart: 
 }
 
 export async function messageSearch(db: Db, p: MessageSearchParams): Promise<MessageSearchResult> {
-  const rows = await messageSearchQuery(db, p, await searchWindowStart(db, p)).execute();
+  const rows = await messageSearchQuery(db, p, await searchWindow(db, p)).execute();
   const capped = rows.length > 0 && Number(rows[0]!.candidates) >= CANDIDATES;
   return { hits: rows.map(({ candidates: _n, ...hit }) => hit), capped };
 }
