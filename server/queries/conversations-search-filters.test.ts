@@ -199,6 +199,10 @@ describe('message search with triage filters', () => {
       const p: MessageSearchParams = { q, limit: 20, timeZone: TZ, channel };
       expect((await messageSearch(db, p)).hits, `${q} in ${channel}`).toEqual([]);
       expect(await rowsRead(p), `${q} in ${channel}`).toBeLessThanOrEqual(WINDOW);
+      // With a thread filter the window is walked twice: for the filter, then for the word alone.
+      const closed: MessageSearchParams = { ...p, status: 'closed' };
+      expect((await messageSearch(db, closed)).hits, `${q} in closed ${channel}`).toEqual([]);
+      expect(await rowsRead(closed), `${q} in closed ${channel}`).toBeLessThanOrEqual(2 * WINDOW);
     }
   });
 

@@ -201,12 +201,12 @@ export async function searchWindow(db: Db, p: MessageSearchParams): Promise<Sear
  * `recent`: the newest CANDIDATES matches among the newest WINDOW messages (all messages without a
  * window), by the planner's choice for that bounded slice: walking
  * shared_thread_messages_created_idx newest first, or the full-text index (channel inside it)
- * ANDed with the slice's range of created_idx. With a thread filter the slice is always walked:
- * the planner, taking the filter's share of threads for its share of matches, chose the index
- * AND, whose bitmap of a common word ("appoint", 150,000 matches at 1M) alone took 15-55 ms,
- * where the walk stops after CANDIDATES matches or WINDOW rows.
+ * ANDed with the slice's range of created_idx. The window is always walked: the planner chose
+ * the index AND for a common word too ("call", with or without a thread filter), whose bitmap
+ * of 200,000 matches at 1M alone took 15-70 ms, where the walk stops after CANDIDATES matches or
+ * WINDOW rows (a rare word pays the whole window, about 10 ms at 1M).
  * Then, by how common the word (in its channel, whatever the thread filter) is in the window:
- * counted up to `denseAt` matches (see DENSE_AT_1M), so at most that many are read.
+ * up to `denseAt` matches (see DENSE_AT_1M), from `recent` or a second walk (`density`).
  * `older_sparse`, when it is rare there: every older match, planned without a LIMIT, from the
  * full-text index; a word a channel never holds reads nothing ("furnace" in calls).
  * `older_dense`, when it is common but too few of its matches passed the thread filter (closed:
@@ -221,18 +221,28 @@ export function messageSearchQuery(db: Db, p: MessageSearchParams, window: Searc
   const cols = ['m.id', 'm.thread_id', 'm.created_at', 'm.search_vector'] as const;
   const denseAt = window?.denseAt ?? 1;
   const fewer = sql<boolean>`${window !== null} AND (SELECT count(*) FROM recent) < ${CANDIDATES}`;
-  const dense = sql<boolean>`(SELECT count(*) FROM (${matching(db, p, since, false)
-    .select(sql`1`.as('one'))
-    .limit(denseAt)}) AS d) >= ${denseAt}`;
+  const dense = sql<boolean>`(SELECT n FROM density) >= ${denseAt}`;
   const newestFirst = db
     .with(
       (cte) => cte('recent').materialized(),
-      () =>
-        matching(db, p, since, true, !!window && !!threadFilter(p))
-          .select(cols)
-          .orderBy('m.created_at', 'desc')
-          .orderBy('m.id', 'desc')
-          .limit(CANDIDATES),
+      () => matching(db, p, since, true, true).select(cols).orderBy('m.created_at', 'desc').orderBy('m.id', 'desc').limit(CANDIDATES),
+    )
+    // The word's matches in the window, whatever the thread filter, up to denseAt: read once, and
+    // only when `recent` came up short. Without a thread filter `recent` walked the whole window
+    // and holds them all; with one, the window is walked again without it.
+    .with(
+      (cte) => cte('density').materialized(),
+      (wb) =>
+        threadFilter(p)
+          ? wb
+              .selectFrom(
+                matching(db, p, since, false, true)
+                  .select(sql`1`.as('one'))
+                  .limit(denseAt)
+                  .as('d'),
+              )
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+          : wb.selectFrom('recent').select((eb) => eb.fn.countAll<number>().as('n')),
     )
     .with(
       (cte) => cte('older_sparse').materialized(),
