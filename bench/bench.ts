@@ -16,7 +16,7 @@ import { createBenchDatabase, type BenchDatabase } from './scratch';
 import { seedAt } from './seed';
 import { speedup } from './stats';
 import type { ApplyTiming, BenchResults, GrowthPoint, OperationResult, OperationSide } from './types';
-import { type WritePlan, writeCost } from './writes';
+import { searchIndexWriteCost, type WritePlan, writeCost } from './writes';
 
 export interface BenchOptions {
   rows: number;
@@ -155,6 +155,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     results.writes = writes.rows;
     results.commitMs = writes.commitMs;
     results.apply = applyTiming(concurrent, writes.plain);
+    results.searchIndexWrites = await phase('search index write cost', () => searchIndexWriteCost(db, o.writes, localServer, log));
 
     if (!o.skipHttp) {
       sampleLoad();

@@ -19,6 +19,21 @@ async function wordsByFrequency(db: Parameters<BenchOperation['inputs']>[0], rar
   return rows.map((r) => ({ q: r.word }));
 }
 
+/**
+ * Common words a channel never holds in a sample of the messages ("hello" in calls, "voicemail" in
+ * SMS): the worst case of a search filtered to that channel, which newest first finds no match
+ * to stop at.
+ */
+async function wordsAbsentFrom(db: Parameters<BenchOperation['inputs']>[0], channel: 'voice' | 'sms', count: number) {
+  const { rows } = await sql<{ word: string }>`
+    SELECT a.word FROM ts_stat($$SELECT search_vector FROM shared_thread_messages TABLESAMPLE SYSTEM (2) REPEATABLE (18)$$) a
+      LEFT JOIN ts_stat(${`SELECT search_vector FROM shared_thread_messages TABLESAMPLE SYSTEM (5) REPEATABLE (18) WHERE channel = '${channel}'`}) b
+        ON b.word = a.word
+     WHERE a.word ~ '^[a-z]{4,}$' AND b.word IS NULL
+     ORDER BY a.ndoc DESC, a.word LIMIT ${count}`.execute(db);
+  return rows.map((r) => ({ q: r.word }));
+}
+
 const searchCommon: BenchOperation<{ q: string }> = {
   key: 'messageSearchCommon',
   label: 'Message search: a common word (20 ranked hits with snippets)',
@@ -32,7 +47,7 @@ const searchRare: BenchOperation<{ q: string }> = {
   key: 'messageSearchRare',
   label: 'Message search: a rare word (20 ranked hits with snippets)',
   queryFunction: 'server/queries/conversations-search.ts#messageSearch',
-  expectedIndexes: ['shared_thread_messages_search_idx'],
+  expectedIndexes: ['shared_thread_messages_search_channel_idx'],
   inputs: (db, count) => wordsByFrequency(db, true, Math.min(count, 12)),
   run: (db, i) => messageSearch(db, { q: i.q, limit: 20 }),
 };
@@ -82,12 +97,47 @@ export function conversationOperations(): BenchOperation<any>[] {
       'shared_threads_open_idx',
     ]),
     filteredSearch('messageSearchRareWaiting', 'a rare word in threads waiting on us', true, { waiting: true }, [
-      'shared_thread_messages_search_idx',
+      'shared_thread_messages_search_channel_idx',
       'shared_threads_waiting_idx',
     ]),
     filteredSearch('messageSearchCommonCalls', 'a common word in calls only', false, { channel: 'voice' }, [
       'shared_thread_messages_created_idx',
     ]),
+    // Issue 18's worst cases, found by measuring every filter with common, rare and absent words at
+    // 1M messages (bench/RESULTS.md): 0.6-1 s each before 0100 and the bounded walk.
+    {
+      ...filteredSearch('messageSearchNeverInCalls', 'a common word no call holds, in calls only', false, { channel: 'voice' }, [
+        'shared_thread_messages_search_channel_idx',
+      ]),
+      inputs: (db, count) => wordsAbsentFrom(db, 'voice', Math.min(count, 12)),
+    },
+    {
+      ...filteredSearch(
+        'messageSearchNeverInCallsClosed',
+        "a common word no call holds, in closed threads' calls",
+        false,
+        { channel: 'voice', status: 'closed' },
+        ['shared_thread_messages_search_channel_idx'],
+      ),
+      inputs: (db, count) => wordsAbsentFrom(db, 'voice', Math.min(count, 12)),
+    },
+    {
+      ...filteredSearch('messageSearchOnlyInCallsSms', 'a common word only calls hold, in SMS only', false, { channel: 'sms' }, [
+        'shared_thread_messages_search_channel_idx',
+      ]),
+      inputs: (db, count) => wordsAbsentFrom(db, 'sms', Math.min(count, 12)),
+    },
+    filteredSearch('messageSearchCommonClosed', 'a common word in closed threads', false, { status: 'closed' }, [
+      'shared_thread_messages_created_idx',
+      'shared_threads_open_idx',
+    ]),
+    filteredSearch(
+      'messageSearchCommonWaitingCalls',
+      'a common word in the calls of threads waiting on us',
+      false,
+      { waiting: true, channel: 'voice' },
+      ['shared_thread_messages_created_idx', 'shared_threads_waiting_idx'],
+    ),
     filterOp('filterCustomer', "a customer's threads, with the count", 'shared_threads_customer_id_idx', async (db, count) => {
       const { rows } = await sql<{ id: string }>`
         SELECT customer_id AS id FROM shared_threads WHERE customer_id IS NOT NULL GROUP BY 1 ORDER BY count(*), 1`.execute(db);

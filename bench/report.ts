@@ -27,6 +27,7 @@ export function renderReport(r: BenchResults): string {
   out.push('## Query plans', '', renderPlanTable(r.operations), '');
   if (r.growth.length) out.push('## Growth', '', renderGrowthTable(r.growth, r.operations), '');
   if (r.writes.length) out.push('## Write cost', '', renderWriteTable(r), '');
+  if (r.searchIndexWrites?.length) out.push(renderSearchIndexWrites(r.searchIndexWrites), '');
   if (r.sizes.length) out.push('## Index size against table size', '', renderSizeTable(r), '');
   if (r.apply) out.push('## Applying 0002', '', renderApplyTable(r), '');
   out.push('## Over HTTP', '');
@@ -122,6 +123,26 @@ function exponents(points: GrowthPoint[], key: string, side: 'without' | 'with')
 function exponentOf(points: GrowthPoint[], key: string, side: 'without' | 'with'): number | null {
   const k = exponents(points, key, side);
   return k ? Math.min(k.median, k.fastest) : null;
+}
+
+/** Message search's GIN index (issue 18): inserts with 0100's index, 0011's in its place, and neither. */
+function renderSearchIndexWrites(rows: NonNullable<BenchResults['searchIndexWrites']>): string {
+  const none = (mode: 'single' | 'batch') => rows.find((x) => x.variant === 'none' && x.mode === mode);
+  const body = rows.map((w) => {
+    const base = none(w.mode);
+    const cost = base?.cpuUsPerRow != null && w.cpuUsPerRow != null ? 1 - base.cpuUsPerRow / w.cpuUsPerRow : null;
+    return [
+      w.variant === 'none' ? 'no full-text index' : `\`${w.variant}\``,
+      w.mode === 'single' ? 'single-row INSERTs' : 'batched INSERTs',
+      `${fmtInt(w.rowsPerSec)} rows/s${w.cpuUsPerRow == null ? '' : ` · ${w.cpuUsPerRow.toFixed(1)} µs CPU/row`}`,
+      w.variant === 'none' || cost == null ? '—' : `${(cost * 100).toFixed(0)}%`,
+      w.buildMs == null ? '—' : fmtMs(w.buildMs),
+    ];
+  });
+  return (
+    "Message search's GIN index on `shared_thread_messages` (issue 18), the same inserts with thread-summary triggers off and every other index present:\n\n" +
+    table(['Full-text index', 'Inserts', 'Throughput', 'Its overhead', 'CREATE INDEX'], body)
+  );
 }
 
 function renderWriteTable(r: BenchResults): string {

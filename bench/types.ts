@@ -1,4 +1,5 @@
 import type { LatencySummary } from './stats';
+import type { SearchIndexWriteRow } from './writes';
 
 /** The shape of `--out FILE.json`: every figure the markdown report is rendered from. */
 
@@ -163,6 +164,8 @@ export interface BenchResults {
   operations: OperationResult[];
   growth: GrowthPoint[];
   writes: WriteCostRow[];
+  /** Message search's GIN index: 0100's, 0011's, none (issue 18); absent in older runs' JSON. */
+  searchIndexWrites?: SearchIndexWriteRow[];
   sizes: RelationSize[];
   apply: ApplyTiming | null;
   /** Median ms of one single-row INSERT with synchronous_commit = on (the WAL flush of a commit). */

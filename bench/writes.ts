@@ -444,3 +444,95 @@ function describe(r: WriteCostRow): string {
       : `, + triggers ${part(r.withIndexesAndTrigger, cpu?.withTrigger)} (${((r.triggerOverhead ?? 0) * 100).toFixed(0)}%)`)
   );
 }
+
+/** Message search's full-text index, as 0100 ships it and as 0011 had it, or none (issue 18). */
+export type SearchIndexVariant = 'none' | 'gin (search_vector), 0011' | 'gin (search_vector, channel), 0100';
+
+export interface SearchIndexWriteRow {
+  variant: SearchIndexVariant;
+  mode: 'single' | 'batch';
+  rowsPerSec: number;
+  /** Backend CPU µs per row (local PostgreSQL only). */
+  cpuUsPerRow: number | null;
+  /** ms to build the index (plain CREATE INDEX) on the bench data, for the two built here. */
+  buildMs: number | null;
+}
+
+const SEARCH_CHANNEL_INDEX = `CREATE INDEX shared_thread_messages_search_channel_idx ON shared_thread_messages
+  USING gin (search_vector, channel) WITH (fastupdate = on, gin_pending_list_limit = 1024)`;
+const SEARCH_PLAIN_INDEX = `CREATE INDEX shared_thread_messages_search_idx ON shared_thread_messages
+  USING gin (search_vector) WITH (fastupdate = on, gin_pending_list_limit = 1024)`;
+
+/**
+ * The write cost of message search's GIN index beside the other indexes' (issue 18): the same
+ * single-row and batched INSERTs into shared_thread_messages with 0100's index (search vector and
+ * channel), with 0011's (search vector alone) in its place, and with neither; the thread-summary
+ * triggers off, every other index present. Ends with 0100's index rebuilt as shipped. Both keep
+ * fastupdate with a 1 MB pending list: a single-row INSERT appends to the list, and the INSERT
+ * that fills it merges it into the index (the batched rounds pay that merge).
+ */
+export async function searchIndexWriteCost(
+  db: Db,
+  plan: WritePlan,
+  localServer: boolean,
+  log: (line: string) => void,
+): Promise<SearchIndexWriteRow[]> {
+  const table: WriteTable = 'shared_thread_messages';
+  const fx = await writeFixtures(db);
+  const triggers = await userTriggers(db, table);
+  const round: WritePlan = {
+    ...plan,
+    singleRows: Math.ceil(plan.singleRows / plan.rounds),
+    batches: Math.ceil(plan.batches / plan.rounds),
+  };
+  const rounds = Math.max(2, Math.ceil(plan.rounds / 2));
+  const samples = new Map<SearchIndexVariant, WriteSample[]>();
+  const builds = new Map<SearchIndexVariant, number>();
+  const measure = async (v: SearchIndexVariant) => {
+    for (let r = 0; r < rounds; r++) samples.set(v, [...(samples.get(v) ?? []), await measureInserts(db, table, fx, round, localServer)]);
+  };
+  const build = async (v: SearchIndexVariant, statement: string) => {
+    const t0 = performance.now();
+    await sql.raw(statement).execute(db);
+    builds.set(v, performance.now() - t0);
+  };
+  const shipped: SearchIndexVariant = 'gin (search_vector, channel), 0100';
+  try {
+    if (triggers.length) await setUserTriggers(db, table, false);
+    await measureInserts(db, table, fx, round, localServer);
+    await measure(shipped);
+    await sql`DROP INDEX IF EXISTS shared_thread_messages_search_channel_idx`.execute(db);
+    await measure('none');
+    await build('gin (search_vector), 0011', SEARCH_PLAIN_INDEX);
+    await measure('gin (search_vector), 0011');
+    await sql`DROP INDEX IF EXISTS shared_thread_messages_search_idx`.execute(db);
+    await build(shipped, SEARCH_CHANNEL_INDEX);
+    await measure(shipped);
+  } finally {
+    await sql`DROP INDEX IF EXISTS shared_thread_messages_search_idx`.execute(db);
+    await sql.raw(SEARCH_CHANNEL_INDEX.replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS')).execute(db);
+    if (triggers.length) await setUserTriggers(db, table, true);
+    await vacuumAnalyze(db);
+  }
+  const out: SearchIndexWriteRow[] = [];
+  for (const variant of ['none', 'gin (search_vector), 0011', shipped] as const) {
+    const xs = samples.get(variant) ?? [];
+    for (const mode of ['single', 'batch'] as const) {
+      const t = xs.map((x) => x[mode]);
+      const hasCpu = t.length > 0 && t.every((x) => x.cpuMs != null);
+      const row: SearchIndexWriteRow = {
+        variant,
+        mode,
+        rowsPerSec: median(t.map((x) => x.rows / (x.wallMs / 1000))),
+        cpuUsPerRow: hasCpu ? (t.reduce((s, x) => s + x.cpuMs!, 0) * 1000) / t.reduce((s, x) => s + x.rows, 0) : null,
+        buildMs: builds.get(variant) ?? null,
+      };
+      out.push(row);
+      log(
+        `      search index ${variant.padEnd(36)} ${mode.padEnd(6)} ${row.rowsPerSec.toFixed(0).padStart(7)} rows/s` +
+          (row.cpuUsPerRow == null ? '' : ` ${row.cpuUsPerRow.toFixed(1)} µs CPU/row`),
+      );
+    }
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { readLiveLock, tryAcquireLock } from './file-lock';
@@ -64,7 +65,7 @@ export async function startEmbedded(options: { dataDir?: string; port?: number; 
   let pglite: PGlite | undefined;
   let server: PGLiteSocketServer | undefined;
   try {
-    pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+    pglite = await PGlite.create(dataDir, { extensions: { pg_trgm, btree_gin } });
     server = new PGLiteSocketServer({ db: pglite, host, port, maxConnections: 64 });
     await server.start();
   } catch (err) {
