@@ -104,7 +104,7 @@ export function conversationOperations(): BenchOperation<any>[] {
       'shared_thread_messages_created_idx',
     ]),
     // Issue 18's worst cases, found by measuring every filter with common, rare and absent words at
-    // 1M messages (bench/RESULTS.md): 0.6-1 s each before 0100 and the bounded walk.
+    // 1M messages (bench/RESULTS.md): 0.6-1 s each before 0026 and the bounded walk.
     {
       ...filteredSearch('messageSearchNeverInCalls', 'a common word no call holds, in calls only', false, { channel: 'voice' }, [
         'shared_thread_messages_search_channel_idx',

@@ -125,7 +125,7 @@ function exponentOf(points: GrowthPoint[], key: string, side: 'without' | 'with'
   return k ? Math.min(k.median, k.fastest) : null;
 }
 
-/** Message search's GIN index (issue 18): inserts with 0100's index, 0011's in its place, and neither. */
+/** Message search's GIN index (issue 18): inserts with 0026's index, 0011's in its place, and neither. */
 function renderSearchIndexWrites(rows: NonNullable<BenchResults['searchIndexWrites']>): string {
   const none = (mode: 'single' | 'batch') => rows.find((x) => x.variant === 'none' && x.mode === mode);
   const body = rows.map((w) => {

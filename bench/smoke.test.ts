@@ -97,7 +97,7 @@ describe('npm run bench (smoke, tiny data, no HTTP)', () => {
       expect(scans.filter((s) => / api_usage$/.test(s) || s.includes('api_usage_analytics_idx'))).toEqual([]);
     }
 
-    // The attribution funnel of whole days reads the rollup (0100), never the raw events.
+    // The attribution funnel of whole days reads the rollup (0024), never the raw events.
     for (const key of ['attribution30', 'attributionYear']) {
       const funnel = results.operations.find((o) => o.key === key)!;
       for (const side of [funnel.without, funnel.with]) {

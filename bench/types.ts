@@ -164,7 +164,7 @@ export interface BenchResults {
   operations: OperationResult[];
   growth: GrowthPoint[];
   writes: WriteCostRow[];
-  /** Message search's GIN index: 0100's, 0011's, none (issue 18); absent in older runs' JSON. */
+  /** Message search's GIN index: 0026's, 0011's, none (issue 18); absent in older runs' JSON. */
   searchIndexWrites?: SearchIndexWriteRow[];
   sizes: RelationSize[];
   apply: ApplyTiming | null;

@@ -445,8 +445,8 @@ function describe(r: WriteCostRow): string {
   );
 }
 
-/** Message search's full-text index, as 0100 ships it and as 0011 had it, or none (issue 18). */
-export type SearchIndexVariant = 'none' | 'gin (search_vector), 0011' | 'gin (search_vector, channel), 0100';
+/** Message search's full-text index, as 0026 ships it and as 0011 had it, or none (issue 18). */
+export type SearchIndexVariant = 'none' | 'gin (search_vector), 0011' | 'gin (search_vector, channel), 0026';
 
 export interface SearchIndexWriteRow {
   variant: SearchIndexVariant;
@@ -465,9 +465,9 @@ const SEARCH_PLAIN_INDEX = `CREATE INDEX shared_thread_messages_search_idx ON sh
 
 /**
  * The write cost of message search's GIN index beside the other indexes' (issue 18): the same
- * single-row and batched INSERTs into shared_thread_messages with 0100's index (search vector and
+ * single-row and batched INSERTs into shared_thread_messages with 0026's index (search vector and
  * channel), with 0011's (search vector alone) in its place, and with neither; the thread-summary
- * triggers off, every other index present. Ends with 0100's index rebuilt as shipped. Both keep
+ * triggers off, every other index present. Ends with 0026's index rebuilt as shipped. Both keep
  * fastupdate with a 1 MB pending list: a single-row INSERT appends to the list, and the INSERT
  * that fills it merges it into the index (the batched rounds pay that merge).
  */
@@ -496,7 +496,7 @@ export async function searchIndexWriteCost(
     await sql.raw(statement).execute(db);
     builds.set(v, performance.now() - t0);
   };
-  const shipped: SearchIndexVariant = 'gin (search_vector, channel), 0100';
+  const shipped: SearchIndexVariant = 'gin (search_vector, channel), 0026';
   try {
     if (triggers.length) await setUserTriggers(db, table, false);
     await measureInserts(db, table, fx, round, localServer);

@@ -81,7 +81,7 @@ type Slice = { since: SearchWindow } | { before: SearchWindow } | null;
 /**
  * The messages that match, filtered: one definition for both parts of the search. Message filters
  * are columns of the row the index gives: channel is the second column of
- * shared_thread_messages_search_channel_idx (0100, btree_gin), so "calls only" is matched inside
+ * shared_thread_messages_search_channel_idx (0026, btree_gin), so "calls only" is matched inside
  * the full-text index; created_at is an Index Cond of shared_thread_messages_created_idx. Thread
  * filters are a semi-join to the threads they keep, so the planner sees how few they are: a
  * customer's (shared_threads_customer_id_idx), the waiting ones (shared_threads_waiting_idx), the
