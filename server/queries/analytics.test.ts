@@ -576,6 +576,9 @@ describe('rebuild and migration files', () => {
     const files = new Map(loadMigrationFiles().map((f) => [f.name, f]));
     const rollup = files.get('0005_api_usage_daily_rollup')!;
     const backfill = files.get('0005_api_usage_daily_rollup_backfill')!;
+    // 0025's top-spenders cache reads 0005's settings from its trigger on api_usage: down first, up last.
+    const cache = files.get('0025_top_spenders_cache')!;
+    await runSql(db, cache.down!);
     await runSql(db, backfill.down!);
     await runSql(db, rollup.down!);
     const left = await sql<{ n: number }>`
@@ -589,6 +592,7 @@ describe('rebuild and migration files', () => {
     await runSql(db, rollup.up);
     await runSql(db, backfill.up);
     await runSql(db, backfill.up); // idempotent
+    await runSql(db, cache.up);
     await expectConsistent();
   });
 
