@@ -45,22 +45,7 @@ export function EventTable(props: {
     <div className={props.stale ? styles.stale : undefined} aria-busy={props.stale}>
       <TableScroll label="Webhook events">
         <table className={`table ${styles.table}`}>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Type</th>
-              <th scope="col">Status</th>
-              <th scope="col" className={`num ${styles.optional}`}>
-                Attempts
-              </th>
-              <th scope="col" className={styles.wide}>
-                Received
-              </th>
-              <th scope="col" className={styles.optional}>
-                Last error
-              </th>
-            </tr>
-          </thead>
+          <EventTableHead />
           <tbody>
             {events.map((e) => (
               <tr
@@ -136,22 +121,7 @@ export function EventTableSkeleton() {
       <div aria-hidden="true">
         <div className="table-wrap">
           <table className={`table ${styles.table}`}>
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Type</th>
-                <th scope="col">Status</th>
-                <th scope="col" className={`num ${styles.optional}`}>
-                  Attempts
-                </th>
-                <th scope="col" className={styles.wide}>
-                  Received
-                </th>
-                <th scope="col" className={styles.optional}>
-                  Last error
-                </th>
-              </tr>
-            </thead>
+            <EventTableHead />
             <tbody>
               {Array.from({ length: PAGE_SIZE }, (_, i) => (
                 <tr key={i}>
@@ -200,5 +170,27 @@ export function EventTableSkeleton() {
         </div>
       </div>
     </div>
+  );
+}
+
+/** The events table's header row, shared by the table and its skeleton so both are the same height. */
+function EventTableHead() {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">Event</th>
+        <th scope="col">Type</th>
+        <th scope="col">Status</th>
+        <th scope="col" className={`num ${styles.optional}`}>
+          Attempts
+        </th>
+        <th scope="col" className={styles.wide}>
+          Received
+        </th>
+        <th scope="col" className={styles.optional}>
+          Last error
+        </th>
+      </tr>
+    </thead>
   );
 }
