@@ -52,7 +52,20 @@ export function busyError(what: string, reason: string, cause?: unknown): TRPCEr
   });
 }
 
-export class BulkheadFull extends Error {}
+/**
+ * The bulkheads live on globalThis and Next bundles this file once per entry (the pages, the tRPC
+ * route; scripts/serve.ts loads its own copy too): a bulkhead made by one copy throws that copy's
+ * class. So "is this a BulkheadFull" is a registered-symbol brand, which every copy shares, not
+ * instanceof, which would miss it and turn the 503 into a 500.
+ */
+const BULKHEAD_FULL = Symbol.for('home-services-dashboard.bulkhead-full');
+
+export class BulkheadFull extends Error {
+  readonly [BULKHEAD_FULL] = true;
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BULKHEAD_FULL] === true;
+  }
+}
 
 /** A counting semaphore with a bounded wait: the share of the pool one area may hold. */
 export class Bulkhead {
