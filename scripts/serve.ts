@@ -5,12 +5,22 @@
  * server/security/client-address.ts reads the chain from the end, trusting TRUSTED_PROXY_HOPS
  * entries before the peer.
  *
+ * And one that speed needs (issue 23): JSON calls to /api/trpc/ are answered here, by the same
+ * guard and handler as the Next route (server/http/trpc-direct.ts), without Next's per-request
+ * routing; pages, auth, webhooks and static files go through Next. DASHBOARD_TRPC_VIA_NEXT=1 sends
+ * /api/trpc/ through Next too (the route is the same code).
+ *
  *   tsx scripts/serve.ts [-p 3000] [-H 0.0.0.0]      (PORT / HOSTNAME work too)
  */
 import { createServer } from 'node:http';
 import next from 'next';
 import { drain } from '../server/runtime/drain';
 import { markPeerAppended } from '../server/security/client-address';
+
+// This is the production server. Next's bundles have NODE_ENV inlined as "production"; the copy of
+// server/ that answers /api/trpc/ here reads it at run time (errors shown to the browser without
+// stack traces or SQL, auth cookies), so it must say the same.
+(process.env as Record<string, string | undefined>).NODE_ENV = 'production';
 
 const arg = (flag: string) => {
   const i = process.argv.indexOf(flag);
@@ -23,6 +33,9 @@ const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 markPeerAppended();
+// Imported after prepare(): Next has loaded the .env files by then.
+const { createDirectTrpcHandler, isDirectTrpcRequest } = await import('../server/http/trpc-direct');
+const trpcDirect = process.env.DASHBOARD_TRPC_VIA_NEXT === '1' ? null : createDirectTrpcHandler();
 
 // Graceful shutdown (issue 15): on SIGTERM stop accepting (new connections are refused), finish
 // every request already accepted, close idle keep-alive sockets, then exit (instrumentation's
@@ -36,7 +49,8 @@ const server = createServer((req, res) => {
   const prior = req.headers['x-forwarded-for'];
   const chain = Array.isArray(prior) ? prior.join(', ') : prior;
   req.headers['x-forwarded-for'] = chain ? `${chain}, ${peer}` : peer;
-  void handle(req, res);
+  if (trpcDirect && isDirectTrpcRequest(req.method, req.url)) void trpcDirect(req, res);
+  else void handle(req, res);
 });
 server.listen(port, hostname, () => console.log(`▲ Dashboard on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`));
 
