@@ -179,7 +179,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
               rebuild: o.rebuild,
               dbPoolMax: bench.kind === 'embedded' ? 4 : undefined,
               log,
-              onCleanup: (fn) => o.cleanups.add('stop next start', fn),
+              onCleanup: (fn) => o.cleanups.add('stop the dashboard server', fn),
             },
           ),
         );

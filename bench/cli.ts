@@ -9,14 +9,14 @@ export const USAGE = `npm run bench -- [--rows 1000000] [--out FILE.json] [--gro
   --out FILE         write every figure as JSON
   --results FILE     where to write the markdown report (default bench/RESULTS.md)
   --from FILE.json   measure nothing: render the report again from the figures of an earlier --out
-  --skip-http        skip the load run against \`next start\`
+  --skip-http        skip the load run against the production server (scripts/serve.ts)
   --rebuild          run \`next build\` even when .next/BUILD_ID exists
   --runs N           timed runs per operation and side at the main size (default 200)
   --duration S       seconds per procedure in the HTTP load run (default 10)
   --connections N    concurrent connections in the HTTP load run (default 50)
 DATABASE_URL: the bench creates (and drops) its own database bench_<random> on that server;
 unset: it runs on a throw-away embedded PGlite database on port 54420.
-BENCH_CPU_PROF=DIR: write a V8 CPU profile of \`next start\` (node --cpu-prof) to DIR when the HTTP part ends.
+BENCH_CPU_PROF=DIR: write a V8 CPU profile of the server (node --cpu-prof) to DIR when the HTTP part ends.
 The HTTP part also loads a bare baseline (bench/baseline.ts: node:http + the same query functions over a pg
 pool) with the same requests for conversations.history, bookings.byCustomer and analytics.costByService.`;
 

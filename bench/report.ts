@@ -275,8 +275,8 @@ function renderHttpTable(r: BenchResults): string {
   });
   return (
     table(['Procedure', 'Connections × time', 'Requests', 'Req/s', 'p50', 'p95', 'p99', 'Non-2xx', 'Errors', 'One connection'], rows) +
-    '\n\n`next start` (production build) on the seeded data with the nine indexes, signed in as the demo admin, ' +
-    'GET /api/trpc/<procedure> with varied inputs; autocannon on the same machine (it shares the two cores with Next.js and PostgreSQL).'
+    '\n\n`scripts/serve.ts` (the production server `npm start` runs, production build) on the seeded data with the nine indexes, signed in as the demo admin, ' +
+    'GET /api/trpc/<procedure> with varied inputs; autocannon on the same machine (it shares the two cores with the server and PostgreSQL).'
   );
 }
 
@@ -358,7 +358,7 @@ function httpFindings(r: BenchResults): string[] {
       `latency ≈ connections / throughput (${parts.join('; ')}). ` +
       (floor?.single
         ? `One request alone costs ${fmtMs(floor.single.p50Ms)} (p50) even for \`session.me\`, whose only query is the session lookup, against under a millisecond for the indexed queries: ` +
-          'the floor is Next.js, tRPC and the auth check on two shared cores. '
+          'the floor is tRPC, the auth check and HTTP on two shared cores (and Next.js, for what is not `/api/trpc/`). '
         : '') +
       `A p95 under 25 ms at ${worst.connections} connections would need about ${fmtInt((worst.connections / 25) * 1000)} req/s from this machine.`,
   );

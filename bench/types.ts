@@ -136,6 +136,11 @@ export interface HttpResult {
    * (bench/baseline.ts: Node http + the same query function over a pg pool).
    */
   baseline?: { requests: number; requestsPerSec: number; p50Ms: number; p95Ms: number; p99Ms: number; non2xx: number; errors: number };
+  /**
+   * The same requests, right after the app's run, against the same build answering /api/trpc/
+   * through Next's route (DASHBOARD_TRPC_VIA_NEXT=1) instead of scripts/serve.ts's direct path.
+   */
+  viaNext?: { requestsPerSec: number; p50Ms: number; p95Ms: number; non2xx: number; errors: number };
   /** Why this procedure could not be load-tested (its first signed-in request did not answer 200). */
   failed?: string;
 }
