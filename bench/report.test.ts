@@ -394,6 +394,17 @@ describe('renderReport', () => {
     expect(renderReport(slow)).toContain('| **20%** (below target) |');
     expect(renderReport(fixture({ http: null, httpSkipped: '--skip-http' }))).not.toContain('Against a bare baseline');
   });
+  it("shows the same build through Next's route beside the app, when it was measured", () => {
+    const both = fixture();
+    both.http![1]!.viaNext = { requestsPerSec: 800, p50Ms: 60, p95Ms: 90, non2xx: 0, errors: 0 };
+    const md = renderReport(both);
+    expect(md).toContain("| Procedure | App (scripts/serve.ts) | The same build through Next's route (of baseline) | Bare baseline");
+    expect(md).toContain(
+      '| `conversations.history` | 2,000 req/s, p95 30.0 ms | 800 req/s, p95 90.0 ms (20%) | 4,000 req/s, p95 15.0 ms | **50%** | 2.0x |',
+    );
+    expect(md).toContain('DASHBOARD_TRPC_VIA_NEXT=1');
+    expect(renderReport(fixture())).not.toContain("through Next's route (of baseline)");
+  });
   it('says why HTTP was skipped', () => {
     expect(renderReport(fixture({ http: null, httpSkipped: '--skip-http' }))).toContain('Skipped: --skip-http.');
   });
