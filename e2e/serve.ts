@@ -76,7 +76,8 @@ if (process.env.E2E_SKIP_BUILD !== '1') {
   const code = await new Promise<number>((r) => build.on('exit', (c) => r(c ?? 1)));
   if (code !== 0) await stop(code);
 }
-// scripts/serve.ts: `next start` that appends the socket's peer to X-Forwarded-For (rate limits).
+// scripts/serve.ts, the production server: Next for pages, /api/trpc/ answered directly, the socket's
+// peer appended to X-Forwarded-For (rate limits).
 const started = spawn(
   process.execPath,
   [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/serve.ts', '-p', String(port), '-H', '127.0.0.1'],

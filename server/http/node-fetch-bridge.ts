@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
-import { setApiSecurityHeaders } from './security-headers';
+import { trpcErrorResponse, withApiHeaders } from './trpc-guard';
 
 /**
  * Serves a fetch-style handler (Request in, Response out: the tRPC route's own function) straight
@@ -34,7 +34,11 @@ export async function serveFetchHandler(
     request = incomingMessageToRequest(req, res, { maxBodySize: options.maxBodyBytes ?? MAX_BODY_BYTES });
   } catch {
     // createURL refuses a target that is not a URL path ("Invalid URL").
-    return plainError(res, 400, 'The request address is not a valid URL.');
+    return writeFetchResponse(
+      req,
+      res,
+      withApiHeaders(trpcErrorResponse(400, 'BAD_REQUEST', 'The request address is not a valid URL.'), false),
+    );
   }
   let response: Response;
   try {
@@ -42,7 +46,8 @@ export async function serveFetchHandler(
   } catch (err) {
     // handleTrpc answers every procedure error itself; this is a fault in the bridge or the guard.
     console.error('[trpc] the handler threw outside tRPC:', err);
-    return plainError(res, 500, 'Something went wrong on the server. Try again; if it keeps happening, tell an admin.');
+    const message = 'Something went wrong on the server. Try again; if it keeps happening, tell an admin.';
+    return writeFetchResponse(req, res, withApiHeaders(trpcErrorResponse(500, 'INTERNAL_SERVER_ERROR', message), false));
   }
   await writeFetchResponse(req, res, response);
 }
@@ -116,13 +121,4 @@ function appendVary(existing: string | null, name: string): string {
     .some((v) => v.trim() === name.toLowerCase())
     ? existing
     : `${existing}, ${name}`;
-}
-
-function plainError(res: ServerResponse, status: 400 | 500, message: string): void {
-  const headers = new Headers({ 'content-type': 'application/json', 'cache-control': 'no-store' });
-  setApiSecurityHeaders(headers, false);
-  res.statusCode = status;
-  for (const [name, value] of headers) res.setHeader(name, value);
-  const code = status === 400 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
-  res.end(JSON.stringify({ error: { json: { message, code: status === 400 ? -32600 : -32603, data: { code, httpStatus: status } } } }));
 }

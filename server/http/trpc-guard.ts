@@ -30,15 +30,15 @@ export function refuseTrpcRequest(req: Request, options: TrpcGuardOptions): Resp
     const path = url.pathname.replace(/^.*\/api\/trpc\/?/, '');
     const calls = path.length === 0 ? 0 : decodeURIComponent(path).split(',').length;
     if (calls > maxBatch) {
-      return errorResponse(400, 'BAD_REQUEST', `A batch may carry at most ${maxBatch} calls; this one has ${calls}. Split it.`);
+      return trpcErrorResponse(400, 'BAD_REQUEST', `A batch may carry at most ${maxBatch} calls; this one has ${calls}. Split it.`);
     }
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     const origin = req.headers.get('origin');
     if (!origin)
-      return errorResponse(403, 'FORBIDDEN', 'This request has no Origin header; changes are accepted only from the dashboard itself.');
+      return trpcErrorResponse(403, 'FORBIDDEN', 'This request has no Origin header; changes are accepted only from the dashboard itself.');
     if (!options.allowedOrigins.includes(origin)) {
-      return errorResponse(
+      return trpcErrorResponse(
         403,
         'FORBIDDEN',
         `Changes are not accepted from ${origin.slice(0, 200)}; only from the dashboard's own address.`,
@@ -84,12 +84,15 @@ export function allowedOriginsFrom(baseURL: string, trusted: string | undefined)
   return [...new Set(list)];
 }
 
+const JSON_RPC_CODES = { BAD_REQUEST: -32600, FORBIDDEN: -32003, INTERNAL_SERVER_ERROR: -32603 } as const;
+
 /**
  * The same shape tRPC gives its own errors (superjson-encoded), so the client's error handling and
- * the message shown to a person work unchanged.
+ * the message shown to a person work unchanged. Also the direct path's own refusals
+ * (server/http/node-fetch-bridge.ts).
  */
-function errorResponse(status: number, code: 'BAD_REQUEST' | 'FORBIDDEN', message: string): Response {
-  const error = { json: { message, code: status === 400 ? -32600 : -32003, data: { code, httpStatus: status } } };
+export function trpcErrorResponse(status: 400 | 403 | 500, code: keyof typeof JSON_RPC_CODES, message: string): Response {
+  const error = { json: { message, code: JSON_RPC_CODES[code], data: { code, httpStatus: status } } };
   return new Response(JSON.stringify({ error }), {
     status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
