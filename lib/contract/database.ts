@@ -30,6 +30,8 @@ export const APP_QUERY_IDS = [
   'identity.otpRateLimitCounts',
   'schedule.day',
   'schedule.weekStatus',
+  'schedule.weekCounts',
+  'schedule.weekCountsStatus',
 ] as const;
 export type AppQueryId = (typeof APP_QUERY_IDS)[number];
 

@@ -12,7 +12,7 @@ import { listThreadsQuery } from './conversations-list';
 import type { Trx } from './db-health-guard';
 import { captureStatement } from './db-health-plans';
 import { otpRateLimitCounts } from './identity';
-import { scheduleListQuery, scheduleWindow } from './schedule';
+import { scheduleDayCountsQuery, scheduleListQuery, scheduleWindow } from './schedule';
 
 /**
  * The queries the dashboard runs, each compiled by the same function its router calls (the
@@ -182,6 +182,43 @@ export const APP_QUERIES: readonly AppQuery[] = [
     },
     compile: (db, p: { date: string; timeZone: string }) =>
       scheduleListQuery(db, { ...scheduleWindow({ view: 'week', date: p.date }, p.timeZone), status: 'confirmed', limit: 50 }).compile(),
+  }),
+  define({
+    id: 'schedule.weekCounts',
+    label: 'Schedule: bookings per day of this week',
+    source: 'server/queries/schedule.ts · scheduleDayCountsQuery',
+    tables: ['appointments'],
+    expects: ['appointments_date_idx'],
+    async pick() {
+      const timeZone = businessTimeZone();
+      const date = businessDay(timeZone, new Date());
+      return { params: { date, timeZone }, describe: `the week of ${date} in ${timeZone}` };
+    },
+    compile: (db, p: { date: string; timeZone: string }) =>
+      scheduleDayCountsQuery(db, {
+        ...scheduleWindow({ view: 'week', date: p.date }, p.timeZone),
+        timeZone: p.timeZone,
+        now: new Date(),
+      }).compile(),
+  }),
+  define({
+    id: 'schedule.weekCountsStatus',
+    label: 'Schedule: bookings per day of this week, unconfirmed only',
+    source: 'server/queries/schedule.ts · scheduleDayCountsQuery',
+    tables: ['appointments'],
+    expects: ['appointments_status_idx'],
+    async pick() {
+      const timeZone = businessTimeZone();
+      const date = businessDay(timeZone, new Date());
+      return { params: { date, timeZone }, describe: `the week of ${date} in ${timeZone}, status scheduled` };
+    },
+    compile: (db, p: { date: string; timeZone: string }) =>
+      scheduleDayCountsQuery(db, {
+        ...scheduleWindow({ view: 'week', date: p.date }, p.timeZone),
+        status: 'scheduled',
+        timeZone: p.timeZone,
+        now: new Date(),
+      }).compile(),
   }),
 ];
 
