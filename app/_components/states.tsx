@@ -1,7 +1,7 @@
 'use client';
 
 import { useQueryErrorResetBoundary } from '@tanstack/react-query';
-import { Component, type ReactNode } from 'react';
+import { Component, type ReactNode, startTransition } from 'react';
 import { PageHeader } from './page-header';
 
 /** Skeleton rows for a loading region; `label` is read by screen readers. */
@@ -82,8 +82,12 @@ class Boundary extends Component<{ children: ReactNode; onReset: () => void }, {
         <ErrorState
           error={this.state.error}
           onRetry={() => {
-            this.props.onReset();
-            this.setState({ error: null });
+            // In a transition: the retried content may suspend with no Suspense boundary around it
+            // (the pages' prefetched sections have none), and then the error stays until it loads.
+            startTransition(() => {
+              this.props.onReset();
+              this.setState({ error: null });
+            });
           }}
         />
       );
