@@ -1,5 +1,5 @@
 /**
- * The bench's bare baseline as its own process (bench/http.ts starts it beside `next start`, so each
+ * The bench's bare baseline as its own process (bench/http.ts starts it beside the dashboard's server, so each
  * server has an event loop of its own): DATABASE_URL, BASELINE_PORT, DB_POOL_MAX (the app's default
  * pool size, 10), BUSINESS_TIME_ZONE (read as the app reads it). Prints `listening <url>` when ready.
  */

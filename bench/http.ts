@@ -12,7 +12,7 @@ import { BASELINE_PROCEDURES } from './baseline';
 import { percentile } from './stats';
 import type { HttpResult } from './types';
 
-/** Ports the bench may use for `next start` (loopback only). */
+/** Ports the bench may use for the dashboard's servers (loopback only). */
 export const HTTP_PORTS = [3110, 3119] as const;
 const HOST = '127.0.0.1';
 
@@ -36,7 +36,12 @@ export interface HttpOptions {
   onCleanup: (fn: () => Promise<void>) => void;
 }
 
-/** `next start` on the bench database, signed in as the demo admin, autocannon against each target. */
+/**
+ * The production server (scripts/serve.ts) on the bench database, signed in as the demo admin,
+ * autocannon against each target. For the baseline's procedures, the same requests then go to a
+ * second server answering /api/trpc/ through Next's route (DASHBOARD_TRPC_VIA_NEXT=1: the path
+ * before issue 23's direct one) and to the bare baseline, each right after the other.
+ */
 export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<HttpResult[]> {
   await ensureBuild(o);
   const port = await freePort(HTTP_PORTS[0], HTTP_PORTS[1]);
@@ -44,8 +49,15 @@ export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<Ht
   const password = randomBytes(12).toString('base64url');
   await seedDemoUsers(o.db, password);
   await setLimitDefaults(o);
-  const server = await startServer(o, port, base);
+  const secret = randomBytes(32).toString('base64url');
+  const server = await startServer(o, port, base, { secret });
   o.onCleanup(() => server.stop());
+  const viaNextPort = await freePort(port + 1, HTTP_PORTS[1]);
+  const viaNextBase = `http://${HOST}:${viaNextPort}`;
+  const viaNext = targets.some((t) => BASELINE_PROCEDURES.includes(t.procedure))
+    ? await startServer(o, viaNextPort, viaNextBase, { secret, viaNext: true })
+    : null;
+  if (viaNext) o.onCleanup(() => viaNext.stop());
   const baselinePort = await freePort(BASELINE_PORTS[0], BASELINE_PORTS[1]);
   const baseline = await startBaseline(o, baselinePort);
   o.onCleanup(() => baseline.stop());
@@ -74,6 +86,16 @@ export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<Ht
         `      ${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`,
       );
       let vsBaseline: HttpResult['baseline'];
+      let throughNext: HttpResult['viaNext'];
+      if (viaNext && BASELINE_PROCEDURES.includes(t.procedure)) {
+        // The same requests through Next's route (same database, same session cookie).
+        await load(viaNextBase, paths, cookie, Math.min(10, o.connections), 2);
+        const n = await load(viaNextBase, paths, cookie, o.connections, o.durationS);
+        throughNext = { requestsPerSec: n.requestsPerSec, p50Ms: n.p50Ms, p95Ms: n.p95Ms, non2xx: n.non2xx, errors: n.errors + n.timeouts };
+        o.log(
+          `      through Next's route: ${n.requestsPerSec.toFixed(0)} req/s, p95 ${n.p95Ms.toFixed(1)} ms, non-2xx ${n.non2xx}; direct/Next ${(r.requestsPerSec / n.requestsPerSec).toFixed(2)}x`,
+        );
+      }
       if (BASELINE_PROCEDURES.includes(t.procedure)) {
         // Right after the app's run, the same requests (same paths, same cookie) to the bare server.
         await load(baseline.url, paths, cookie, Math.min(10, o.connections), 1);
@@ -96,12 +118,22 @@ export async function runHttp(targets: HttpTarget[], o: HttpOptions): Promise<Ht
         ...r,
         single: { requestsPerSec: single.requestsPerSec, p50Ms: single.p50Ms, p95Ms: single.p95Ms },
         ...(vsBaseline ? { baseline: vsBaseline } : {}),
+        ...(throughNext ? { viaNext: throughNext } : {}),
       });
     }
     return results;
   } finally {
-    await Promise.all([server.stop(), baseline.stop()]);
+    await Promise.all([server.stop(), baseline.stop(), viaNext?.stop()]);
+    // The next size's seed runs on this database: its long statements must not inherit the app's limits
+    // (a --growth 10m run's seed was cancelled by the 10 s statement_timeout set here at 1M).
+    await resetLimitDefaults(o);
   }
+}
+
+async function resetLimitDefaults(o: HttpOptions): Promise<void> {
+  const name = (await sql<{ name: string }>`select current_database() as name`.execute(o.db)).rows[0]!.name;
+  await sql.raw(`alter database "${name}" reset statement_timeout`).execute(o.db);
+  await sql.raw(`alter database "${name}" reset lock_timeout`).execute(o.db);
 }
 
 /**
@@ -210,12 +242,12 @@ interface RunningServer {
   stop(): Promise<void>;
 }
 
-async function startServer(o: HttpOptions, port: number, base: string): Promise<RunningServer> {
+async function startServer(o: HttpOptions, port: number, base: string, s: { secret: string; viaNext?: boolean }): Promise<RunningServer> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
     DATABASE_URL: o.databaseUrl,
-    BETTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
+    BETTER_AUTH_SECRET: s.secret,
     BETTER_AUTH_URL: base,
     AUTH_SIGNIN_LIMIT_PER_MINUTE: '100',
     ...(o.dbPoolMax ? { DB_POOL_MAX: String(o.dbPoolMax) } : {}),
@@ -223,7 +255,12 @@ async function startServer(o: HttpOptions, port: number, base: string): Promise<
   // BENCH_CPU_PROF=DIR: a V8 CPU profile of the server, written to DIR when it stops (node --cpu-prof;
   // NODE_OPTIONS may not carry it). Open it in Chrome DevTools or speedscope.
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, nextBin(o.repoDir), 'start', '-p', String(port), '-H', HOST], {
+  // The production server (scripts/serve.ts, what `npm start` runs): Next for pages, /api/trpc/ answered
+  // directly, or through Next's route with DASHBOARD_TRPC_VIA_NEXT=1.
+  if (s.viaNext) env.DASHBOARD_TRPC_VIA_NEXT = '1';
+  else delete env.DASHBOARD_TRPC_VIA_NEXT;
+  const serve = ['--import', 'tsx', path.join(o.repoDir, 'scripts/serve.ts'), '-p', String(port), '-H', HOST];
+  const child = spawn(process.execPath, [...prof, ...serve], {
     cwd: o.repoDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -237,7 +274,7 @@ async function startServer(o: HttpOptions, port: number, base: string): Promise<
   const stop = () => stopChild(child);
   const deadline = Date.now() + 60_000;
   while (true) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`scripts/serve.ts exited with ${child.exitCode}:\n${output}`);
     try {
       const res = await fetch(`${base}/api/auth/ok`);
       if (res.status < 500) break;
@@ -246,7 +283,7 @@ async function startServer(o: HttpOptions, port: number, base: string): Promise<
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`next start did not answer on ${base} within 60 s:\n${output}`);
+      throw new Error(`scripts/serve.ts did not answer on ${base} within 60 s:\n${output}`);
     }
     await sleep(250);
   }
