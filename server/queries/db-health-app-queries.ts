@@ -189,17 +189,8 @@ export const APP_QUERIES: readonly AppQuery[] = [
     source: 'server/queries/schedule.ts · scheduleDayCountsQuery',
     tables: ['appointments'],
     expects: ['appointments_date_idx'],
-    async pick() {
-      const timeZone = businessTimeZone();
-      const date = businessDay(timeZone, new Date());
-      return { params: { date, timeZone }, describe: `the week of ${date} in ${timeZone}` };
-    },
-    compile: (db, p: { date: string; timeZone: string }) =>
-      scheduleDayCountsQuery(db, {
-        ...scheduleWindow({ view: 'week', date: p.date }, p.timeZone),
-        timeZone: p.timeZone,
-        now: new Date(),
-      }).compile(),
+    pick: async () => thisWeek(''),
+    compile: (db, p: WeekPick) => weekCounts(db, p, null),
   }),
   define({
     id: 'schedule.weekCountsStatus',
@@ -207,18 +198,8 @@ export const APP_QUERIES: readonly AppQuery[] = [
     source: 'server/queries/schedule.ts · scheduleDayCountsQuery',
     tables: ['appointments'],
     expects: ['appointments_status_idx'],
-    async pick() {
-      const timeZone = businessTimeZone();
-      const date = businessDay(timeZone, new Date());
-      return { params: { date, timeZone }, describe: `the week of ${date} in ${timeZone}, status scheduled` };
-    },
-    compile: (db, p: { date: string; timeZone: string }) =>
-      scheduleDayCountsQuery(db, {
-        ...scheduleWindow({ view: 'week', date: p.date }, p.timeZone),
-        status: 'scheduled',
-        timeZone: p.timeZone,
-        now: new Date(),
-      }).compile(),
+    pick: async () => thisWeek(', status scheduled'),
+    compile: (db, p: WeekPick) => weekCounts(db, p, 'scheduled'),
   }),
 ];
 
@@ -227,4 +208,21 @@ function searchTerm(name: string): string | null {
   const words = name.split(/\s+/).filter((w) => /^\p{L}{3,}/u.test(w));
   const word = words.at(-1);
   return word ? word.slice(0, 4) : null;
+}
+
+interface WeekPick {
+  date: string;
+  timeZone: string;
+}
+
+/** The week of today in the business time zone, as the Schedule's week view opens. */
+function thisWeek(suffix: string): Picked<WeekPick> {
+  const timeZone = businessTimeZone();
+  const date = businessDay(timeZone, new Date());
+  return { params: { date, timeZone }, describe: `the week of ${date} in ${timeZone}${suffix}` };
+}
+
+function weekCounts(db: Db, p: WeekPick, status: 'scheduled' | null) {
+  const window = scheduleWindow({ view: 'week', date: p.date }, p.timeZone);
+  return scheduleDayCountsQuery(db, { ...window, status, timeZone: p.timeZone, now: new Date() }).compile();
 }

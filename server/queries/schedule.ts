@@ -84,19 +84,8 @@ export function scheduleListQuery(db: Db, p: ScheduleQueryParams & { limit: numb
   return db
     .selectFrom(page)
     .innerJoin('customers', 'customers.id', 'appointments.customer_id')
-    .select([
-      'appointments.id',
-      'appointments.date',
-      'appointments.duration_minutes',
-      'appointments.status',
-      'appointments.service_type',
-      'appointments.technician',
-      'appointments.amount_cents',
-      'appointments.customer_id',
-      'customers.name as customer_name',
-      'customers.phone as customer_phone',
-      dateKey.as('date_key'),
-    ])
+    .selectAll('appointments')
+    .select(['customers.name as customer_name', 'customers.phone as customer_phone', dateKey.as('date_key')])
     .orderBy('appointments.date')
     .orderBy('appointments.id');
 }

@@ -34,11 +34,7 @@ export function AnalyticsView() {
         </div>
       </PageHeader>
       <QueryBoundary>
-        {/* No Suspense boundary around server-prefetched content: React outlines a large completed
-            boundary (over ~12 kB) from the first HTML and reveals it at least 300 ms after the first
-            paint (its reveal throttle), so the page painted its skeleton first and the data 0.3 s
-            later. The data is in the cache on arrival; a change of range renders the deferred value,
-            which may suspend without a fallback (the current one stays on screen). */}
+        {/* Prefetched on the server: no Suspense boundary (see QueryBoundary). */}
         <CostReportView
           days={shownDays}
           stale={stale}
