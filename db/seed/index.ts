@@ -303,7 +303,13 @@ async function rebuildAttributionFunnel(conn: Kysely<Database>): Promise<void> {
   if (temporary)
     await sql`CREATE INDEX seed_rebuild_appointments_customer ON appointments (customer_id, date) WHERE status = 'completed'`.execute(conn);
   try {
-    await sql`CALL attribution_funnel_rebuild(${zone})`.execute(conn);
+    // In a transaction of its own with no statement timeout, like the seeder's loads: the bench seeds
+    // again on a database whose defaults may carry the app's 10 s limit (its HTTP part sets them, and
+    // a connection opened meanwhile keeps them), and at 10M rows this rebuild runs for minutes.
+    await conn.transaction().execute(async (trx) => {
+      await sql`SET LOCAL statement_timeout = 0`.execute(trx);
+      await sql`CALL attribution_funnel_rebuild(${zone})`.execute(trx);
+    });
   } finally {
     if (temporary) await sql`DROP INDEX IF EXISTS seed_rebuild_appointments_customer`.execute(conn);
   }
