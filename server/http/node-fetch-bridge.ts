@@ -49,7 +49,13 @@ export async function serveFetchHandler(
     const message = 'Something went wrong on the server. Try again; if it keeps happening, tell an admin.';
     return writeFetchResponse(req, res, withApiHeaders(trpcErrorResponse(500, 'INTERNAL_SERVER_ERROR', message), false));
   }
-  await writeFetchResponse(req, res, response);
+  try {
+    await writeFetchResponse(req, res, response);
+  } catch (err) {
+    // Nothing may escape as an unhandled rejection (it would stop the server): cut this response.
+    console.error('[trpc] writing the answer failed:', err);
+    res.destroy();
+  }
 }
 
 export async function writeFetchResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
