@@ -79,6 +79,8 @@ describe('serializeOutput: superjson wire format without superjson walk', () => 
       { e: new Error('boom') },
       { p: new Point(1, 2) },
       { d: new Date(Number.NaN) },
+      // JSON.stringify would call its own toJSON; superjson writes its ISO string.
+      { d: Object.assign(at('2026-01-02T00:00:00Z'), { toJSON: () => 'not a date' }) },
       [shared, shared],
       { a: sharedDate, b: sharedDate },
       cyclic,

@@ -6,18 +6,22 @@ import type { SuperJSONResult } from 'superjson';
  * (issue 23: in a profile of the tRPC path superjson.serialize took 13% of the CPU, walking every
  * field of every row with per-value type checks, path arrays and an identity map).
  *
- * Rows are plain JSON plus Dates, so the walk only needs to copy them, turn each valid Date into
- * its ISO string and note its path as `["Date"]`: byte for byte what superjson.serialize gives
- * (wire-format.test.ts compares the two). Anything else (undefined, NaN, ±Infinity, -0, bigint,
+ * Rows are plain JSON plus Dates, so the walk only needs to check them and note each valid Date's
+ * path as `["Date"]`; the value itself goes out as the JSON part (JSON.stringify writes a Date as
+ * its ISO string): byte for byte what superjson.serialize gives (wire-format.test.ts compares the
+ * two). Anything else (undefined, NaN, ±Infinity, -0, bigint,
  * Map, Set, RegExp, Error, class instances, an object reached twice or a key superjson refuses)
  * is handed to superjson.serialize whole, so its annotations stay exactly superjson's. The client
  * still decodes with superjson.deserialize.
  */
 export function serializeOutput(value: unknown): SuperJSONResult {
   const walk = new Walk();
-  const json = walk.value(value);
+  walk.value(value);
   if (walk.fallback) return superjson.serialize(value);
-  const result: SuperJSONResult = { json: json as SuperJSONResult['json'] };
+  // No copy: the value itself is the JSON part. It holds only plain objects, arrays, finite
+  // numbers, strings, booleans, null and valid Dates, and JSON.stringify writes a Date as its
+  // toISOString() (Date.prototype.toJSON), which is the string superjson puts there.
+  const result: SuperJSONResult = { json: value as SuperJSONResult['json'] };
   if (walk.rootDate) result.meta = { values: ['Date'], v: 1 };
   else if (walk.dates) result.meta = { values: walk.dates, v: 1 };
   return result;
@@ -31,82 +35,85 @@ export const wireTransformer = {
 
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/**
+ * Checks that a value is plain JSON plus valid Dates, and notes each Date's path. Paths are kept
+ * as raw keys and indexes and escaped only for a Date (the walk is on every answer's hot path).
+ */
 class Walk {
   fallback = false;
   rootDate = false;
   dates: Record<string, ['Date']> | null = null;
-  private readonly path: string[] = [];
+  private readonly path: Array<string | number> = [];
   private readonly seen = new Set<object>();
 
-  value(v: unknown): unknown {
-    if (this.fallback) return null;
+  value(v: unknown): void {
+    if (this.fallback) return;
     switch (typeof v) {
       case 'string':
       case 'boolean':
-        return v;
+        return;
       case 'number':
         // superjson annotates NaN, ±Infinity and -0.
         if (!Number.isFinite(v) || Object.is(v, -0)) this.fallback = true;
-        return v;
+        return;
       case 'object':
-        if (v === null) return null;
-        return this.object(v);
+        if (v !== null) this.object(v);
+        return;
       default:
         // undefined, bigint, symbol, function: superjson annotates or refuses them.
         this.fallback = true;
-        return null;
     }
   }
 
-  private object(o: object): unknown {
+  private object(o: object): void {
     // superjson records every object reached twice (referential equalities): leave those to it.
     if (this.seen.has(o)) {
       this.fallback = true;
-      return null;
+      return;
     }
     this.seen.add(o);
     if (o instanceof Date) {
-      if (Number.isNaN(o.getTime()) || Object.getPrototypeOf(o) !== Date.prototype) {
+      if (Number.isNaN(o.getTime()) || Object.getPrototypeOf(o) !== Date.prototype || Object.hasOwn(o, 'toJSON')) {
         this.fallback = true;
-        return null;
+        return;
       }
       if (this.path.length === 0) this.rootDate = true;
-      else (this.dates ??= {})[this.path.join('.')] = ['Date'];
-      return o.toISOString();
+      else (this.dates ??= {})[this.path.map(escapeKey).join('.')] = ['Date'];
+      return;
     }
     if (Array.isArray(o)) {
       if (Object.getPrototypeOf(o) !== Array.prototype) {
         this.fallback = true;
-        return null;
+        return;
       }
-      const out = new Array<unknown>(o.length);
-      for (let i = 0; i < o.length; i++) {
-        this.path.push(String(i));
-        out[i] = this.value(o[i]);
+      for (let i = 0; i < o.length && !this.fallback; i++) {
+        this.path.push(i);
+        this.value(o[i]);
         this.path.pop();
       }
-      return out;
+      return;
     }
     const proto = Object.getPrototypeOf(o);
     if (proto !== Object.prototype && proto !== null) {
       this.fallback = true;
-      return null;
+      return;
     }
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(o)) {
+    for (const key in o) {
+      if (!Object.hasOwn(o, key)) continue;
       if (RESERVED_KEYS.has(key)) {
         this.fallback = true;
-        return null;
+        return;
       }
-      this.path.push(escapeKey(key));
-      out[key] = this.value((o as Record<string, unknown>)[key]);
+      this.path.push(key);
+      this.value((o as Record<string, unknown>)[key]);
       this.path.pop();
+      if (this.fallback) return;
     }
-    return out;
   }
 }
 
 /** superjson's path escaping (pathstringifier.ts): backslash and dot. */
-function escapeKey(key: string): string {
+function escapeKey(key: string | number): string {
+  if (typeof key === 'number') return String(key);
   return key.includes('\\') || key.includes('.') ? key.replace(/\\/g, '\\\\').replace(/\./g, '\\.') : key;
 }
