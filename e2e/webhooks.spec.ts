@@ -64,3 +64,31 @@ test('bulk replay counts the matching events before anything changes', async ({ 
   );
   expect(after).toBe(dead);
 });
+
+test('the event type narrows the events list and a bulk replay alike', async ({ page }) => {
+  const { type, dead } = await withDb(
+    async (c) =>
+      (
+        await c.query<{ type: string; dead: number }>(`
+          select event_type as type, count(*)::int as dead from webhook_events
+          where status = 'dead' group by 1 order by 2 desc, 1 limit 1`)
+      ).rows[0]!,
+  );
+  await page.goto('/webhooks');
+  // The list's filter (the bulk replay's is inside its closed panel).
+  const listType = page.getByLabel('Event type').filter({ visible: true });
+  await expect(listType).toBeEnabled();
+  await listType.selectOption(type);
+  await expect(page).toHaveURL(new RegExp(`[?&]type=${encodeURIComponent(type)}`));
+  await expect(page.locator('table tbody tr').first()).toContainText(type);
+
+  const bulk = page.locator('details').filter({ hasText: 'Bulk replay' });
+  const count = bulk.getByRole('button', { name: 'Count events' });
+  await expect(async () => {
+    if (!(await count.isVisible())) await page.getByText('Bulk replay', { exact: true }).click();
+    await expect(count).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+  await bulk.getByLabel('Event type').selectOption(type);
+  await count.click();
+  await expect(page.getByTestId('bulk-count')).toHaveText(`${dead.toLocaleString('en-US')} event${dead === 1 ? '' : 's'} match`);
+});

@@ -1,9 +1,10 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
-import { Suspense, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTRPC } from '@/app/_trpc/client';
 import { type BulkFilter, REPLAYABLE_STATUSES, type ReplayableStatus } from '@/lib/contract/webhooks';
+import { EventTypeField } from './event-type-field';
 import { formatDateTime, fromZonedInput } from './format';
 import styles from './webhooks.module.css';
 
@@ -103,11 +104,7 @@ export function BulkReplay({ timeZone }: { timeZone: string }) {
               </label>
             ))}
           </fieldset>
-          {/* Suspense, not useQuery: the types may land between the server's HTML and hydration, and
-              options the server did not render were a hydration mismatch (the page re-rendered). */}
-          <Suspense fallback={<TypeField value={draft.eventType} types={[]} onChange={(eventType) => edit({ eventType })} />}>
-            <TypeFieldLoaded value={draft.eventType} onChange={(eventType) => edit({ eventType })} />
-          </Suspense>
+          <EventTypeField value={draft.eventType || null} onChange={(eventType) => edit({ eventType: eventType ?? '' })} />
           <label className={styles.field}>
             Error contains
             <input
@@ -223,27 +220,5 @@ export function BulkReplay({ timeZone }: { timeZone: string }) {
         )}
       </details>
     </section>
-  );
-}
-
-function TypeFieldLoaded(props: { value: string; onChange: (type: string) => void }) {
-  const trpc = useTRPC();
-  const { data } = useSuspenseQuery(trpc.webhooks.eventTypes.queryOptions());
-  return <TypeField {...props} types={data} />;
-}
-
-function TypeField({ value, types, onChange }: { value: string; types: string[]; onChange: (type: string) => void }) {
-  return (
-    <label className={styles.field}>
-      Event type
-      <select className={`input ${styles.typeSelect}`} value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">All types</option>
-        {types.map((t) => (
-          <option key={t} value={t}>
-            {t}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }

@@ -9,6 +9,7 @@ import { useTRPC } from '@/app/_trpc/client';
 import { WEBHOOK_STATUSES, type WebhookStatus, webhooksSearchParams } from '@/lib/contract/webhooks';
 import { BulkReplay } from './bulk-replay';
 import { EventDetail } from './event-detail';
+import { EventTypeField } from './event-type-field';
 import { EventTable, EventTableSkeleton, type ListFilter } from './event-table';
 import { formatDuration } from '@/lib/format-duration';
 import { fromZonedInput, STATUS_ICON, toZonedInput } from './format';
@@ -110,9 +111,7 @@ export function WebhooksView({ timeZone }: { timeZone: string }) {
               </select>
             </label>
             <QueryBoundary>
-              <Suspense fallback={<TypeSelect value={params.type} types={[]} disabled onChange={() => {}} />}>
-                <TypeFilter value={params.type} onChange={(type) => setFilter({ type })} />
-              </Suspense>
+              <EventTypeField value={params.type} onChange={(type) => setFilter({ type })} />
             </QueryBoundary>
             <label className={styles.field}>
               Received from
@@ -221,35 +220,6 @@ function QueueStats({ active, onPick }: { active: Status | null; onPick: (s: Sta
         </span>
       </div>
     </div>
-  );
-}
-
-function TypeFilter({ value, onChange }: { value: string | null; onChange: (type: string | null) => void }) {
-  const trpc = useTRPC();
-  const { data } = useSuspenseQuery(trpc.webhooks.eventTypes.queryOptions());
-  return <TypeSelect value={value} types={data} onChange={onChange} />;
-}
-
-function TypeSelect(props: { value: string | null; types: string[]; disabled?: boolean; onChange: (type: string | null) => void }) {
-  // A type from the URL that is not in the list still shows (and filters) rather than vanishing.
-  const types = props.value && !props.types.includes(props.value) ? [props.value, ...props.types] : props.types;
-  return (
-    <label className={styles.field}>
-      Event type
-      <select
-        className={`input ${styles.typeSelect}`}
-        value={props.value ?? ''}
-        disabled={props.disabled}
-        onChange={(e) => props.onChange(e.target.value || null)}
-      >
-        <option value="">All types</option>
-        {types.map((t) => (
-          <option key={t} value={t}>
-            {t}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }
 
