@@ -62,8 +62,6 @@ describe('serializeOutput: superjson wire format without superjson walk', () => 
         public y: number,
       ) {}
     }
-    const shared = { id: 1 };
-    const sharedDate = at('2026-01-02T00:00:00Z');
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
     for (const v of [
@@ -81,14 +79,34 @@ describe('serializeOutput: superjson wire format without superjson walk', () => 
       { d: new Date(Number.NaN) },
       // JSON.stringify would call its own toJSON; superjson writes its ISO string.
       { d: Object.assign(at('2026-01-02T00:00:00Z'), { toJSON: () => 'not a date' }) },
-      [shared, shared],
-      { a: sharedDate, b: sharedDate },
       cyclic,
       // A sparse array: its hole is undefined to superjson.
       Object.assign(new Array<number>(3), { 0: 1, 2: 3 }),
     ]) {
       expectSame(v);
     }
+  });
+
+  it('an object reached twice goes out twice: the client gets equal copies, not one shared object', () => {
+    const shared = { id: 1, at: at('2026-01-02T00:00:00Z') };
+    const sharedDate = at('2026-01-03T00:00:00Z');
+    for (const v of [[shared, shared], { a: sharedDate, b: sharedDate }]) {
+      const fast = serializeOutput(v);
+      const reference = superjson.serialize(v);
+      expect(JSON.stringify(fast.json)).toBe(JSON.stringify(reference.json));
+      expect(fast.meta?.referentialEqualities).toBeUndefined();
+      expect(reference.meta?.referentialEqualities).toBeDefined();
+      const decoded = superjson.deserialize(JSON.parse(JSON.stringify(fast)));
+      expect(decoded).toEqual(v);
+    }
+    expect(serializeOutput({ a: sharedDate, b: sharedDate }).meta?.values).toEqual({ a: ['Date'], b: ['Date'] });
+  });
+
+  it('nesting deeper than any answer (a cycle) is superjson own output', () => {
+    let deep: unknown = at('2026-01-02T00:00:00Z');
+    for (let i = 0; i < 100; i++) deep = { d: deep };
+    expectSame(deep);
+    expect(serializeOutput(deep)).toEqual(superjson.serialize(deep));
   });
 
   it('keys superjson refuses are refused the same way', () => {

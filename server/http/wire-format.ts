@@ -9,10 +9,15 @@ import type { SuperJSONResult } from 'superjson';
  * Rows are plain JSON plus Dates, so the walk only needs to check them and note each valid Date's
  * path as `["Date"]`; the value itself goes out as the JSON part (JSON.stringify writes a Date as
  * its ISO string): byte for byte what superjson.serialize gives (wire-format.test.ts compares the
- * two). Anything else (undefined, NaN, ±Infinity, -0, bigint,
- * Map, Set, RegExp, Error, class instances, an object reached twice or a key superjson refuses)
- * is handed to superjson.serialize whole, so its annotations stay exactly superjson's. The client
- * still decodes with superjson.deserialize.
+ * two). Anything else (undefined, NaN, ±Infinity, -0, bigint, Map, Set, RegExp, Error, class
+ * instances, a key superjson refuses, or nesting deeper than MAX_DEPTH, which is how a cycle
+ * shows) is handed to superjson.serialize whole, so its annotations stay exactly superjson's. The
+ * client still decodes with superjson.deserialize.
+ *
+ * One difference, on purpose: an object reached twice goes out twice, where superjson would note
+ * the two paths as one object (its "referential equalities") and the client would rebuild one
+ * shared object. The client gets equal copies instead, which renders the same. Keeping an identity
+ * set of every object walked cost a third of the walk (issue 23), for no procedure that needs it.
  */
 export function serializeOutput(value: unknown): SuperJSONResult {
   const walk = new Walk();
@@ -33,7 +38,8 @@ export const wireTransformer = {
   output: { serialize: serializeOutput, deserialize: superjson.deserialize.bind(superjson) },
 };
 
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Deeper than any answer of ours: a cycle reaches it and goes to superjson (which handles cycles). */
+const MAX_DEPTH = 64;
 
 /**
  * Checks that a value is plain JSON plus valid Dates, and notes each Date's path. Paths are kept
@@ -44,7 +50,6 @@ class Walk {
   rootDate = false;
   dates: Record<string, ['Date']> | null = null;
   private readonly path: Array<string | number> = [];
-  private readonly seen = new Set<object>();
 
   value(v: unknown): void {
     if (this.fallback) return;
@@ -65,20 +70,29 @@ class Walk {
     }
   }
 
+  /** superjson's path string: keys joined with dots, each escaped (pathstringifier.ts). */
+  private pathString(): string {
+    let out = '';
+    for (let i = 0; i < this.path.length; i++) {
+      const key = this.path[i]!;
+      if (i > 0) out += '.';
+      out += typeof key === 'number' ? String(key) : escapeKey(key);
+    }
+    return out;
+  }
+
   private object(o: object): void {
-    // superjson records every object reached twice (referential equalities): leave those to it.
-    if (this.seen.has(o)) {
+    if (this.path.length > MAX_DEPTH) {
       this.fallback = true;
       return;
     }
-    this.seen.add(o);
     if (o instanceof Date) {
       if (Number.isNaN(o.getTime()) || Object.getPrototypeOf(o) !== Date.prototype || Object.hasOwn(o, 'toJSON')) {
         this.fallback = true;
         return;
       }
       if (this.path.length === 0) this.rootDate = true;
-      else (this.dates ??= {})[this.path.map(escapeKey).join('.')] = ['Date'];
+      else (this.dates ??= {})[this.pathString()] = ['Date'];
       return;
     }
     if (Array.isArray(o)) {
@@ -100,7 +114,7 @@ class Walk {
     }
     for (const key in o) {
       if (!Object.hasOwn(o, key)) continue;
-      if (RESERVED_KEYS.has(key)) {
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
         this.fallback = true;
         return;
       }
@@ -113,7 +127,6 @@ class Walk {
 }
 
 /** superjson's path escaping (pathstringifier.ts): backslash and dot. */
-function escapeKey(key: string | number): string {
-  if (typeof key === 'number') return String(key);
+function escapeKey(key: string): string {
   return key.includes('\\') || key.includes('.') ? key.replace(/\\/g, '\\\\').replace(/\./g, '\\.') : key;
 }
