@@ -75,7 +75,15 @@ export async function createBenchDatabase(options: {
 }
 
 function open(url: string, max: number): { db: Db; pool: pg.Pool } {
-  const pool = createPool(url, { max, statementTimeoutMs: 0, applicationName: 'bench' });
+  // The bench's own connections run without time limits, whatever the database's defaults: the HTTP
+  // part sets the app's limits as this database's defaults while it runs (bench/http.ts), and a
+  // connection the pool opened meanwhile kept them into the 10M step (its VACUUM was cancelled).
+  const pool = createPool(url, {
+    max,
+    statementTimeoutMs: 0,
+    applicationName: 'bench',
+    onConnect: (client) => client.query('SET statement_timeout = 0; SET lock_timeout = 0'),
+  });
   return { pool, db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
 }
 

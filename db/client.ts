@@ -32,6 +32,8 @@ export interface DbOptions {
   applicationName?: string;
   /** Kysely's query log hook (tests count where queries ran). */
   log?: KyselyConfig['log'];
+  /** Runs on each new connection before the pool hands it out (the bench lifts the time limits). */
+  onConnect?: (client: pg.ClientBase) => Promise<unknown>;
 }
 
 /** pg-pool's message when no connection came within `connectionTimeoutMillis`. */
@@ -45,6 +47,7 @@ export function createPool(url: string, options: DbOptions = {}): pg.Pool {
     // Bounds both opening a connection and waiting in the queue for a busy pool.
     connectionTimeoutMillis: options.poolWaitMs ?? 10_000,
     application_name: options.applicationName ?? 'home-services-dashboard',
+    onConnect: options.onConnect,
   });
   // An idle client losing its server must not crash the process.
   pool.on('error', (err) => console.error('[db] idle client error:', err.message));

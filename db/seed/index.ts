@@ -203,12 +203,17 @@ export async function seedDatabase(db: Db, options: SeedOptions = {}): Promise<S
     if (options.vacuum !== false) {
       await step('vacuum', async () => {
         const vacuum = async (on: Kysely<Database>, tables: readonly SeedTable[]) => {
-          // Room for merging the GIN pending lists the inserts filled (see runStatement).
+          // Room for merging the GIN pending lists the inserts filled (see runStatement). No time
+          // limit: VACUUM cannot run in a transaction (so not under SET LOCAL like the loads), and
+          // a database whose defaults are the app's limits (README, Deploying) would cancel it
+          // after 10 s at 10M rows.
           await sql`SET maintenance_work_mem = '256MB'`.execute(on);
+          await sql`SET statement_timeout = 0`.execute(on);
           try {
             await sql.raw(`VACUUM (ANALYZE) ${tables.join(', ')}`).execute(on);
           } finally {
             await sql`RESET maintenance_work_mem`.execute(on);
+            await sql`RESET statement_timeout`.execute(on);
           }
         };
         const laneATables = ['shared_thread_messages', 'customers', 'shared_threads', 'attribution_data'] as const;
