@@ -91,4 +91,8 @@ test('the event type narrows the events list and a bulk replay alike', async ({ 
   await bulk.getByLabel('Event type').selectOption(type);
   await count.click();
   await expect(page.getByTestId('bulk-count')).toHaveText(`${dead.toLocaleString('en-US')} event${dead === 1 ? '' : 's'} match`);
+  await page.screenshot({ path: test.info().outputPath('webhooks-type-1280.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(bulk.getByLabel('Event type')).toHaveValue(type);
+  await page.screenshot({ path: test.info().outputPath('webhooks-type-390.png'), fullPage: true });
 });
