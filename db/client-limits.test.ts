@@ -88,4 +88,21 @@ describe('db/client.ts limits on a lone query', () => {
       .execute(async (trx) => (await sql<{ st: string }>`select current_setting('statement_timeout') as st`.execute(trx)).rows[0]!.st);
     expect(inside).toBe('300ms');
   });
+
+  it("onConnect runs on each new connection before its first query: the bench lifts the database's limits", async () => {
+    await sql.raw(`alter database ${scratch.name} set statement_timeout = 300`).execute(scratch.db);
+    const db = createDb(scratch.url, { max: 2, onConnect: (client) => client.query('SET statement_timeout = 0; SET lock_timeout = 0') });
+    opened.push(db);
+    // Two at once: two new connections, each lifted before it runs anything.
+    const [a, b] = await Promise.all([
+      sql<{ st: string }>`select current_setting('statement_timeout') as st from pg_sleep(0.4)`.execute(db),
+      sql<{ lt: string }>`select current_setting('lock_timeout') as lt`.execute(db),
+    ]);
+    expect(a.rows[0]!.st).toBe('0');
+    expect(b.rows[0]!.lt).toBe('0');
+    // Without it (and with no limits of its own), a pool on the same database is cancelled at 300 ms.
+    const plain = createDb(scratch.url, { max: 1 });
+    opened.push(plain);
+    await expect(sql`select pg_sleep(0.4)`.execute(plain)).rejects.toThrow(/statement timeout/);
+  });
 });
