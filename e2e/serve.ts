@@ -51,6 +51,12 @@ console.log(`[e2e] seeding ${name} at scale ${scale}…`);
 const report = await seedDatabase(db, { scale, seed: 42 });
 await seedDemoUsers(db, E2E_PASSWORD);
 await db.destroy();
+// As the README's Deploying section advises (and the bench does): the app's time limits as the
+// database's defaults, so db/client.ts runs a lone query as one round trip through PgBouncer instead
+// of begin / query / commit. Set after the seed, which runs longer statements. A server started with
+// other limits (shutdown.spec.ts) sees they differ and wraps its queries as before.
+await admin(`ALTER DATABASE ${name} SET statement_timeout = ${Number(process.env.DB_STATEMENT_TIMEOUT_MS || 10_000)}`);
+await admin(`ALTER DATABASE ${name} SET lock_timeout = ${Number(process.env.DB_LOCK_TIMEOUT_MS || 3_000)}`);
 console.log(`[e2e] database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 // Facts the specs need (e.g. which thread is longest) are read from the database by the specs
