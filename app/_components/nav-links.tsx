@@ -1,7 +1,7 @@
 'use client';
 
 import Link, { useLinkStatus } from 'next/link';
-import { usePathname, useRouter } from 'next/navigation';
+import { usePathname } from 'next/navigation';
 
 const LINKS = [
   { href: '/conversations', label: 'Conversations', admin: false },
@@ -13,29 +13,14 @@ const LINKS = [
   { href: '/attribution', label: 'Attribution', admin: true },
 ] as const;
 
-/**
- * The sidebar prefetches a page when a pointer or the keyboard reaches its link, not when the link
- * scrolls into view: every page shows all seven links, and viewport prefetch sent seven server
- * requests (each running the layout) on every page view, at the moment a quick click's own request
- * went out, which then waited behind them (0.23-0.42 s to the bookings data from a thread, measured
- * on a quiet machine).
- */
 export function NavLinks({ isAdmin }: { isAdmin: boolean }) {
   const pathname = usePathname();
-  const router = useRouter();
   return (
     <nav className="nav">
       {LINKS.filter((l) => isAdmin || !l.admin).map((l) => {
         const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
         return (
-          <Link
-            key={l.href}
-            href={l.href}
-            prefetch={false}
-            onMouseEnter={() => router.prefetch(l.href)}
-            onFocus={() => router.prefetch(l.href)}
-            aria-current={active ? 'page' : undefined}
-          >
+          <Link key={l.href} href={l.href} aria-current={active ? 'page' : undefined}>
             {l.label}
             {l.admin && <span className="tag">admin</span>}
             <PendingHint />
