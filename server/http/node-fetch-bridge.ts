@@ -74,9 +74,17 @@ export async function writeFetchResponse(req: IncomingMessage, res: ServerRespon
     await streamBody(res, response.body);
     return;
   }
-  let body = Buffer.from(await response.arrayBuffer());
-  if (body.length >= COMPRESS_MIN_BYTES && !response.headers.has('content-encoding')) {
-    res.setHeader('vary', appendVary(response.headers.get('vary'), 'Accept-Encoding'));
+  await sendBody(req, res, Buffer.from(await response.arrayBuffer()));
+}
+
+/**
+ * A whole answer whose status and headers are set: gzipped when it is 1 kB or more, not encoded
+ * yet, and the client accepts gzip (Vary says so either way), with its length.
+ */
+export async function sendBody(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  if (body.length >= COMPRESS_MIN_BYTES && !res.hasHeader('content-encoding')) {
+    const vary = res.getHeader('vary');
+    res.setHeader('vary', appendVary(vary === undefined ? null : Array.isArray(vary) ? vary.join(', ') : String(vary), 'Accept-Encoding'));
     if (acceptsGzip(req.headers['accept-encoding'])) {
       body = await gzip(body);
       res.setHeader('content-encoding', 'gzip');

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serveFetchHandler } from './node-fetch-bridge';
-import { guardTrpc, trpcGuardOptions } from './trpc-guard';
+import { guardTrpc, TRPC_MAX_BATCH, trpcGuardOptions } from './trpc-guard';
 import { handleTrpc } from './trpc-handler';
+import { planQueries, serveQueries } from './trpc-queries';
 import type { Services } from '../services';
 
 /**
@@ -18,13 +19,21 @@ export function isDirectTrpcRequest(method: string | undefined, url: string | un
   return (method === 'GET' || method === 'POST') && !!url && url.startsWith('/api/trpc/');
 }
 
-/** `services` and `guard` for tests; the server uses the process's (server/services.ts, server/env.ts). */
+/**
+ * `services` and `guard` for tests; the server uses the process's (server/services.ts, server/env.ts).
+ * `queriesViaFetch`: answer reads through tRPC's fetch adapter too (the reference in tests).
+ */
 export function createDirectTrpcHandler(
-  options: { services?: Services; guard?: typeof trpcGuardOptions; log?: boolean } = {},
+  options: { services?: Services; guard?: typeof trpcGuardOptions; log?: boolean; queriesViaFetch?: boolean } = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const guarded = guardTrpc(
-    (request) => handleTrpc(request, { services: options.services, log: options.log }),
-    options.guard ?? trpcGuardOptions,
-  );
-  return (req, res) => serveFetchHandler(req, res, guarded);
+  const guardOptions = options.guard ?? trpcGuardOptions;
+  const guarded = guardTrpc((request) => handleTrpc(request, { services: options.services, log: options.log }), guardOptions);
+  const served = { services: options.services, log: options.log };
+  // The guard's options are read per request (the environment's); only a test's may change the cap.
+  const maxBatch = () => (options.guard ? (options.guard().maxBatch ?? TRPC_MAX_BATCH) : TRPC_MAX_BATCH);
+  return (req, res) => {
+    // The pages' reads (GET of queries) skip the fetch adapter; everything else goes through it.
+    const plan = options.queriesViaFetch ? null : planQueries(req, maxBatch());
+    return plan ? serveQueries(plan, req, res, served) : serveFetchHandler(req, res, guarded);
+  };
 }

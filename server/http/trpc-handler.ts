@@ -1,3 +1,4 @@
+import type { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '../root';
 import { RETRY_AFTER_SECONDS } from '../runtime/busy';
@@ -18,15 +19,8 @@ export async function handleTrpc(req: Request, options: { services?: Services; l
     req,
     router: appRouter,
     createContext: () => createContext({ headers: req.headers, services: options.services, meta }),
-    responseMeta({ errors }) {
-      const headers = new Headers({ 'x-request-id': id });
-      // A busy database (lock, statement timeout, pool, bulkhead) answers 503: say when to retry.
-      if (errors.some((e) => e.code === 'SERVICE_UNAVAILABLE')) headers.set('retry-after', String(RETRY_AFTER_SECONDS));
-      return { headers };
-    },
-    onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${id} ${path ?? '?'}:`, error.cause ?? error);
-    },
+    responseMeta: ({ errors }) => ({ headers: new Headers(trpcResponseHeaders(id, errors)) }),
+    onError: ({ error, path }) => reportTrpcError(id, path, error),
   });
   if (options.log !== false) {
     logRequest({
@@ -40,4 +34,17 @@ export async function handleTrpc(req: Request, options: { services?: Services; l
     });
   }
   return res;
+}
+
+/** The headers every tRPC answer carries beyond tRPC's own (also server/http/trpc-queries.ts). */
+export function trpcResponseHeaders(id: string, errors: readonly TRPCError[]): [string, string][] {
+  const headers: [string, string][] = [['x-request-id', id]];
+  // A busy database (lock, statement timeout, pool, bulkhead) answers 503: say when to retry.
+  if (errors.some((e) => e.code === 'SERVICE_UNAVAILABLE')) headers.push(['retry-after', String(RETRY_AFTER_SECONDS)]);
+  return headers;
+}
+
+/** An unexpected error goes to the log with its cause; the browser gets a plain sentence (server/trpc.ts). */
+export function reportTrpcError(id: string, path: string | undefined, error: TRPCError): void {
+  if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${id} ${path ?? '?'}:`, error.cause ?? error);
 }
