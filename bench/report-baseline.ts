@@ -43,8 +43,8 @@ export function renderBaselineTable(r: BenchResults): string | null {
   return (
     table +
     `\n\nSame requests, ${measured[0]!.connections} connections × ${measured[0]!.durationS} s each, the baseline run right after the app's: ` +
-    'the app is the production server, `scripts/serve.ts`, which answers `/api/trpc/` itself (the guard and handler of the Next route, ' +
-    "without Next's request handling)" +
+    "the app is the production server, `scripts/serve.ts`, which answers `/api/trpc/` itself, without Next's request handling " +
+    "(reads, a GET of queries, straight on node:http with tRPC's procedures, `server/http/trpc-queries.ts`; the rest through the Next route's guard and handler)" +
     (viaNext
       ? "; the middle column is the same build with `DASHBOARD_TRPC_VIA_NEXT=1`, every call through Next's route as before. "
       : '. ') +
