@@ -1,6 +1,7 @@
 'use client';
 
 import dynamic from 'next/dynamic';
+import { useEffect, useState } from 'react';
 import styles from './analytics.module.css';
 import { serviceColor } from '@/lib/contract/analytics';
 import type { CostReport } from './types';
@@ -10,10 +11,11 @@ import type { CostReport } from './types';
  * with the page, the bars when their module arrives. The placeholder is the plot's own box
  * (`.plot`: 320 px, 240 px on a phone), so nothing below it moves when they do.
  */
-const CostPlot = dynamic(() => import('./cost-plot').then((m) => m.CostPlot), {
-  ssr: false,
-  loading: () => <div className={`${styles.plot} ${styles.plotLoading}`} data-testid="cost-plot-loading" aria-hidden="true" />,
-});
+function PlotPlaceholder() {
+  return <div className={`${styles.plot} ${styles.plotLoading}`} data-testid="cost-plot-loading" aria-hidden="true" />;
+}
+
+const CostPlot = dynamic(() => import('./cost-plot').then((m) => m.CostPlot), { ssr: false, loading: PlotPlaceholder });
 
 /**
  * Daily cost by service as stacked bars: every day of the range (a day without usage is a zero
@@ -29,6 +31,11 @@ export function CostChart({
   hidden: ReadonlySet<string>;
   onToggle: (service: string) => void;
 }) {
+  // The plot's module is asked for once the numbers are on screen, not while they render: on a
+  // navigation its download and evaluation (recharts, about 100 kB) otherwise landed in the middle
+  // of the render and held the numbers back (issue 23's warm navigation).
+  const [numbersShown, setNumbersShown] = useState(false);
+  useEffect(() => setNumbersShown(true), []);
   return (
     <div data-testid="cost-chart" className={styles.chart}>
       <div className={styles.legend} role="group" aria-label="Services shown in the chart">
@@ -51,7 +58,7 @@ export function CostChart({
           Stacked bar chart of the daily cost of each service, {report.days.length} days. The table “Cost by service” below lists the same
           figures.
         </figcaption>
-        <CostPlot report={report} hidden={hidden} />
+        {numbersShown ? <CostPlot report={report} hidden={hidden} /> : <PlotPlaceholder />}
       </figure>
     </div>
   );
