@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPC_MAX_BATCH } from '@/lib/contract/trpc-limits';
+import { seedSmsThread } from '../testing/fixtures';
 import { createHarness, type Harness } from '../testing/harness';
 import { createDirectTrpcHandler, isDirectTrpcRequest } from './trpc-direct';
 
@@ -21,27 +22,7 @@ const ORIGIN = 'http://localhost:3000';
 
 beforeAll(async () => {
   h = await createHarness('trpc_direct');
-  const customer = await h.db
-    .insertInto('customers')
-    .values({ name: 'Ana Lima', phone: '+15125550111' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const t = await h.db.insertInto('shared_threads').values({ customer_id: customer.id }).returning('id').executeTakeFirstOrThrow();
-  threadId = t.id;
-  const start = Date.parse('2026-02-01T15:00:00Z');
-  await h.db
-    .insertInto('shared_thread_messages')
-    .values(
-      Array.from({ length: 80 }, (_, i) => ({
-        thread_id: t.id,
-        channel: 'sms' as const,
-        direction: i % 2 ? ('outbound' as const) : ('inbound' as const),
-        author_type: i % 2 ? ('staff' as const) : ('customer' as const),
-        body: `Message ${i + 1}: can the technician come before noon on Thursday?`,
-        created_at: new Date(start + i * 60_000),
-      })),
-    )
-    .execute();
+  ({ threadId } = await seedSmsThread(h.db, 80));
   const handler = createDirectTrpcHandler({ services: h.services, guard: () => ({ allowedOrigins: [ORIGIN] }), log: false });
   server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

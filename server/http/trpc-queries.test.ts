@@ -6,6 +6,7 @@ import pg from 'pg';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TRPC_MAX_BATCH } from '@/lib/contract/trpc-limits';
+import { seedSmsThread } from '../testing/fixtures';
 import { createHarness, type Harness } from '../testing/harness';
 import { createDirectTrpcHandler } from './trpc-direct';
 import { planQueries } from './trpc-queries';
@@ -44,28 +45,7 @@ async function listen(harness: Harness, queriesViaFetch: boolean, log = false): 
 
 beforeAll(async () => {
   [h, locked] = await Promise.all([createHarness('trpc_queries'), createHarness('trpc_queries_lock', { limits: { lockTimeoutMs: 300 } })]);
-  const customer = await h.db
-    .insertInto('customers')
-    .values({ name: 'Ana Lima', phone: '+15125550111' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  customerId = customer.id;
-  const t = await h.db.insertInto('shared_threads').values({ customer_id: customer.id }).returning('id').executeTakeFirstOrThrow();
-  threadId = t.id;
-  const start = Date.parse('2026-02-01T15:00:00Z');
-  await h.db
-    .insertInto('shared_thread_messages')
-    .values(
-      Array.from({ length: 60 }, (_, i) => ({
-        thread_id: t.id,
-        channel: 'sms' as const,
-        direction: i % 2 ? ('outbound' as const) : ('inbound' as const),
-        author_type: i % 2 ? ('staff' as const) : ('customer' as const),
-        body: `Message ${i + 1}: can the technician come before noon on Thursday?`,
-        created_at: new Date(start + i * 60_000),
-      })),
-    )
-    .execute();
+  ({ customerId, threadId } = await seedSmsThread(h.db, 60));
   await locked.db.insertInto('customers').values({ id: 7, name: 'Bo Ng', phone: '+15125550112' }).execute();
   [viaFetch, direct, lockedViaFetch, lockedDirect] = await Promise.all([
     listen(h, true),
