@@ -46,7 +46,7 @@ export const HSTS = 'max-age=31536000; includeSubDomains';
  * proxy does not run on /api/trpc/ (proxy.ts): the static API CSP, the static headers, and HSTS
  * when the request came over https.
  */
-export function setApiSecurityHeaders(headers: Headers, https: boolean): void {
+export function setApiSecurityHeaders(headers: Pick<Headers, 'set'>, https: boolean): void {
   headers.set('content-security-policy', API_CSP);
   for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) headers.set(name, value);
   if (https) headers.set('strict-transport-security', HSTS);

@@ -15,7 +15,7 @@ import { logRequest, requestId } from '../runtime/request-log';
 import type { Services } from '../services';
 import { type Context, createContext, type RequestMeta } from '../trpc';
 import { sendBody } from './node-fetch-bridge';
-import { API_CSP, HSTS, STATIC_SECURITY_HEADERS } from './security-headers';
+import { cameOverHttps, setApiSecurityHeaders } from './security-headers';
 import { reportTrpcError, trpcResponseHeaders } from './trpc-handler';
 
 /**
@@ -170,9 +170,9 @@ export async function serveQueries(
     res.setHeader('content-type', 'application/json');
     for (const [name, value] of trpcResponseHeaders(id, errors)) res.setHeader(name, value);
     res.setHeader('cache-control', 'no-store');
-    res.setHeader('content-security-policy', API_CSP);
-    for (const name in STATIC_SECURITY_HEADERS) res.setHeader(name, STATIC_SECURITY_HEADERS[name]!);
-    if (cameOverHttps(req)) res.setHeader('strict-transport-security', HSTS);
+    // The URL the fetch adapter builds is https only on a TLS socket (or an HTTP/2 https scheme).
+    const scheme = req.headers[':scheme'] === 'https' || ('encrypted' in req.socket && req.socket.encrypted === true) ? 'https:' : 'http:';
+    setApiSecurityHeaders({ set: (name, value) => void res.setHeader(name, value) }, cameOverHttps(headers, scheme));
     await sendBody(req, res, Buffer.from(body));
 
     if (options.log !== false) {
@@ -211,14 +211,6 @@ function requestHeaders(req: IncomingMessage): Headers {
     else if (value != null) headers.append(name, value);
   }
   return headers;
-}
-
-/** server/http/security-headers.ts#cameOverHttps on the request the fetch adapter would build. */
-function cameOverHttps(req: IncomingMessage): boolean {
-  const forwarded = req.headers['x-forwarded-proto'];
-  const proto = (Array.isArray(forwarded) ? forwarded.join(', ') : forwarded)?.split(',')[0]?.trim();
-  if (proto) return proto === 'https';
-  return req.headers[':scheme'] === 'https' || ('encrypted' in req.socket && req.socket.encrypted === true);
 }
 
 /** tRPC's test for an answer it would have to stream (an async iterable, or promises at the top). */
