@@ -43,6 +43,9 @@ export interface Context {
   clientAddress: string;
 }
 
+/** What a person reads for an unexpected error in production; the log keeps the cause. */
+export const SERVER_FAULT_MESSAGE = 'Something went wrong on the server. Try again; if it keeps happening, tell an admin.';
+
 export const DEFAULT_LIMITS: DbLimits = { lockTimeoutMs: 3_000, statementTimeoutMs: 10_000, poolWaitMs: 1_000, bulkhead: 5 };
 
 /**
@@ -93,7 +96,7 @@ const t = initTRPC.context<Context>().create({
       message: zodError
         ? z.prettifyError(zodError)
         : error.code === 'INTERNAL_SERVER_ERROR' && process.env.NODE_ENV === 'production'
-          ? 'Something went wrong on the server. Try again; if it keeps happening, tell an admin.'
+          ? SERVER_FAULT_MESSAGE
           : shape.message,
       data: {
         ...shape.data,

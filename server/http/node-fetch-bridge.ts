@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
+import { SERVER_FAULT_MESSAGE } from '../trpc';
 import { trpcErrorResponse, withApiHeaders } from './trpc-guard';
 
 /**
@@ -46,8 +47,7 @@ export async function serveFetchHandler(
   } catch (err) {
     // handleTrpc answers every procedure error itself; this is a fault in the bridge or the guard.
     console.error('[trpc] the handler threw outside tRPC:', err);
-    const message = 'Something went wrong on the server. Try again; if it keeps happening, tell an admin.';
-    return writeFetchResponse(req, res, withApiHeaders(trpcErrorResponse(500, 'INTERNAL_SERVER_ERROR', message), false));
+    return answerServerFault(req, res);
   }
   try {
     await writeFetchResponse(req, res, response);
@@ -56,6 +56,11 @@ export async function serveFetchHandler(
     console.error('[trpc] writing the answer failed:', err);
     res.destroy();
   }
+}
+
+/** A fault outside tRPC's own error handling: 500, the plain sentence, the API's headers. */
+export function answerServerFault(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return writeFetchResponse(req, res, withApiHeaders(trpcErrorResponse(500, 'INTERNAL_SERVER_ERROR', SERVER_FAULT_MESSAGE), false));
 }
 
 export async function writeFetchResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {

@@ -14,7 +14,7 @@ import { appRouter } from '../root';
 import { logRequest, requestId } from '../runtime/request-log';
 import type { Services } from '../services';
 import { type Context, createContext, type RequestMeta } from '../trpc';
-import { sendBody } from './node-fetch-bridge';
+import { answerServerFault, sendBody } from './node-fetch-bridge';
 import { cameOverHttps, setApiSecurityHeaders } from './security-headers';
 import { reportTrpcError, trpcResponseHeaders } from './trpc-handler';
 
@@ -188,15 +188,8 @@ export async function serveQueries(
     }
   } catch (err) {
     console.error('[trpc] answering a query failed outside tRPC:', err);
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    res.statusCode = 500;
-    res.setHeader('content-type', 'application/json');
-    res.setHeader('cache-control', 'no-store');
-    const message = 'Something went wrong on the server. Try again; if it keeps happening, tell an admin.';
-    res.end(JSON.stringify({ error: { json: { message, code: -32603, data: { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 } } } }));
+    if (res.headersSent) res.destroy();
+    else await answerServerFault(req, res).catch(() => res.destroy());
   }
 }
 
